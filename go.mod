@@ -1,0 +1,3 @@
+module github.com/mailsettings/mailsettings
+
+go 1.24
