@@ -1,0 +1,237 @@
+package mailsettings
+
+import (
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+)
+
+// A Protocol is a mail access protocol. The zero value is invalid.
+type Protocol uint8
+
+// The protocols a [ServerEndpoint] can speak. Their order is the order of
+// preference for incoming mail: IMAP before POP3.
+const (
+	IMAP Protocol = iota + 1 // IMAP4rev1/IMAP4rev2 (RFC 3501, RFC 9051)
+	POP3                     // POP3 (RFC 1939)
+	SMTP                     // message submission (RFC 6409, RFC 8314)
+)
+
+var protocolNames = [...]string{IMAP: "IMAP", POP3: "POP3", SMTP: "SMTP"}
+var protocolTexts = [...]string{IMAP: "imap", POP3: "pop3", SMTP: "smtp"}
+
+// Valid reports whether p is one of the defined protocols.
+func (p Protocol) Valid() bool { return p >= IMAP && p <= SMTP }
+
+// Incoming reports whether p is used to read mail (IMAP or POP3).
+func (p Protocol) Incoming() bool { return p == IMAP || p == POP3 }
+
+// String returns "IMAP", "POP3" or "SMTP", or "Protocol(N)" for an invalid value.
+func (p Protocol) String() string {
+	if !p.Valid() {
+		return "Protocol(" + strconv.Itoa(int(p)) + ")"
+	}
+	return protocolNames[p]
+}
+
+// MarshalText returns "imap", "pop3" or "smtp". It fails for an invalid value.
+func (p Protocol) MarshalText() ([]byte, error) {
+	if !p.Valid() {
+		return nil, fmt.Errorf("mailsettings: invalid protocol %d", uint8(p))
+	}
+	return []byte(protocolTexts[p]), nil
+}
+
+// UnmarshalText accepts the forms written by [Protocol.MarshalText], in any case.
+func (p *Protocol) UnmarshalText(b []byte) error {
+	for q := IMAP; q <= SMTP; q++ {
+		if strings.EqualFold(string(b), protocolTexts[q]) {
+			*p = q
+			return nil
+		}
+	}
+	return fmt.Errorf("mailsettings: unknown protocol %q", truncate(string(b), 32))
+}
+
+// Encryption says how a connection to a [ServerEndpoint] is protected. The
+// zero value is invalid. Its order is the order of preference (RFC 8314):
+// implicit TLS before STARTTLS before plaintext.
+type Encryption uint8
+
+// The encryption modes.
+const (
+	// ImplicitTLS starts TLS with the first byte (ports 465, 993, 995).
+	ImplicitTLS Encryption = iota + 1
+	// STARTTLS starts in plaintext and upgrades with STARTTLS or STLS before
+	// anything else is sent (ports 587, 143, 110).
+	STARTTLS
+	// Plaintext never encrypts. It is listed only where a provider offers
+	// nothing better, is never preferred over an encrypted endpoint, and is
+	// never used to send a credential by this package.
+	Plaintext
+)
+
+var encryptionNames = [...]string{ImplicitTLS: "implicit TLS", STARTTLS: "STARTTLS", Plaintext: "plaintext"}
+var encryptionTexts = [...]string{ImplicitTLS: "tls", STARTTLS: "starttls", Plaintext: "plain"}
+
+// Valid reports whether e is one of the defined modes.
+func (e Encryption) Valid() bool { return e >= ImplicitTLS && e <= Plaintext }
+
+// String returns "implicit TLS", "STARTTLS" or "plaintext", or
+// "Encryption(N)" for an invalid value.
+func (e Encryption) String() string {
+	if !e.Valid() {
+		return "Encryption(" + strconv.Itoa(int(e)) + ")"
+	}
+	return encryptionNames[e]
+}
+
+// MarshalText returns "tls", "starttls" or "plain". It fails for an invalid value.
+func (e Encryption) MarshalText() ([]byte, error) {
+	if !e.Valid() {
+		return nil, fmt.Errorf("mailsettings: invalid encryption %d", uint8(e))
+	}
+	return []byte(encryptionTexts[e]), nil
+}
+
+// UnmarshalText accepts the forms written by [Encryption.MarshalText], in any case.
+func (e *Encryption) UnmarshalText(b []byte) error {
+	for f := ImplicitTLS; f <= Plaintext; f++ {
+		if strings.EqualFold(string(b), encryptionTexts[f]) {
+			*e = f
+			return nil
+		}
+	}
+	return fmt.Errorf("mailsettings: unknown encryption %q", truncate(string(b), 32))
+}
+
+// A UsernameForm says what to type as the login name. The zero value is
+// invalid. The text forms are the placeholders of the Mozilla autoconfig
+// format, so that a form and a concrete username can share a JSON field.
+type UsernameForm uint8
+
+// The username forms.
+const (
+	// UsernameAddress is the full email address, "alice@example.com".
+	UsernameAddress UsernameForm = iota + 1
+	// UsernameLocalPart is the part before the "@", "alice".
+	UsernameLocalPart
+	// UsernameLocalPartDotDomain is "alice.example.com", used by a few ISPs.
+	UsernameLocalPartDotDomain
+)
+
+var usernameTexts = [...]string{
+	UsernameAddress:            "%EMAILADDRESS%",
+	UsernameLocalPart:          "%EMAILLOCALPART%",
+	UsernameLocalPartDotDomain: "%EMAILLOCALPART%.%EMAILDOMAIN%",
+}
+
+// Valid reports whether u is one of the defined forms.
+func (u UsernameForm) Valid() bool {
+	return u >= UsernameAddress && u <= UsernameLocalPartDotDomain
+}
+
+// String returns the autoconfig placeholder, such as "%EMAILADDRESS%", or
+// "UsernameForm(N)" for an invalid value.
+func (u UsernameForm) String() string {
+	if !u.Valid() {
+		return "UsernameForm(" + strconv.Itoa(int(u)) + ")"
+	}
+	return usernameTexts[u]
+}
+
+// MarshalText returns the autoconfig placeholder. It fails for an invalid value.
+func (u UsernameForm) MarshalText() ([]byte, error) {
+	if !u.Valid() {
+		return nil, fmt.Errorf("mailsettings: invalid username form %d", uint8(u))
+	}
+	return []byte(usernameTexts[u]), nil
+}
+
+// UnmarshalText accepts the forms written by [UsernameForm.MarshalText].
+func (u *UsernameForm) UnmarshalText(b []byte) error {
+	for f := UsernameAddress; f <= UsernameLocalPartDotDomain; f++ {
+		if strings.EqualFold(string(b), usernameTexts[f]) {
+			*u = f
+			return nil
+		}
+	}
+	return fmt.Errorf("mailsettings: unknown username form %q", truncate(string(b), 40))
+}
+
+// Expand returns the username for the address local@domain, or "" if u is
+// invalid or the part it needs is empty.
+func (u UsernameForm) Expand(local, domain string) string {
+	switch {
+	case u == UsernameAddress && local != "" && domain != "":
+		return local + "@" + domain
+	case u == UsernameLocalPart && local != "":
+		return local
+	case u == UsernameLocalPartDotDomain && local != "" && domain != "":
+		return local + "." + domain
+	}
+	return ""
+}
+
+// A ServerEndpoint is one way to reach a mail server. It is comparable, so
+// endpoints can be used as map keys and compared with ==.
+type ServerEndpoint struct {
+	Protocol   Protocol     `json:"protocol"`
+	Host       string       `json:"host"` // lower-case A-label, no trailing dot
+	Port       uint16       `json:"port"`
+	Encryption Encryption   `json:"encryption"`
+	Username   UsernameForm `json:"username"`
+}
+
+// Addr returns "host:port", ready for net.Dial.
+func (e ServerEndpoint) Addr() string {
+	return net.JoinHostPort(e.Host, strconv.Itoa(int(e.Port)))
+}
+
+// String returns a short description such as "IMAP imap.qq.com:993 implicit TLS".
+func (e ServerEndpoint) String() string {
+	return e.Protocol.String() + " " + e.Addr() + " " + e.Encryption.String()
+}
+
+// Validate reports whether every field of e is set and well formed: a valid
+// protocol, encryption and username form, a port from 1 to 65535 and a host
+// name that would be accepted as input (see [Lookup]), already normalized.
+// Endpoints that come from outside (autoconfig, DNS) are checked with it.
+func (e ServerEndpoint) Validate() error {
+	switch {
+	case !e.Protocol.Valid():
+		return fmt.Errorf("mailsettings: endpoint %s: invalid protocol", e)
+	case !e.Encryption.Valid():
+		return fmt.Errorf("mailsettings: endpoint %s: invalid encryption", e)
+	case !e.Username.Valid():
+		return fmt.Errorf("mailsettings: endpoint %s: invalid username form", e)
+	case e.Port == 0:
+		return fmt.Errorf("mailsettings: endpoint %s: port 0", e)
+	}
+	if err := checkHostname(e.Host); err != nil {
+		return fmt.Errorf("mailsettings: endpoint %s: %w", e, err)
+	}
+	return nil
+}
+
+// less orders endpoints by preference: encrypted before plaintext, then by
+// protocol (IMAP, POP3, SMTP), then by encryption (implicit TLS first).
+func (e ServerEndpoint) less(f ServerEndpoint) bool {
+	ep, fp := e.Encryption == Plaintext, f.Encryption == Plaintext
+	if ep != fp {
+		return fp
+	}
+	if e.Protocol != f.Protocol {
+		return e.Protocol < f.Protocol
+	}
+	return e.Encryption < f.Encryption
+}
+
+// truncate shortens s to at most n bytes for use in an error message.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}
