@@ -1,0 +1,343 @@
+package mailsettings
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Text is a message in English and Simplified Chinese.
+type Text struct {
+	English string `json:"en"`
+	Chinese string `json:"zh"`
+}
+
+// In returns the text for a BCP 47 language tag: Chinese for tags that start
+// with "zh", English otherwise (and when no Chinese text exists).
+func (t Text) In(lang string) string {
+	if l := strings.ToLower(lang); t.Chinese != "" && (l == "zh" || strings.HasPrefix(l, "zh-")) {
+		return t.Chinese
+	}
+	return t.English
+}
+
+// String returns the English text.
+func (t Text) String() string { return t.English }
+
+// A NoteKind classifies a [Note]. The zero value is invalid.
+type NoteKind uint8
+
+// The kinds of note.
+const (
+	// NotePassword says which secret to log in with (app password,
+	// authorization code, OAuth2).
+	NotePassword NoteKind = iota + 1
+	// NoteEnable says that IMAP, POP3 or SMTP must be switched on in the
+	// provider's web settings first.
+	NoteEnable
+	// NoteIMAPID says that IMAP clients must send the ID command (RFC 2971).
+	NoteIMAPID
+	// NoteCertificate is about server certificates, such as a hoster whose
+	// certificate names only its own hosts.
+	NoteCertificate
+	// NotePlaintext warns that the provider offers no encryption.
+	NotePlaintext
+	// NoteGeneral is anything else a user must act on.
+	NoteGeneral
+)
+
+var noteKindTexts = [...]string{
+	NotePassword: "password", NoteEnable: "enable", NoteIMAPID: "imap-id",
+	NoteCertificate: "certificate", NotePlaintext: "plaintext", NoteGeneral: "general",
+}
+
+// Valid reports whether k is one of the defined kinds.
+func (k NoteKind) Valid() bool { return k >= NotePassword && k <= NoteGeneral }
+
+// String returns the text form, such as "password".
+func (k NoteKind) String() string {
+	if !k.Valid() {
+		return "NoteKind(" + strconv.Itoa(int(k)) + ")"
+	}
+	return noteKindTexts[k]
+}
+
+// MarshalText returns the text form. It fails for an invalid value.
+func (k NoteKind) MarshalText() ([]byte, error) {
+	if !k.Valid() {
+		return nil, fmt.Errorf("mailsettings: invalid note kind %d", uint8(k))
+	}
+	return []byte(noteKindTexts[k]), nil
+}
+
+// UnmarshalText accepts the forms written by [NoteKind.MarshalText].
+func (k *NoteKind) UnmarshalText(b []byte) error {
+	for f := NotePassword; f <= NoteGeneral; f++ {
+		if strings.EqualFold(string(b), noteKindTexts[f]) {
+			*k = f
+			return nil
+		}
+	}
+	return fmt.Errorf("mailsettings: unknown note kind %q", truncate(string(b), 32))
+}
+
+// A Note is something a user must know or do to use a provider.
+type Note struct {
+	Kind NoteKind `json:"kind"`
+	Text
+	// URL, if not empty, is where to act (a settings page).
+	URL string `json:"url,omitempty"`
+}
+
+// PasswordKind says which secret a provider accepts for IMAP, POP3 and SMTP.
+// The zero value means it is not known.
+type PasswordKind uint8
+
+// The password kinds.
+const (
+	PasswordUnknown PasswordKind = iota
+	// PasswordAccount is the password used on the provider's web site.
+	PasswordAccount
+	// PasswordApp is an app-specific password made in the account's
+	// security settings (Gmail with 2-Step Verification, iCloud, Yahoo).
+	PasswordApp
+	// PasswordAuthCode is an authorization code (授权码) generated in the
+	// web settings when IMAP/POP3/SMTP is switched on (QQ Mail, NetEase).
+	PasswordAuthCode
+	// PasswordOAuth2Only means no password works: the client must use
+	// OAuth2 (XOAUTH2/OAUTHBEARER), as Outlook.com requires.
+	PasswordOAuth2Only
+)
+
+var passwordTexts = [...]string{
+	PasswordUnknown: "unknown", PasswordAccount: "account-password", PasswordApp: "app-password",
+	PasswordAuthCode: "authorization-code", PasswordOAuth2Only: "oauth2-only",
+}
+
+// String returns the text form, such as "authorization-code".
+func (k PasswordKind) String() string {
+	if int(k) >= len(passwordTexts) {
+		return "PasswordKind(" + strconv.Itoa(int(k)) + ")"
+	}
+	return passwordTexts[k]
+}
+
+// MarshalText returns the text form. It fails for an undefined value.
+func (k PasswordKind) MarshalText() ([]byte, error) {
+	if int(k) >= len(passwordTexts) {
+		return nil, fmt.Errorf("mailsettings: invalid password kind %d", uint8(k))
+	}
+	return []byte(passwordTexts[k]), nil
+}
+
+// UnmarshalText accepts the forms written by [PasswordKind.MarshalText].
+func (k *PasswordKind) UnmarshalText(b []byte) error {
+	for i, t := range passwordTexts {
+		if strings.EqualFold(string(b), t) {
+			*k = PasswordKind(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("mailsettings: unknown password kind %q", truncate(string(b), 32))
+}
+
+// OAuth2 describes a provider's OAuth2 service, as listed in the Mozilla
+// autoconfig format.
+type OAuth2 struct {
+	Issuer   string   `json:"issuer"`
+	Scopes   []string `json:"scopes,omitempty"`
+	AuthURL  string   `json:"auth_url,omitempty"`
+	TokenURL string   `json:"token_url,omitempty"`
+}
+
+// ProviderInfo describes a mail provider. It is the plain, mutable form from
+// which [NewProvider] builds an immutable [Provider].
+type ProviderInfo struct {
+	ID          string           // short stable identifier, such as "qq"
+	Name        string           // display name, such as "QQ Mail"
+	Domains     []string         // mail domains, normalized (lower-case A-labels)
+	Endpoints   []ServerEndpoint // every endpoint offered, in any order
+	DocURL      string           // the provider's help page for client settings
+	SettingsURL string           // where to switch on IMAP/POP3/SMTP or make app passwords
+	Password    PasswordKind     // which secret logs in
+	IMAPID      bool             // IMAP clients must send ID (RFC 2971)
+	OAuth2      *OAuth2          // the OAuth2 service, if listed
+	Notes       []Note           // what a user must know or do, most important first
+	Source      string           // where the facts come from
+	LastChecked string           // YYYY-MM-DD, when a person last checked Source
+}
+
+// clone returns a deep copy of i.
+func (i ProviderInfo) clone() ProviderInfo {
+	i.Domains = slices.Clone(i.Domains)
+	i.Endpoints = slices.Clone(i.Endpoints)
+	i.Notes = slices.Clone(i.Notes)
+	if i.OAuth2 != nil {
+		o := *i.OAuth2
+		o.Scopes = slices.Clone(o.Scopes)
+		i.OAuth2 = &o
+	}
+	return i
+}
+
+// A Provider is a mail service and the settings for all of its domains. It
+// is immutable: every method that returns a slice returns a new copy, so a
+// *Provider from the built-in database can be shared safely. The zero value
+// is an empty provider.
+type Provider struct {
+	info ProviderInfo // endpoints sorted into preference order
+}
+
+// NewProvider checks info and returns an immutable provider built from a
+// copy of it, with the endpoints sorted into preference order (see
+// [Settings.Endpoints]). It fails if the ID or Name is empty, a domain is not
+// normalized, there is no endpoint, or an endpoint is invalid or repeated.
+func NewProvider(info ProviderInfo) (*Provider, error) {
+	p := &Provider{info: info.clone()}
+	sortEndpoints(p.info.Endpoints)
+	if err := p.check(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// check validates a provider's data.
+func (p *Provider) check() error {
+	i := &p.info
+	if i.ID == "" || i.Name == "" {
+		return fmt.Errorf("mailsettings: provider %q: missing id or name", i.ID)
+	}
+	for _, d := range i.Domains {
+		if q, err := parseQuery(d); err != nil || q.domain != d || q.local != "" {
+			return fmt.Errorf("mailsettings: provider %q: domain %q is not a normalized domain", i.ID, d)
+		}
+	}
+	if len(i.Endpoints) == 0 {
+		return fmt.Errorf("mailsettings: provider %q: no endpoints", i.ID)
+	}
+	for k, e := range i.Endpoints {
+		if err := e.Validate(); err != nil {
+			return fmt.Errorf("mailsettings: provider %q: %w", i.ID, err)
+		}
+		if slices.Index(i.Endpoints, e) != k {
+			return fmt.Errorf("mailsettings: provider %q: endpoint %v listed twice", i.ID, e)
+		}
+	}
+	for _, n := range i.Notes {
+		if !n.Kind.Valid() || n.English == "" {
+			return fmt.Errorf("mailsettings: provider %q: note without kind or English text", i.ID)
+		}
+	}
+	return nil
+}
+
+// sortEndpoints sorts es into preference order, keeping the given order
+// among equals.
+func sortEndpoints(es []ServerEndpoint) {
+	slices.SortStableFunc(es, func(a, b ServerEndpoint) int {
+		switch {
+		case a.less(b):
+			return -1
+		case b.less(a):
+			return 1
+		}
+		return 0
+	})
+}
+
+// Info returns a copy of everything known about the provider.
+func (p *Provider) Info() ProviderInfo { return p.info.clone() }
+
+// ID returns a short stable identifier, such as "qq" or "gmail".
+func (p *Provider) ID() string { return p.info.ID }
+
+// Name returns the display name, such as "QQ Mail".
+func (p *Provider) Name() string { return p.info.Name }
+
+// Domains returns the mail domains (A-labels) the provider serves.
+func (p *Provider) Domains() []string { return slices.Clone(p.info.Domains) }
+
+// Endpoints returns every endpoint the provider offers, in order of
+// preference (see [Settings.Endpoints]).
+func (p *Provider) Endpoints() []ServerEndpoint { return slices.Clone(p.info.Endpoints) }
+
+// DocURL returns the provider's own help page for client settings.
+func (p *Provider) DocURL() string { return p.info.DocURL }
+
+// SettingsURL returns the web page where IMAP/POP3/SMTP access is switched
+// on or app passwords are made, or "".
+func (p *Provider) SettingsURL() string { return p.info.SettingsURL }
+
+// Password returns which secret the provider accepts.
+func (p *Provider) Password() PasswordKind { return p.info.Password }
+
+// NeedsIMAPID reports whether IMAP clients must send the ID command
+// (RFC 2971) after login and before SELECT. NetEase answers SELECT with
+// "NO Unsafe Login" otherwise.
+func (p *Provider) NeedsIMAPID() bool { return p.info.IMAPID }
+
+// OAuth2 returns the provider's OAuth2 service, if it lists one.
+func (p *Provider) OAuth2() (OAuth2, bool) {
+	if p.info.OAuth2 == nil {
+		return OAuth2{}, false
+	}
+	o := *p.info.OAuth2
+	o.Scopes = slices.Clone(o.Scopes)
+	return o, true
+}
+
+// Notes returns what a user must know or do, in order of importance.
+func (p *Provider) Notes() []Note { return slices.Clone(p.info.Notes) }
+
+// Source returns where the provider's settings come from: a help page, or
+// the Thunderbird ISP database.
+func (p *Provider) Source() string { return p.info.Source }
+
+// LastChecked returns the date (YYYY-MM-DD) the settings were last checked
+// against Source, or "" if they were imported unchecked.
+func (p *Provider) LastChecked() string { return p.info.LastChecked }
+
+// PlaintextOnly reports whether the provider offers no encrypted endpoint
+// for some protocol it offers, so that passwords would travel in the clear.
+func (p *Provider) PlaintextOnly() bool {
+	for _, proto := range []Protocol{IMAP, POP3, SMTP} {
+		offered, encrypted := false, false
+		for _, e := range p.info.Endpoints {
+			if e.Protocol == proto {
+				offered = true
+				encrypted = encrypted || e.Encryption != Plaintext
+			}
+		}
+		if offered && !encrypted {
+			return true
+		}
+	}
+	return false
+}
+
+// String returns the display name.
+func (p *Provider) String() string { return p.info.Name }
+
+type providerJSON struct {
+	ID          string       `json:"id"`
+	Name        string       `json:"name"`
+	DocURL      string       `json:"doc_url,omitempty"`
+	SettingsURL string       `json:"settings_url,omitempty"`
+	Password    PasswordKind `json:"password"`
+	IMAPID      bool         `json:"imap_id,omitempty"`
+	OAuth2      *OAuth2      `json:"oauth2,omitempty"`
+	Source      string       `json:"source,omitempty"`
+	LastChecked string       `json:"last_checked,omitempty"`
+}
+
+// MarshalJSON writes the provider's identity and account facts; domains,
+// endpoints and notes are left to the [Settings] that holds it.
+func (p *Provider) MarshalJSON() ([]byte, error) {
+	i := &p.info
+	return marshalJSON(providerJSON{
+		ID: i.ID, Name: i.Name, DocURL: i.DocURL, SettingsURL: i.SettingsURL,
+		Password: i.Password, IMAPID: i.IMAPID, OAuth2: i.OAuth2,
+		Source: i.Source, LastChecked: i.LastChecked,
+	})
+}
