@@ -2,25 +2,41 @@ package mailsettings
 
 import "sync"
 
-// A table indexes providers by domain.
+// A table indexes providers by domain, by id and by MX host pattern.
 type table struct {
 	providers []*Provider
 	byDomain  map[string]*Provider
+	byID      map[string]*Provider
+	mxExact   map[string]string // MX host -> provider id
+	mxSuffix  map[string]string // suffix of "*.suffix" patterns -> provider id
+	err       error             // problems found while indexing; checked by tests
 }
 
 // builtinTable is built on first use, not at import time.
 var builtinTable = sync.OnceValue(func() *table {
-	return newTable(curatedProviders())
+	t := newTable(curatedProviders(), hostedProviders())
+	t.err = t.indexMX(hostedMXRules())
+	return t
 })
 
 // newTable indexes the providers of each layer in turn. A domain claimed by
 // an earlier layer keeps its provider, so the first layer wins; a provider
-// left with no domain of its own is dropped. Endpoints are sorted into
-// preference order. The data is trusted here and checked by tests.
+// that had domains and lost them all is dropped, and so is a provider whose
+// id an earlier layer already uses. Providers without domains (hosting
+// services found by MX) are kept. Endpoints are sorted into preference
+// order. The data is trusted here and checked by tests.
 func newTable(layers ...[]ProviderInfo) *table {
-	t := &table{byDomain: make(map[string]*Provider)}
+	t := &table{
+		byDomain: make(map[string]*Provider),
+		byID:     make(map[string]*Provider),
+		mxExact:  make(map[string]string),
+		mxSuffix: make(map[string]string),
+	}
 	for _, layer := range layers {
 		for _, info := range layer {
+			if t.byID[info.ID] != nil {
+				continue
+			}
 			p := &Provider{info: info}
 			owned := info.Domains[:0:0]
 			for _, d := range info.Domains {
@@ -29,11 +45,12 @@ func newTable(layers ...[]ProviderInfo) *table {
 					owned = append(owned, d)
 				}
 			}
-			if len(owned) == 0 {
+			if len(owned) == 0 && len(info.Domains) > 0 {
 				continue
 			}
 			p.info.Domains = owned
 			sortEndpoints(p.info.Endpoints)
+			t.byID[info.ID] = p
 			t.providers = append(t.providers, p)
 		}
 	}

@@ -13,6 +13,16 @@ func TestTableInvariants(t *testing.T) {
 	if len(tab.providers) == 0 {
 		t.Fatal("empty table")
 	}
+	if tab.err != nil {
+		t.Fatal(tab.err)
+	}
+	mxTargets := map[string]bool{}
+	for _, id := range tab.mxExact {
+		mxTargets[id] = true
+	}
+	for _, id := range tab.mxSuffix {
+		mxTargets[id] = true
+	}
 	ids := map[string]bool{}
 	indexed := 0
 	for _, p := range tab.providers {
@@ -26,8 +36,11 @@ func TestTableInvariants(t *testing.T) {
 		if p.info.Source == "" {
 			t.Errorf("%s: no source", p.info.ID)
 		}
-		if len(p.info.Domains) == 0 {
-			t.Errorf("%s: no domains", p.info.ID)
+		if len(p.info.Domains) == 0 && !mxTargets[p.info.ID] {
+			t.Errorf("%s: no domains and no MX pattern", p.info.ID)
+		}
+		if tab.byID[p.info.ID] != p {
+			t.Errorf("%s: not indexed by id", p.info.ID)
 		}
 		for _, d := range p.info.Domains {
 			indexed++
