@@ -76,7 +76,7 @@ func StartDovecot(t testing.TB, certPEM, keyPEM []byte, users map[string]string)
 	}
 
 	for attempt := 1; ; attempt++ {
-		ports, err := freePorts(4)
+		ports, err := pickPorts(4)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -122,17 +122,17 @@ func StartDovecot(t testing.TB, certPEM, keyPEM []byte, users map[string]string)
 	}
 }
 
-// stopDovecot sends SIGTERM to the Dovecot master, which stops its children,
-// and kills the whole process group if it has not ended in time.
+// stopDovecot sends SIGTERM to the Dovecot master and all its children at
+// once (they share the process group; signalling only the master makes it
+// take about a second to reap them), and kills the group if the master has
+// not ended in time.
 func stopDovecot(p *process) {
 	if !p.exited() {
-		p.cmd.Process.Signal(syscall.SIGTERM)
+		syscall.Kill(-p.cmd.Process.Pid, syscall.SIGTERM)
 	}
 	if !p.waitExit(stopTimeout) {
 		p.killGroup()
 	}
-	// Children left behind by a killed master are in the same group.
-	syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
 }
 
 func dovecotConf(dir, certFile, keyFile, usersFile, homeDir string, ports []int) string {

@@ -40,7 +40,7 @@ const (
 const installHint = "apt-get install dovecot-imapd dovecot-pop3d postfix"
 
 // Require checks that every named binary (for example "dovecot" or
-// "postfix") is installed, looking in PATH and in /usr/sbin and /sbin. When
+// "postfix") is installed, looking in PATH and in the sbin directories. When
 // one is missing it fails the test with t.Fatalf if the environment variable
 // CI is set to a non-empty value other than "false" or "0", so that CI cannot
 // silently skip the real-server tests, and otherwise skips the test with
@@ -96,7 +96,7 @@ func lookBinary(name string) (string, error) {
 			return p, nil
 		}
 	}
-	return "", fmt.Errorf("%s: not found in PATH, /usr/sbin or /sbin", name)
+	return "", fmt.Errorf("%s: not found in PATH, /usr/sbin, /sbin or /usr/local/sbin", name)
 }
 
 // tempBases are the directories in which server directories are made.
@@ -194,6 +194,10 @@ func searchableByOthers(dir string) error {
 		}
 	}
 }
+
+// pickPorts chooses the ports for a server start; tests replace it to
+// provoke a bind failure.
+var pickPorts = freePorts
 
 // freePorts returns n distinct ports on 127.0.0.1 that were free a moment
 // ago. All listeners are open at once so the ports differ from each other.

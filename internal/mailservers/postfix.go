@@ -37,9 +37,9 @@ type Postfix struct {
 // outbound delivery (every transport is "error"), so nothing leaves the
 // machine. Both listeners require TLS 1.2 or newer.
 //
-// The server is stopped (postfix stop, then SIGKILL) and its directory
-// removed in t.Cleanup; its log is written to the test log if the test
-// failed. The test is skipped, or failed in CI, when Postfix is not
+// The server is stopped (SIGTERM via "postfix abort", then SIGKILL) and
+// its directory removed in t.Cleanup; its log is written to the test log if
+// the test failed. The test is skipped, or failed in CI, when Postfix is not
 // installed or the test does not run as root (see [Require]).
 func StartPostfix(t testing.TB, certPEM, keyPEM []byte) *Postfix {
 	t.Helper()
@@ -50,8 +50,13 @@ func StartPostfix(t testing.TB, certPEM, keyPEM []byte) *Postfix {
 		t.Fatalf("mailservers: %v", err)
 	}
 	sweepStale(t, "mspostfix-", func(dir string) {
-		// Stops a master that still holds this directory's lock, if any.
-		ctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
+		// The master outlives a killed test binary (it is a grandchild in
+		// its own session). "postfix stop" checks that a master holds this
+		// directory's lock before it signals the PID in the pid file.
+		if pid := readPid(filepath.Join(dir, "spool", "pid", "master.pid")); pid <= 1 || syscall.Kill(pid, 0) != nil {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*stopTimeout)
 		defer cancel()
 		exec.CommandContext(ctx, bin, "-c", filepath.Join(dir, "etc"), "stop").Run()
 	})
@@ -66,7 +71,7 @@ func StartPostfix(t testing.TB, certPEM, keyPEM []byte) *Postfix {
 	writeConf(t, filepath.Join(confDir, "main.cf"), postfixMainCf(dir, queueDir, certFile, keyFile))
 
 	for attempt := 1; ; attempt++ {
-		ports, err := freePorts(2)
+		ports, err := pickPorts(2)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -101,29 +106,42 @@ func StartPostfix(t testing.TB, certPEM, keyPEM []byte) *Postfix {
 	}
 }
 
-// stopPostfix runs "postfix stop" and waits for start-fg to return. The
-// master daemon runs in its own session (it is a child of postfix-script,
-// which is our child), so if it does not stop in time it is killed by the
-// PID in its pid file, together with its process group.
+// stopPostfix stops the master daemon and waits for start-fg to return. It
+// runs "postfix abort", which sends the master the same SIGTERM as "postfix
+// stop" but does not then poll once a second for it to be gone; waiting for
+// our child (postfix-script, which waits for the master) does that. The
+// master runs in its own session, so if it does not end in time it is
+// killed by the PID in its pid file, together with its process group.
 func stopPostfix(t testing.TB, p *process, bin, confDir, queueDir string) {
 	if !p.exited() {
 		ctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
-		out, err := exec.CommandContext(ctx, bin, "-c", confDir, "stop").CombinedOutput()
+		out, err := exec.CommandContext(ctx, bin, "-c", confDir, "abort").CombinedOutput()
 		cancel()
 		if err != nil && !p.exited() {
-			t.Logf("mailservers: postfix stop: %v\n%s", err, out)
+			t.Logf("mailservers: postfix abort: %v\n%s", err, out)
 		}
 	}
 	if p.waitExit(stopTimeout) {
 		return
 	}
-	if b, err := os.ReadFile(filepath.Join(queueDir, "pid", "master.pid")); err == nil {
-		if pid, err := strconv.Atoi(string(bytes.TrimSpace(b))); err == nil && pid > 1 {
-			syscall.Kill(-pid, syscall.SIGKILL)
-			syscall.Kill(pid, syscall.SIGKILL)
-		}
+	if pid := readPid(filepath.Join(queueDir, "pid", "master.pid")); pid > 1 {
+		syscall.Kill(-pid, syscall.SIGKILL)
+		syscall.Kill(pid, syscall.SIGKILL)
 	}
 	p.killGroup()
+}
+
+// readPid returns the number in a pid file, or 0.
+func readPid(path string) int {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0
+	}
+	pid, err := strconv.Atoi(string(bytes.TrimSpace(b)))
+	if err != nil {
+		return 0
+	}
+	return pid
 }
 
 // writeConf writes a Postfix configuration file and backdates it: Postfix
