@@ -13,6 +13,9 @@ import (
 	"time"
 )
 
+// dovecotLibexec is where Debian installs Dovecot's service binaries.
+const dovecotLibexec = "/usr/lib/dovecot"
+
 // Dovecot is a running Dovecot IMAP/POP3 server started by [StartDovecot].
 // Each field is a "127.0.0.1:port" address.
 type Dovecot struct {
@@ -46,6 +49,15 @@ type Dovecot struct {
 func StartDovecot(t testing.TB, certPEM, keyPEM []byte, users map[string]string) *Dovecot {
 	t.Helper()
 	Require(t, "dovecot")
+	// The imap and pop3 services come in their own Debian packages.
+	if _, err := os.Stat(dovecotLibexec); err == nil {
+		for _, proto := range []string{"imap", "pop3"} {
+			if _, err := os.Stat(filepath.Join(dovecotLibexec, proto)); err != nil {
+				notInstalled(t, fmt.Sprintf("dovecot's %s service (%s)", proto, filepath.Join(dovecotLibexec, proto)))
+				return nil
+			}
+		}
+	}
 	requireRoot(t, "dovecot")
 	bin, err := lookBinary("dovecot")
 	if err != nil {

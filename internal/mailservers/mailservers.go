@@ -53,11 +53,16 @@ func Require(t testing.TB, binaries ...string) {
 			missing = append(missing, b)
 		}
 	}
-	if len(missing) == 0 {
-		return
+	if len(missing) > 0 {
+		notInstalled(t, strings.Join(missing, ", "))
 	}
-	msg := fmt.Sprintf("mailservers: %s not installed; run: %s (or .ci/install-mailservers.sh)",
-		strings.Join(missing, ", "), installHint)
+}
+
+// notInstalled skips the test, or fails it under CI, because what is not
+// installed.
+func notInstalled(t testing.TB, what string) {
+	t.Helper()
+	msg := fmt.Sprintf("mailservers: %s not installed; run: %s (or .ci/install-mailservers.sh)", what, installHint)
 	if inCI() {
 		t.Fatalf("%s [CI is set, so this is a failure, not a skip]", msg)
 		return
