@@ -14,7 +14,7 @@ type table struct {
 
 // builtinTable is built on first use, not at import time.
 var builtinTable = sync.OnceValue(func() *table {
-	t := newTable(curatedProviders(), hostedProviders(), ispdbProviders())
+	t := newTable(append(curatedProviders(), cnProviders()...), hostedProviders(), ispdbProviders())
 	t.err = t.indexMX(hostedMXRules())
 	return t
 })
