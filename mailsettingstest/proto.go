@@ -65,6 +65,9 @@ func (c *Conn) goAhead(tag, line string) bool {
 	if cfg.starttlsReply != nil {
 		return c.Write(strings.ReplaceAll(*cfg.starttlsReply, "{tag}", tag)) == nil
 	}
+	if cfg.goAhead != nil {
+		line = strings.ReplaceAll(*cfg.goAhead, "{tag}", tag)
+	}
 	if c.Write(line+strings.ReplaceAll(cfg.inject, "{tag}", tag)) != nil {
 		return false
 	}

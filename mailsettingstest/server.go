@@ -29,7 +29,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -75,6 +74,7 @@ type config struct {
 	refuseSTARTTLS bool
 	starttlsReply  *string
 	inject         string
+	goAhead        *string
 	maxTLS         uint16
 	script         func(*Conn)
 	authFailure    string
@@ -123,6 +123,12 @@ func WithSTARTTLSReply(raw string) Option { return func(c *config) { c.starttlsR
 // go-ahead, in the same write, before starting TLS ("{tag}" stands for the
 // tag): a STARTTLS response injection.
 func InjectAfterSTARTTLS(raw string) Option { return func(c *config) { c.inject = raw } }
+
+// WithSTARTTLSGoAhead replaces the STARTTLS go-ahead with raw bytes ("{tag}"
+// stands for the tag), after which the server starts TLS as usual. Use it
+// to send untagged data or a [CAPABILITY ...] code with the go-ahead, which
+// a client must forget once TLS is on.
+func WithSTARTTLSGoAhead(raw string) Option { return func(c *config) { c.goAhead = &raw } }
 
 // WithMaxTLSVersion limits the server's TLS versions, such as
 // tls.VersionTLS11 for a server that only speaks obsolete TLS.
@@ -470,6 +476,10 @@ func (c *Conn) StartTLS() error {
 	return nil
 }
 
+// Close closes the connection, so that the client sees the server hang
+// up. Nothing more is recorded from it.
+func (c *Conn) Close() error { return c.raw.Close() }
+
 // TLS reports whether TLS is on.
 func (c *Conn) TLS() bool { return c.tls }
 
@@ -492,5 +502,3 @@ func (c *Conn) Host() string { return c.srv.Host }
 // Server returns the server the connection belongs to.
 func (c *Conn) Server() *Server { return c.srv }
 
-// itoa is strconv.Itoa, kept short for the dialogues.
-func itoa(n int) string { return strconv.Itoa(n) }
