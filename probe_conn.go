@@ -81,7 +81,8 @@ func (l *lineReader) skip(n int) error {
 	return err
 }
 
-// sanitize makes server text safe to show: invalid UTF-8 becomes U+FFFD,
+// sanitize makes server text safe to show: invalid UTF-8 becomes U+FFFD
+// (as ranging over a string does),
 // control characters (including ESC, CR, LF and Unicode format characters
 // that reorder text) become spaces, runs of space collapse, and the result
 // is at most maxServerText bytes.
@@ -89,12 +90,10 @@ func sanitize(s string) string {
 	var b strings.Builder
 	space := false
 	for _, r := range s {
-		if b.Len() >= maxServerText {
+		if b.Len()+utf8.RuneLen(r) > maxServerText {
 			return strings.TrimSpace(b.String()) + "…"
 		}
 		switch {
-		case r == utf8.RuneError:
-			r = '\uFFFD'
 		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.IsSpace(r):
 			if !space && b.Len() > 0 {
 				b.WriteByte(' ')
@@ -316,7 +315,7 @@ func imapAuthMechanisms(caps []string) []string {
 func pop3AuthMechanisms(caps []string) []string {
 	var auth []string
 	for _, c := range caps {
-		words := strings.Fields(c)
+		words := appendWords(nil, c)
 		if len(words) > 0 && strings.EqualFold(words[0], "SASL") {
 			auth = appendUpper(auth, words[1:])
 		}
