@@ -224,12 +224,9 @@ func TestProbeSanitizesServerText(t *testing.T) {
 
 func TestProbeAll(t *testing.T) {
 	var eps []mailsettings.ServerEndpoint
-	var srvs []*mailsettingstest.Server
 	for _, p := range protocols {
 		for _, enc := range []mailsettings.Encryption{itls, stls} {
-			s := newServer(t, p, enc)
-			srvs = append(srvs, s)
-			eps = append(eps, s.Endpoint())
+			eps = append(eps, newServer(t, p, enc).Endpoint())
 		}
 	}
 	eps = append(eps, endpoint(imap, "imap.example.test", closedPort(t), itls))
