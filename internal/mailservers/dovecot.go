@@ -33,7 +33,7 @@ type Dovecot struct {
 // configuration in a new temporary directory and returns its listeners once
 // each of them answers its greeting. certPEM and keyPEM are the server
 // certificate (optionally followed by intermediates) and key, for example
-// from [CA.Issue]. users maps user names to passwords; they may log in with
+// from mailsettingstest.CA.Issue. users maps user names to passwords; they may log in with
 // IMAP LOGIN / AUTHENTICATE PLAIN or POP3 USER/PASS, and get an empty
 // Maildir in the temporary directory.
 //

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mailsettings/mailsettings/mailsettingstest"
 )
 
 // fakeTB records Skipf and Fatalf instead of stopping the test.
@@ -65,14 +67,15 @@ func TestStartRetriesOnBusyPort(t *testing.T) {
 	}
 	defer func() { pickPorts = freePorts }()
 
-	ca, err := NewCA()
+	ca, err := mailsettingstest.NewCA()
 	if err != nil {
 		t.Fatal(err)
 	}
-	certPEM, keyPEM, err := ca.Issue("localhost", "127.0.0.1")
+	cert, err := ca.Issue("localhost", "127.0.0.1")
 	if err != nil {
 		t.Fatal(err)
 	}
+	certPEM, keyPEM := cert.CertPEM, cert.KeyPEM
 	busyAddr := busy.Addr().String()
 	start := time.Now()
 	d := StartDovecot(t, certPEM, keyPEM, nil)

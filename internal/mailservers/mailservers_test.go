@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mailsettings/mailsettings/mailsettingstest"
 )
 
 const (
@@ -202,14 +204,15 @@ func checkEHLOAfterTLS(t *testing.T, c *smtp.Client) {
 }
 
 func TestRealServers(t *testing.T) {
-	ca, err := NewCA()
+	ca, err := mailsettingstest.NewCA()
 	if err != nil {
 		t.Fatal(err)
 	}
-	certPEM, keyPEM, err := ca.Issue("localhost", "127.0.0.1")
+	cert, err := ca.Issue("localhost", "127.0.0.1")
 	if err != nil {
 		t.Fatal(err)
 	}
+	certPEM, keyPEM := cert.CertPEM, cert.KeyPEM
 	tlsConfig := func() *tls.Config {
 		return &tls.Config{RootCAs: ca.Pool(), ServerName: "localhost"}
 	}

@@ -30,7 +30,7 @@ type Postfix struct {
 // throwaway main.cf and master.cf in a new temporary directory and returns
 // its two listeners once both answer "220". certPEM and keyPEM are the
 // server certificate (optionally followed by intermediates) and key, for
-// example from [CA.Issue].
+// example from mailsettingstest.CA.Issue.
 //
 // Only the two submission listeners exist: there is no port-25 listener, no
 // SASL authentication (AUTH is not offered), no local delivery and no

@@ -1,0 +1,106 @@
+package mailsettings_test
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"net"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/mailsettings/mailsettings"
+	"github.com/mailsettings/mailsettings/mailsettingstest"
+)
+
+// The goals these benchmarks check (run with -benchmem, reported, not
+// asserted): a probe of a loopback implicit-TLS IMAP server costs at most
+// 1.15x BenchmarkProbeBaselineTLSDial, a bare tls.Dial plus reading the
+// greeting against the same server; BenchmarkProbeAll500 reports the wall
+// time, peak goroutines and allocations of probing 500 endpoints at once.
+
+func benchServer(b *testing.B, p mailsettings.Protocol) *mailsettingstest.Server {
+	srv, err := mailsettingstest.Start(p, mailsettings.ImplicitTLS, mailsettingstest.WithCA(testCA))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(srv.Close)
+	return srv
+}
+
+func BenchmarkProbeImplicitTLS(b *testing.B) {
+	srv := benchServer(b, mailsettings.IMAP)
+	p := srv.Prober()
+	e := srv.Endpoint()
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := p.Probe(ctx, e); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkProbeBaselineTLSDial is the floor: dial, handshake with the same
+// verification, read the greeting, close.
+func BenchmarkProbeBaselineTLSDial(b *testing.B) {
+	srv := benchServer(b, mailsettings.IMAP)
+	cfg := &tls.Config{RootCAs: testCA.Pool(), ServerName: srv.Host}
+	b.ReportAllocs()
+	for b.Loop() {
+		c, err := tls.DialWithDialer(&net.Dialer{}, "tcp", srv.Addr(), cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := bufio.NewReader(c).ReadString('\n'); err != nil {
+			b.Fatal(err)
+		}
+		c.Close()
+	}
+}
+
+func BenchmarkProbeAll500(b *testing.B) {
+	var eps []mailsettings.ServerEndpoint
+	for _, p := range protocols {
+		eps = append(eps, benchServer(b, p).Endpoint())
+	}
+	for len(eps) < 500 {
+		eps = append(eps, eps[len(eps)%3])
+	}
+	p := mailsettings.Prober{
+		Resolver:    mailsettingstest.LoopbackResolver("imap.example.test", "pop3.example.test", "smtp.example.test"),
+		TLSConfig:   &tls.Config{RootCAs: testCA.Pool()},
+		MaxParallel: 500,
+	}
+	ctx := context.Background()
+	var peak atomic.Int64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				if n := int64(runtime.NumGoroutine()); n > peak.Load() {
+					peak.Store(n)
+				}
+			}
+		}
+	})
+	b.ReportAllocs()
+	for b.Loop() {
+		for i, r := range p.ProbeAll(ctx, eps) {
+			if r.Err != nil {
+				b.Fatalf("endpoint %d: %v", i, r.Err)
+			}
+		}
+	}
+	close(stop)
+	wg.Wait()
+	b.ReportMetric(float64(peak.Load()), "peak-goroutines")
+}
