@@ -248,8 +248,6 @@ type run struct {
 	client    *http.Client    // never the caller's: a copy or our own
 	transport *http.Transport // our own transport, closed at the end, or nil
 	srvRand   func(n int) int // weighted SRV choice; nil means math/rand
-	mu        sync.Mutex
-	dropped   []*SourceError // filled by jobs under mu
 }
 
 // A job is one request of one source.
@@ -322,9 +320,6 @@ loop:
 	slices.SortStableFunc(disc.Candidates, func(a, b Candidate) int {
 		return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(b.Trust, a.Trust))
 	})
-	r.mu.Lock()
-	errs = append(errs, r.dropped...)
-	r.mu.Unlock()
 	unreachable := len(errs) > 0
 	for _, e := range errs {
 		disc.Errors = append(disc.Errors, e)

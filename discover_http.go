@@ -137,7 +137,7 @@ func (r *run) checkRedirectHost(u *url.URL) error {
 
 // fetchAutoconfig fetches and parses one autoconfig document. It returns
 // the final URL and whether a redirect left base, a registrable domain.
-func (r *run) fetchAutoconfig(ctx context.Context, s Source, rawURL, base string) (info ProviderInfo, final string, outside bool, err error) {
+func (r *run) fetchAutoconfig(ctx context.Context, s Source, rawURL, base string) (info ProviderInfo, final string, outside bool, dropped []*SourceError, err error) {
 	c := *r.client
 	callerCheck := c.CheckRedirect
 	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
@@ -162,7 +162,7 @@ func (r *run) fetchAutoconfig(ctx context.Context, s Source, rawURL, base string
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
-		return ProviderInfo{}, "", false, err
+		return ProviderInfo{}, "", false, nil, err
 	}
 	req.Header.Set("Accept", "application/xml, text/xml")
 	req.Header.Set("User-Agent", "mailsettings (https://github.com/mailsettings/mailsettings)")
@@ -172,30 +172,28 @@ func (r *run) fetchAutoconfig(ctx context.Context, s Source, rawURL, base string
 		if errors.As(err, &ue) {
 			err = ue.Err // the URL is in the SourceError already
 		}
-		return ProviderInfo{}, "", false, err
+		return ProviderInfo{}, "", false, nil, err
 	}
 	defer resp.Body.Close()
 	final = resp.Request.URL.String()
 	if resp.StatusCode != http.StatusOK {
-		return ProviderInfo{}, final, outside, fmt.Errorf("HTTP status %q", truncate(resp.Status, 64))
+		return ProviderInfo{}, final, outside, nil, fmt.Errorf("HTTP status %q", truncate(resp.Status, 64))
 	}
 	if resp.ContentLength > maxAutoconfigSize {
-		return ProviderInfo{}, final, outside, fmt.Errorf("%w: Content-Length %d is over %d bytes", ErrAutoconfig, resp.ContentLength, maxAutoconfigSize)
+		return ProviderInfo{}, final, outside, nil, fmt.Errorf("%w: Content-Length %d is over %d bytes", ErrAutoconfig, resp.ContentLength, maxAutoconfigSize)
 	}
 	p := AutoconfigParser{Domain: r.q.domain, Dropped: func(entry string, reason error) {
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		if len(r.dropped) < 64 {
-			r.dropped = append(r.dropped, &SourceError{Source: s, URL: final, Err: fmt.Errorf("dropped %s: %w", entry, reason)})
+		if len(dropped) < 64 {
+			dropped = append(dropped, &SourceError{Source: s, URL: final, Err: fmt.Errorf("dropped %s: %w", entry, reason)})
 		}
 	}}
 	info, err = p.Parse(resp.Body)
 	if err != nil {
-		return ProviderInfo{}, final, outside, err
+		return ProviderInfo{}, final, outside, nil, err
 	}
 	info.Source = final
 	info.LastChecked = ""
-	return info, final, outside, nil
+	return info, final, outside, dropped, nil
 }
 
 // autoconfigJob fetches one autoconfig URL for source s.
@@ -205,7 +203,7 @@ func (r *run) autoconfigJob(s Source, rawURL string) *job {
 
 func (r *run) autoconfigJobBase(s Source, rawURL, base string) *job {
 	return &job{source: s, url: rawURL, run: func(ctx context.Context) jobResult {
-		info, final, outside, err := r.fetchAutoconfig(ctx, s, rawURL, base)
+		info, final, outside, dropped, err := r.fetchAutoconfig(ctx, s, rawURL, base)
 		if err != nil {
 			if final == "" {
 				final = rawURL
@@ -235,8 +233,8 @@ func (r *run) autoconfigJobBase(s Source, rawURL, base string) *job {
 		}
 		c, err := r.newCandidate(info, s, final, trust, reasons...)
 		if err != nil {
-			return jobResult{errs: []*SourceError{r.newSourceError(s, final, err)}}
+			return jobResult{errs: append(dropped, r.newSourceError(s, final, err))}
 		}
-		return jobResult{cands: []Candidate{c}}
+		return jobResult{cands: []Candidate{c}, errs: dropped}
 	}}
 }
