@@ -1,0 +1,265 @@
+package mailsettings
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// An ErrorKind names why a probe failed. Its values are a fixed vocabulary:
+// the strings below are stable and may be stored, compared and printed
+// (examples/probe prints them as "error_kind"). Each kind has a sentinel
+// error, returned by [ErrorKind.Err], that a failed probe's error matches
+// with [errors.Is].
+type ErrorKind string
+
+// The kinds of probe failure, grouped by the step where they happen.
+const (
+	// KindInvalidRequest: the endpoint or credentials given to the Prober
+	// are unusable (no host, port 0, a newline in a password).
+	KindInvalidRequest ErrorKind = "invalid_request"
+
+	// KindDNSNotFound: DNS says the host does not exist or has no address.
+	KindDNSNotFound ErrorKind = "dns_not_found"
+	// KindDNSFailure: the DNS lookup failed (server failure, timeout).
+	KindDNSFailure ErrorKind = "dns_failure"
+
+	// KindConnectionRefused: nothing listens on the port.
+	KindConnectionRefused ErrorKind = "connection_refused"
+	// KindConnectTimeout: the connection was not accepted in time, which
+	// usually means a firewall drops packets to the port.
+	KindConnectTimeout ErrorKind = "connect_timeout"
+	// KindNetwork: the network failed otherwise (unreachable, reset).
+	KindNetwork ErrorKind = "network_error"
+
+	// KindExpectedTLSGotPlaintext: implicit TLS was expected but the port
+	// answered in plaintext (it is a STARTTLS or plaintext port).
+	KindExpectedTLSGotPlaintext ErrorKind = "expected_tls_got_plaintext"
+	// KindExpectedPlaintextGotTLS: a plaintext greeting was expected (for
+	// STARTTLS or plaintext) but the port speaks implicit TLS.
+	KindExpectedPlaintextGotTLS ErrorKind = "expected_plaintext_got_tls"
+	// KindSTARTTLSNotOffered: the server did not advertise STARTTLS/STLS.
+	KindSTARTTLSNotOffered ErrorKind = "starttls_not_offered"
+	// KindSTARTTLSRefused: the server refused the STARTTLS/STLS command.
+	KindSTARTTLSRefused ErrorKind = "starttls_refused"
+	// KindSTARTTLSInjection: the server (or someone in between) sent data
+	// after the STARTTLS go-ahead and before TLS started: a possible attack
+	// (CVE-2011-0411 class, "Why TLS is better without STARTTLS").
+	KindSTARTTLSInjection ErrorKind = "starttls_injection"
+	// KindPreauthPlaintext: an IMAP server greeted a STARTTLS probe with
+	// PREAUTH in plaintext, which skips STARTTLS (RFC 9051 §7.1.4).
+	KindPreauthPlaintext ErrorKind = "preauth_plaintext"
+
+	// KindCertUntrusted: the certificate is self-signed or from an unknown
+	// certificate authority.
+	KindCertUntrusted ErrorKind = "cert_untrusted"
+	// KindCertExpired: the certificate has expired or is not yet valid.
+	KindCertExpired ErrorKind = "cert_expired"
+	// KindCertNameMismatch: the certificate is for other host names.
+	KindCertNameMismatch ErrorKind = "cert_name_mismatch"
+	// KindCertInvalid: the certificate is unusable for another reason.
+	KindCertInvalid ErrorKind = "cert_invalid"
+	// KindTLSVersion: the server offers only TLS versions older than 1.2.
+	KindTLSVersion ErrorKind = "tls_version"
+	// KindTLSHandshake: the TLS handshake failed for another reason.
+	KindTLSHandshake ErrorKind = "tls_handshake"
+
+	// KindGreetingTimeout: the server accepted the connection but sent no
+	// greeting (or did not finish the TLS handshake) in time.
+	KindGreetingTimeout ErrorKind = "greeting_timeout"
+	// KindTimeout: the server stopped answering after its greeting.
+	KindTimeout ErrorKind = "timeout"
+	// KindConnectionClosed: the server closed the connection unexpectedly.
+	KindConnectionClosed ErrorKind = "connection_closed"
+	// KindWrongProtocol: the port speaks another mail protocol (an SMTP
+	// banner on an IMAP port).
+	KindWrongProtocol ErrorKind = "wrong_protocol"
+	// KindServiceRefused: the server refused service (SMTP 421 or 554,
+	// IMAP "* BYE", POP3 "-ERR" greeting).
+	KindServiceRefused ErrorKind = "service_refused"
+	// KindResponseTooLong: a server line or response exceeded the bounds
+	// (4 KiB per line, 64 KiB per response).
+	KindResponseTooLong ErrorKind = "response_too_long"
+	// KindProtocolError: the server sent something the protocol does not
+	// allow (garbage greeting, malformed reply).
+	KindProtocolError ErrorKind = "protocol_error"
+	// KindCanceled: the caller's context was canceled.
+	KindCanceled ErrorKind = "canceled"
+
+	// KindAuthInsecure: a credential check was asked for on a connection
+	// that is not TLS with a verified certificate, so nothing was sent.
+	KindAuthInsecure ErrorKind = "auth_insecure"
+	// KindAuthUnavailable: the server offers no login method the probe can
+	// use (LOGINDISABLED, no AUTH, no XOAUTH2 for a token).
+	KindAuthUnavailable ErrorKind = "auth_unavailable"
+	// KindAuthRejected: the server rejected the credentials.
+	KindAuthRejected ErrorKind = "auth_rejected"
+	// KindAuthAppPassword: the server wants an app password or an
+	// authorization code instead of the account password.
+	KindAuthAppPassword ErrorKind = "auth_app_password_required"
+	// KindAuthOAuth2Required: the server accepts only OAuth2.
+	KindAuthOAuth2Required ErrorKind = "auth_oauth2_required"
+)
+
+// The sentinel errors of the kinds. A failed probe's error matches its
+// kind's sentinel with [errors.Is]: errors.Is(err, ErrSTARTTLSInjection).
+var (
+	ErrInvalidRequest         = errors.New("mailsettings: invalid probe request")
+	ErrDNSNotFound            = errors.New("mailsettings: no such host")
+	ErrDNSFailure             = errors.New("mailsettings: DNS lookup failed")
+	ErrConnectionRefused      = errors.New("mailsettings: connection refused")
+	ErrConnectTimeout         = errors.New("mailsettings: connection timed out")
+	ErrNetwork                = errors.New("mailsettings: network error")
+	ErrExpectedTLS            = errors.New("mailsettings: expected TLS, server spoke plaintext")
+	ErrUnexpectedTLS          = errors.New("mailsettings: expected a plaintext greeting, server speaks TLS")
+	ErrNoSTARTTLS             = errors.New("mailsettings: server does not offer STARTTLS")
+	ErrSTARTTLSRefused        = errors.New("mailsettings: server refused STARTTLS")
+	ErrSTARTTLSInjection      = errors.New("mailsettings: data after the STARTTLS go-ahead, possible attack")
+	ErrPreauthPlaintext       = errors.New("mailsettings: PREAUTH greeting in plaintext")
+	ErrCertUntrusted          = errors.New("mailsettings: certificate not trusted")
+	ErrCertExpired            = errors.New("mailsettings: certificate expired or not yet valid")
+	ErrCertNameMismatch       = errors.New("mailsettings: certificate is for another name")
+	ErrCertInvalid            = errors.New("mailsettings: certificate invalid")
+	ErrTLSVersion             = errors.New("mailsettings: server offers only TLS versions older than 1.2")
+	ErrTLSHandshake           = errors.New("mailsettings: TLS handshake failed")
+	ErrGreetingTimeout        = errors.New("mailsettings: no greeting from server")
+	ErrTimeout                = errors.New("mailsettings: server stopped answering")
+	ErrConnectionClosed       = errors.New("mailsettings: server closed the connection")
+	ErrWrongProtocol          = errors.New("mailsettings: port speaks another protocol")
+	ErrServiceRefused         = errors.New("mailsettings: server refused service")
+	ErrResponseTooLong        = errors.New("mailsettings: server response too long")
+	ErrProtocol               = errors.New("mailsettings: protocol error")
+	ErrCanceled               = errors.New("mailsettings: probe canceled")
+	ErrAuthInsecure           = errors.New("mailsettings: credentials withheld: connection not TLS with a verified certificate")
+	ErrAuthUnavailable        = errors.New("mailsettings: no usable login method")
+	ErrAuthRejected           = errors.New("mailsettings: login rejected")
+	ErrAuthAppPassword        = errors.New("mailsettings: app password or authorization code required")
+	ErrAuthOAuth2Required     = errors.New("mailsettings: OAuth2 required")
+	errUnknownKind            = errors.New("mailsettings: unknown error kind")
+	errUnexpectedPlainAfterGo = errors.New("mailsettings: server sent plaintext instead of a TLS handshake after the STARTTLS go-ahead")
+)
+
+var kindErrors = map[ErrorKind]error{
+	KindInvalidRequest: ErrInvalidRequest, KindDNSNotFound: ErrDNSNotFound, KindDNSFailure: ErrDNSFailure,
+	KindConnectionRefused: ErrConnectionRefused, KindConnectTimeout: ErrConnectTimeout, KindNetwork: ErrNetwork,
+	KindExpectedTLSGotPlaintext: ErrExpectedTLS, KindExpectedPlaintextGotTLS: ErrUnexpectedTLS,
+	KindSTARTTLSNotOffered: ErrNoSTARTTLS, KindSTARTTLSRefused: ErrSTARTTLSRefused,
+	KindSTARTTLSInjection: ErrSTARTTLSInjection, KindPreauthPlaintext: ErrPreauthPlaintext,
+	KindCertUntrusted: ErrCertUntrusted, KindCertExpired: ErrCertExpired, KindCertNameMismatch: ErrCertNameMismatch,
+	KindCertInvalid: ErrCertInvalid, KindTLSVersion: ErrTLSVersion, KindTLSHandshake: ErrTLSHandshake,
+	KindGreetingTimeout: ErrGreetingTimeout, KindTimeout: ErrTimeout, KindConnectionClosed: ErrConnectionClosed,
+	KindWrongProtocol: ErrWrongProtocol, KindServiceRefused: ErrServiceRefused, KindResponseTooLong: ErrResponseTooLong,
+	KindProtocolError: ErrProtocol, KindCanceled: ErrCanceled, KindAuthInsecure: ErrAuthInsecure,
+	KindAuthUnavailable: ErrAuthUnavailable, KindAuthRejected: ErrAuthRejected, KindAuthAppPassword: ErrAuthAppPassword,
+	KindAuthOAuth2Required: ErrAuthOAuth2Required,
+}
+
+// ErrorKinds returns the whole vocabulary of error kinds, in the order of
+// the probe's steps.
+func ErrorKinds() []ErrorKind {
+	return []ErrorKind{
+		KindInvalidRequest, KindDNSNotFound, KindDNSFailure, KindConnectionRefused, KindConnectTimeout,
+		KindNetwork, KindExpectedTLSGotPlaintext, KindExpectedPlaintextGotTLS, KindSTARTTLSNotOffered,
+		KindSTARTTLSRefused, KindSTARTTLSInjection, KindPreauthPlaintext, KindCertUntrusted, KindCertExpired,
+		KindCertNameMismatch, KindCertInvalid, KindTLSVersion, KindTLSHandshake, KindGreetingTimeout,
+		KindTimeout, KindConnectionClosed, KindWrongProtocol, KindServiceRefused, KindResponseTooLong,
+		KindProtocolError, KindCanceled, KindAuthInsecure, KindAuthUnavailable, KindAuthRejected,
+		KindAuthAppPassword, KindAuthOAuth2Required,
+	}
+}
+
+// Err returns the kind's sentinel error, such as [ErrSTARTTLSInjection]
+// for [KindSTARTTLSInjection].
+func (k ErrorKind) Err() error {
+	if err, ok := kindErrors[k]; ok {
+		return err
+	}
+	return errUnknownKind
+}
+
+// String returns the kind's text, such as "starttls_injection".
+func (k ErrorKind) String() string { return string(k) }
+
+// KindOf returns the kind of a probe error, or "" if err is nil or not a
+// [*ProbeError].
+func KindOf(err error) ErrorKind {
+	if pe, ok := errors.AsType[*ProbeError](err); ok {
+		return pe.Kind
+	}
+	return ""
+}
+
+// A Step is a stage of a probe.
+type Step string
+
+// The steps of a probe, in order.
+const (
+	StepResolve      Step = "resolve"      // DNS lookup of the endpoint's host
+	StepConnect      Step = "connect"      // TCP connection
+	StepTLS          Step = "tls"          // TLS handshake (implicit TLS or after STARTTLS)
+	StepGreeting     Step = "greeting"     // the server's first line
+	StepCapabilities Step = "capabilities" // CAPABILITY, CAPA or EHLO
+	StepSTARTTLS     Step = "starttls"     // the STARTTLS or STLS command
+	StepAuth         Step = "auth"         // the optional credential check
+	StepLogout       Step = "logout"       // LOGOUT or QUIT
+)
+
+// A ProbeError reports a failed probe: which endpoint, which step, what
+// kind of failure, and the underlying cause. It matches its kind's
+// sentinel (see [ErrorKind.Err]) with [errors.Is], and its cause with
+// [errors.Is] and [errors.As] (such as *net.DNSError,
+// *tls.CertificateVerificationError, x509.HostnameError or
+// context.DeadlineExceeded).
+type ProbeError struct {
+	Endpoint ServerEndpoint
+	Addr     string // the IP address and port dialled, or "" before the connection
+	Step     Step
+	Kind     ErrorKind
+	Err      error // the cause
+
+	// ServerText is what the server said, if anything: sanitized (no
+	// control characters) and at most 512 bytes. It was received before
+	// TLS, so anyone on the network could have written it, when
+	// ServerTextBeforeTLS is true.
+	ServerText          string
+	ServerTextBeforeTLS bool
+
+	// Detected is the protocol the port seems to speak, for wrong_protocol
+	// and the mode mismatches, or 0 if unknown.
+	Detected Protocol
+
+	// CertNames are the DNS names the server's certificate covers and
+	// CertNotAfter its expiry, for certificate failures.
+	CertNames    []string
+	CertNotAfter time.Time
+
+	// Provider is the known provider whose host the endpoint is, or nil.
+	// Its notes are added to the explanation's fix.
+	Provider *Provider
+}
+
+func (e *ProbeError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "mailsettings: probe %s", e.Endpoint)
+	if e.Step != "" {
+		fmt.Fprintf(&b, ": %s", e.Step)
+	}
+	fmt.Fprintf(&b, ": %s", e.Kind)
+	if e.Err != nil {
+		fmt.Fprintf(&b, ": %v", e.Err)
+	}
+	if e.ServerText != "" {
+		fmt.Fprintf(&b, " (server said %q)", truncate(e.ServerText, 120))
+	}
+	return b.String()
+}
+
+// Unwrap returns the cause.
+func (e *ProbeError) Unwrap() error { return e.Err }
+
+// Is reports whether target is the sentinel of e's kind.
+func (e *ProbeError) Is(target error) bool {
+	s, ok := kindErrors[e.Kind]
+	return ok && target == s
+}
