@@ -79,8 +79,15 @@ type Discoverer struct {
 	// AllowHTTP also fetches autoconfig over plain HTTP. Results from it
 	// are [TrustUnauthenticated] and rank below every HTTPS and DNS result.
 	AllowHTTP bool
-	// AllowPlaintext keeps discovered endpoints without encryption. By
-	// default they are dropped.
+	// Guess also tries the host names imap., pop., smtp., mail. and the
+	// bare domain on the standard ports, with a [Prober] that uses
+	// Resolver, Dialer and TLSConfig. A guessed endpoint is reported only
+	// after a TLS handshake (implicit or after STARTTLS) verified the
+	// server's certificate for the guessed name. Guesses rank last.
+	Guess bool
+	// AllowPlaintext keeps discovered endpoints without encryption, and
+	// lets guessing try plaintext ports. By default they are dropped and
+	// never tried.
 	AllowPlaintext bool
 	// SourceTimeout bounds each source; zero means [DefaultSourceTimeout].
 	SourceTimeout time.Duration
@@ -101,7 +108,8 @@ type Candidate struct {
 	// Reasons explain Trust, most important first.
 	Reasons []Reason
 	// URL is where the answer came from: the URL fetched (after
-	// redirects), or an RFC 4501 DNS URI such as "dns:example.com?type=SRV".
+	// redirects), an RFC 4501 DNS URI such as "dns:example.com?type=SRV",
+	// or "guess:DOMAIN" for guessed endpoints.
 	URL string
 }
 
@@ -178,8 +186,8 @@ func Discover(ctx context.Context, addressOrDomain string) (Discovery, error) {
 // concurrently, each bounded by ctx and by the source timeout: HTTPS
 // autoconfig at autoconfig.DOMAIN and DOMAIN/.well-known, the ISP database,
 // DNS SRV, the MX hosts matched against known hosting services (and then
-// HTTPS autoconfig for the MX host's registrable domain), and plain-HTTP
-// autoconfig if allowed. Discover returns as soon as no source still
+// HTTPS autoconfig for the MX host's registrable domain), plain-HTTP
+// autoconfig if allowed, and guessing if asked for. Discover returns as soon as no source still
 // running could give a better candidate than the best one found, and
 // cancels the rest.
 //
@@ -377,6 +385,9 @@ func (r *run) plan() []*job {
 			r.autoconfigJob(SourceAutoconfigHTTP, "http://autoconfig."+dom+"/mail/config-v1.1.xml"+r.addressQuery()),
 			r.autoconfigJob(SourceAutoconfigHTTP, "http://"+dom+"/.well-known/autoconfig/mail/config-v1.1.xml"+r.addressQuery()),
 		)
+	}
+	if d.Guess {
+		jobs = append(jobs, r.guessJob())
 	}
 	return jobs
 }

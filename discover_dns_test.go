@@ -226,3 +226,18 @@ func TestSelectSRV(t *testing.T) {
 		t.Error("no records: want nothing and not 'not offered'")
 	}
 }
+
+func TestGuessEndpoints(t *testing.T) {
+	es := guessEndpoints("example.test", false)
+	if len(es) != 18 || es[0] != (ServerEndpoint{IMAP, "imap.example.test", 993, ImplicitTLS, UsernameAddress}) {
+		t.Fatalf("guesses %v", es)
+	}
+	for _, e := range es {
+		if e.Encryption == Plaintext || e.Validate() != nil {
+			t.Errorf("guess %v", e)
+		}
+	}
+	if n := len(guessEndpoints("example.test", true)); n != 27 {
+		t.Errorf("%d guesses with plaintext allowed, want 27", n)
+	}
+}

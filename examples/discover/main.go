@@ -1,6 +1,7 @@
 // Command discover finds mail settings for addresses and domains with
 // mailsettings.Discoverer: the built-in table, HTTPS autoconfig, the
-// Thunderbird ISP database, DNS SRV and MX records, all at once. It prints
+// Thunderbird ISP database, DNS SRV and MX records, all at once, and with
+// -guess probed guesses such as imap.DOMAIN. It prints
 // every candidate configuration with its source and trust.
 //
 // Usage:
@@ -12,7 +13,7 @@
 // JSON — provider, endpoints, notes — plus source, trust, reasons and url),
 // errors, unfinished, and error when nothing was found. With -resolver
 // 127.0.0.1:5353 every DNS question goes to that server, including the ones
-// behind HTTP requests; -ca FILE trusts an extra PEM CA bundle. Together
+// behind HTTP requests and probes; -ca FILE trusts an extra PEM CA bundle. Together
 // they show discovery end to end against local servers. The exit status is
 // 1 if any query found nothing.
 package main
@@ -52,6 +53,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	allowHTTP := fs.Bool("allow-http", false, "also fetch autoconfig over plain HTTP (results are unauthenticated)")
 	sendAddress := fs.Bool("send-address", false, "send the address to the domain's autoconfig servers")
 	allowPlain := fs.Bool("allow-plaintext", false, "keep endpoints without encryption")
+	guess := fs.Bool("guess", false, "also guess imap./pop./smtp./mail. hosts, kept only after a verified TLS handshake")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: discover [flags] QUERY...")
 		fs.PrintDefaults()
@@ -65,7 +67,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	d := &mailsettings.Discoverer{
 		NoISPDB: *noISPDB, ISPDBURL: *ispdb, AllowHTTP: *allowHTTP,
-		SendAddress: *sendAddress, AllowPlaintext: *allowPlain,
+		SendAddress: *sendAddress, AllowPlaintext: *allowPlain, Guess: *guess,
 	}
 	if *resolver != "" {
 		if _, _, err := net.SplitHostPort(*resolver); err != nil {

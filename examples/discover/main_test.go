@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/mailsettings/mailsettings/internal/dnstest"
+	"github.com/mailsettings/mailsettings/mailsettingstest"
 )
 
 // TestRunEndToEnd runs the command against a DNS server and an HTTPS ISP
@@ -25,7 +26,14 @@ func TestRunEndToEnd(t *testing.T) {
 		"example.test. MX 10 mxbiz1.qq.com.",
 		"_imaps._tcp.srv.test. SRV 0 1 993 imap.srv.test.",
 	)
-	ca := dnstest.NewCA(t)
+	ca, err := mailsettingstest.NewCA()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := ca.Issue("ispdb.test")
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/v1.1/ispdb-example.test" {
 			http.NotFound(w, r)
@@ -35,12 +43,12 @@ func TestRunEndToEnd(t *testing.T) {
 			`<incomingServer type="imap"><hostname>imap.ispdb-example.test</hostname><port>993</port><socketType>SSL</socketType><username>%EMAILADDRESS%</username></incomingServer>`+
 			`</emailProvider></clientConfig>`)
 	}))
-	srv.TLS = &tls.Config{Certificates: []tls.Certificate{ca.Leaf(t, "ispdb.test")}}
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert.TLS}}
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
 	srv.StartTLS()
 	defer srv.Close()
 	caFile := filepath.Join(t.TempDir(), "ca.pem")
-	if err := os.WriteFile(caFile, ca.PEM, 0o600); err != nil {
+	if err := os.WriteFile(caFile, ca.PEM(), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	_, port, _ := strings.Cut(srv.Listener.Addr().String(), ":")
