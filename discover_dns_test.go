@@ -241,3 +241,25 @@ func TestGuessEndpoints(t *testing.T) {
 		t.Errorf("%d guesses with plaintext allowed, want 27", n)
 	}
 }
+
+func TestDiscoverNullMX(t *testing.T) {
+	f := newFixture(t, []string{"nullmx.test"}, "nullmx.test. MX 0 .")
+	disc, err := f.discoverer().Discover(t.Context(), "nullmx.test")
+	if !errors.Is(err, ErrNotFound) {
+		t.Fatalf("err = %v, want ErrNotFound", err)
+	}
+	if countErrors(disc, "null MX") != 1 {
+		t.Errorf("no null MX error in %v", disc.Errors)
+	}
+}
+
+// TestDiscoverNeverAboveRegistrableDomain: for alice@corp.example.co.uk
+// every name asked and URL fetched is under corp.example.co.uk or the
+// ISPDB; nothing under example.co.uk, co.uk or uk.
+func TestDiscoverNeverAboveRegistrableDomain(t *testing.T) {
+	f := newFixture(t, []string{"corp.example.co.uk"})
+	if _, err := f.discoverer().Discover(t.Context(), "alice@corp.example.co.uk"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("err = %v", err)
+	}
+	f.checkContacted(t, standardNames("corp.example.co.uk"), append(standardNames("corp.example.co.uk"), standardURLs("corp.example.co.uk")...))
+}

@@ -371,9 +371,18 @@ func TestDiscoverHostile(t *testing.T) {
 			if tt.check != nil {
 				tt.check(t, f, disc)
 			}
+			// Only the standard names, and the host a redirect named.
+			allowedHosts := []string{"autoconfig.example.test", "example.test", "ispdb.test", "config.evil.test"}
 			for _, n := range f.dns.Names() {
-				if strings.Contains(n, "evil") && n != "config.evil.test" {
+				if !slices.Contains(append(standardNames("example.test"), allowedHosts...), n) {
 					t.Errorf("asked DNS about %q", n)
+				}
+			}
+			for _, r := range f.requested() {
+				_, rest, _ := strings.Cut(r, "://")
+				host, _, _ := strings.Cut(rest, "/")
+				if !slices.Contains(allowedHosts, host) {
+					t.Errorf("requested %q", r)
 				}
 			}
 		})
