@@ -553,7 +553,8 @@ func (s *session) write(line string) error {
 }
 
 // readGreeting reads the server's first line. On a plaintext connection it
-// waits half of the remaining time; if nothing at all arrives, it checks
+// waits three quarters of the remaining time; if nothing at all arrives,
+// it checks
 // whether the port speaks TLS by starting a handshake, so that a port that
 // expects implicit TLS is diagnosed as such instead of as a silent server.
 func (s *session) readGreeting() (string, error) {
@@ -570,7 +571,7 @@ func (s *session) readGreeting() (string, error) {
 	}
 	dl, ok := s.ctx.Deadline()
 	if ok {
-		s.raw.SetReadDeadline(time.Now().Add(time.Until(dl) / 2))
+		s.raw.SetReadDeadline(time.Now().Add(time.Until(dl) * 3 / 4))
 	}
 	line, err := s.r.readLine()
 	if ok {

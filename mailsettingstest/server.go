@@ -501,4 +501,3 @@ func (c *Conn) Host() string { return c.srv.Host }
 
 // Server returns the server the connection belongs to.
 func (c *Conn) Server() *Server { return c.srv }
-

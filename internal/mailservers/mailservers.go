@@ -1,0 +1,436 @@
+// Package mailservers starts real mail servers (Dovecot for IMAP/POP3,
+// Postfix for SMTP submission) on loopback for tests, each with a throwaway
+// configuration in its own temporary directory and free ports on 127.0.0.1.
+//
+// The servers run as child processes of the test binary and are stopped in
+// t.Cleanup. They need root (Dovecot and Postfix drop privileges to their own
+// system users) and the Debian packages dovecot-imapd, dovecot-pop3d and
+// postfix; see [Require].
+package mailservers
+
+import (
+	"bufio"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+const (
+	// startTimeout bounds how long a server may take to answer on every port.
+	startTimeout = 15 * time.Second
+	// stopTimeout bounds a graceful stop before the processes are killed.
+	stopTimeout = 5 * time.Second
+	// startAttempts is how often a start is retried with fresh ports when
+	// the server exits early, for example because a port was taken.
+	startAttempts = 3
+)
+
+const installHint = "apt-get install dovecot-imapd dovecot-pop3d postfix"
+
+// Require checks that every named binary (for example "dovecot" or
+// "postfix") is installed, looking in PATH and in the sbin directories. When
+// one is missing it fails the test with t.Fatalf if the environment variable
+// CI is set to a non-empty value other than "false" or "0", so that CI cannot
+// silently skip the real-server tests, and otherwise skips the test with
+// t.Skipf, naming the packages to install.
+func Require(t testing.TB, binaries ...string) {
+	t.Helper()
+	var missing []string
+	for _, b := range binaries {
+		if _, err := lookBinary(b); err != nil {
+			missing = append(missing, b)
+		}
+	}
+	if len(missing) > 0 {
+		notInstalled(t, strings.Join(missing, ", "))
+	}
+}
+
+// notInstalled skips the test, or fails it under CI, because what is not
+// installed.
+func notInstalled(t testing.TB, what string) {
+	t.Helper()
+	msg := fmt.Sprintf("mailservers: %s not installed; run: %s (or .ci/install-mailservers.sh)", what, installHint)
+	if inCI() {
+		t.Fatalf("%s [CI is set, so this is a failure, not a skip]", msg)
+		return
+	}
+	t.Skipf("%s", msg)
+}
+
+// requireRoot skips (or, in CI, fails) the test when not running as root.
+func requireRoot(t testing.TB, server string) {
+	t.Helper()
+	if os.Geteuid() == 0 {
+		return
+	}
+	msg := fmt.Sprintf("mailservers: starting %s needs root (it drops privileges to its own users)", server)
+	if inCI() {
+		t.Fatalf("%s [CI is set, so this is a failure, not a skip]", msg)
+		return
+	}
+	t.Skipf("%s", msg)
+}
+
+func inCI() bool {
+	v := strings.TrimSpace(os.Getenv("CI"))
+	return v != "" && v != "false" && v != "0"
+}
+
+// lookBinary finds name in PATH or, since test environments often lack the
+// sbin directories in PATH, in /usr/sbin and /sbin.
+func lookBinary(name string) (string, error) {
+	if p, err := exec.LookPath(name); err == nil {
+		return p, nil
+	}
+	for _, dir := range []string{"/usr/sbin", "/sbin", "/usr/local/sbin"} {
+		p := filepath.Join(dir, name)
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("%s: not found in PATH, /usr/sbin, /sbin or /usr/local/sbin", name)
+}
+
+// tempBases are the directories in which server directories are made.
+func tempBases() []string {
+	return []string{os.TempDir(), "/tmp", "/var/tmp"}
+}
+
+// ownerFile, in a server directory, holds the PID of the test binary that
+// made it, so that later runs can clean up after one that was killed.
+const ownerFile = "owner.pid"
+
+// serverDir creates a 0755 temporary directory whose every ancestor is
+// searchable by other users, so the servers' unprivileged users (dovenull,
+// dovecot, postfix) can reach it. t.TempDir is not used because its parents
+// are 0700. The directory is removed in t.Cleanup, which is registered here
+// and so runs after the cleanups the caller registers later.
+func serverDir(t testing.TB, prefix string) string {
+	t.Helper()
+	var tried []string
+	for _, base := range tempBases() {
+		if err := searchableByOthers(base); err != nil {
+			tried = append(tried, err.Error())
+			continue
+		}
+		dir, err := os.MkdirTemp(base, prefix)
+		if err != nil {
+			tried = append(tried, err.Error())
+			continue
+		}
+		if err := os.Chmod(dir, 0o755); err != nil {
+			os.RemoveAll(dir)
+			t.Fatalf("mailservers: %v", err)
+		}
+		t.Cleanup(func() {
+			if err := os.RemoveAll(dir); err != nil {
+				t.Errorf("mailservers: remove %s: %v", dir, err)
+			}
+		})
+		writeFile(t, filepath.Join(dir, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o644)
+		return dir
+	}
+	t.Fatalf("mailservers: no usable temporary directory: %s", strings.Join(tried, "; "))
+	return ""
+}
+
+// sweepStale removes server directories (named prefix*) left behind by test
+// binaries that died without running their cleanups, first calling stop on
+// each to end a server that may still run there. A directory whose owner is
+// alive, or unknown, is left alone.
+func sweepStale(t testing.TB, prefix string, stop func(dir string)) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, base := range tempBases() {
+		dirs, _ := filepath.Glob(filepath.Join(base, prefix+"*"))
+		for _, dir := range dirs {
+			if seen[dir] {
+				continue
+			}
+			seen[dir] = true
+			b, err := os.ReadFile(filepath.Join(dir, ownerFile))
+			if err != nil {
+				continue
+			}
+			pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+			if err != nil || pid <= 0 || syscall.Kill(pid, 0) != syscall.ESRCH {
+				continue
+			}
+			if stop != nil {
+				stop(dir)
+			}
+			if err := os.RemoveAll(dir); err == nil {
+				t.Logf("mailservers: removed %s, left by dead test process %d", dir, pid)
+			}
+		}
+	}
+}
+
+// searchableByOthers reports an error unless dir and all its ancestors have
+// the execute bit for others.
+func searchableByOthers(dir string) error {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	for p := abs; ; p = filepath.Dir(p) {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return err
+		}
+		if !fi.IsDir() || fi.Mode().Perm()&0o001 == 0 {
+			return fmt.Errorf("%s is not searchable by other users (mode %v)", p, fi.Mode())
+		}
+		if p == filepath.Dir(p) {
+			return nil
+		}
+	}
+}
+
+// pickPorts chooses the ports for a server start; tests replace it to
+// provoke a bind failure.
+var pickPorts = freePorts
+
+// freePorts returns n distinct ports on 127.0.0.1 that were free a moment
+// ago. All listeners are open at once so the ports differ from each other.
+func freePorts(n int) ([]int, error) {
+	ports := make([]int, 0, n)
+	var lns []net.Listener
+	defer func() {
+		for _, ln := range lns {
+			ln.Close()
+		}
+	}()
+	for range n {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, fmt.Errorf("mailservers: find a free port: %w", err)
+		}
+		lns = append(lns, ln)
+		ports = append(ports, ln.Addr().(*net.TCPAddr).Port)
+	}
+	return ports, nil
+}
+
+func loopback(port int) string {
+	return net.JoinHostPort("127.0.0.1", fmt.Sprint(port))
+}
+
+func writeFile(t testing.TB, path string, data []byte, perm fs.FileMode) {
+	t.Helper()
+	if err := os.WriteFile(path, data, perm); err != nil {
+		t.Fatalf("mailservers: %v", err)
+	}
+	// WriteFile's perm is filtered by the umask; make it exact.
+	if err := os.Chmod(path, perm); err != nil {
+		t.Fatalf("mailservers: %v", err)
+	}
+}
+
+// process is a server started as a child of the test binary. Its stdout and
+// stderr go to a log file (opened O_APPEND, so servers that reopen
+// /dev/stdout or /dev/stderr append to it too). No goroutine copies output:
+// the only goroutine is the one waiting for the process, and it ends when
+// the process does.
+type process struct {
+	name    string
+	cmd     *exec.Cmd
+	logPath string
+	done    chan struct{} // closed once the process has been waited for
+	waitErr error         // valid after done is closed
+}
+
+func startProcess(name, logPath string, argv ...string) (*process, error) {
+	logf, err := os.OpenFile(logPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	defer logf.Close() // the child has its own copy
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Stdin = nil
+	cmd.Stdout = logf
+	cmd.Stderr = logf
+	// Own process group, so a kill reaches the server's children; SIGTERM
+	// to the child if the test binary dies without running its cleanups
+	// (e.g. a -timeout panic).
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
+	p := &process{name: name, cmd: cmd, logPath: logPath, done: make(chan struct{})}
+	started := make(chan error, 1)
+	go func() {
+		// Pdeathsig fires when the thread that forked the child exits,
+		// not the process; keep this goroutine, and so its thread, alive
+		// for as long as the child runs. The thread ends with it.
+		runtime.LockOSThread()
+		if err := cmd.Start(); err != nil {
+			started <- err
+			close(p.done)
+			return
+		}
+		started <- nil
+		p.waitErr = cmd.Wait()
+		close(p.done)
+	}()
+	if err := <-started; err != nil {
+		return nil, fmt.Errorf("start %s: %w", name, err)
+	}
+	return p, nil
+}
+
+// exited reports whether the process has ended.
+func (p *process) exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// waitExit waits up to d for the process to end.
+func (p *process) waitExit(d time.Duration) bool {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-p.done:
+		return true
+	case <-timer.C:
+		return false
+	}
+}
+
+// killGroup sends SIGKILL to the process group of the child (it was started
+// with Setpgid) and waits for the child.
+func (p *process) killGroup() {
+	if !p.exited() {
+		syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+	}
+	<-p.done
+}
+
+// logs returns what the server wrote to stdout and stderr so far.
+func (p *process) logs() string {
+	b, err := os.ReadFile(p.logPath)
+	if err != nil {
+		return fmt.Sprintf("(cannot read %s log: %v)", p.name, err)
+	}
+	return string(b)
+}
+
+// exitError describes how the process ended, or "" while it runs.
+func (p *process) exitError() string {
+	if !p.exited() {
+		return ""
+	}
+	if p.waitErr == nil {
+		return fmt.Sprintf("%s exited with status 0", p.name)
+	}
+	return fmt.Sprintf("%s exited: %v", p.name, p.waitErr)
+}
+
+// endpoint is one listener to check for readiness: the server must accept a
+// connection (after a TLS handshake when tls is set) and send a first line
+// starting with greeting.
+type endpoint struct {
+	name     string
+	addr     string
+	tls      bool
+	greeting string // e.g. "* OK", "+OK", "220"
+	quit     string // polite goodbye sent after the greeting
+}
+
+var errExited = errors.New("server exited")
+
+// waitReady polls every endpoint until it answers its greeting, the process
+// exits (errExited) or the deadline passes.
+func waitReady(p *process, deadline time.Time, eps []endpoint) error {
+	for _, ep := range eps {
+		var last error
+		for {
+			if p.exited() {
+				return fmt.Errorf("%w before %s (%s) answered: %s", errExited, ep.name, ep.addr, p.exitError())
+			}
+			last = greet(ep, deadline)
+			if last == nil {
+				break
+			}
+			if time.Now().After(deadline) {
+				return fmt.Errorf("%s (%s) not ready after %v: %v", ep.name, ep.addr, startTimeout, last)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	return nil
+}
+
+func greet(ep endpoint, deadline time.Time) error {
+	attempt := time.Now().Add(2 * time.Second)
+	if attempt.After(deadline) {
+		attempt = deadline
+	}
+	d := net.Dialer{Deadline: attempt}
+	conn, err := d.Dial("tcp", ep.addr)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	conn.SetDeadline(attempt)
+	if ep.tls {
+		// Readiness only: the certificate is checked by the tests proper.
+		tc := tls.Client(conn, &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12})
+		if err := tc.Handshake(); err != nil {
+			return fmt.Errorf("TLS handshake: %w", err)
+		}
+		conn = tc
+	}
+	line, err := bufio.NewReader(conn).ReadString('\n')
+	if err != nil {
+		return fmt.Errorf("read greeting: %w", err)
+	}
+	if !strings.HasPrefix(line, ep.greeting) {
+		return fmt.Errorf("unexpected greeting %q", strings.TrimSpace(line))
+	}
+	if ep.quit != "" {
+		fmt.Fprintf(conn, "%s\r\n", ep.quit)
+	}
+	return nil
+}
+
+func lookupUser(t testing.TB, name string) (uid, gid int) {
+	t.Helper()
+	u, err := user.Lookup(name)
+	if err != nil {
+		t.Fatalf("mailservers: system user %q: %v (is the package installed? %s)", name, err, installHint)
+	}
+	uid, err1 := strconv.Atoi(u.Uid)
+	gid, err2 := strconv.Atoi(u.Gid)
+	if err1 != nil || err2 != nil {
+		t.Fatalf("mailservers: system user %q has non-numeric uid/gid %q/%q", name, u.Uid, u.Gid)
+	}
+	return uid, gid
+}
+
+func lookupGroup(t testing.TB, name string) (gid int) {
+	t.Helper()
+	g, err := user.LookupGroup(name)
+	if err != nil {
+		t.Fatalf("mailservers: system group %q: %v (is the package installed? %s)", name, err, installHint)
+	}
+	gid, err = strconv.Atoi(g.Gid)
+	if err != nil {
+		t.Fatalf("mailservers: system group %q has non-numeric gid %q", name, g.Gid)
+	}
+	return gid
+}
