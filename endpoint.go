@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net"
 	"strconv"
-	"strings"
 )
 
 // A Protocol is a mail access protocol. The zero value is invalid.
@@ -18,40 +17,29 @@ const (
 	SMTP                     // message submission (RFC 6409, RFC 8314)
 )
 
-var protocolNames = [...]string{IMAP: "IMAP", POP3: "POP3", SMTP: "SMTP"}
-var protocolTexts = [...]string{IMAP: "imap", POP3: "pop3", SMTP: "smtp"}
+var protocolEnum = &enum{typ: "Protocol", what: "protocol", first: 1,
+	texts: []string{IMAP: "imap", POP3: "pop3", SMTP: "smtp"},
+	names: []string{IMAP: "IMAP", POP3: "POP3", SMTP: "SMTP"}}
 
 // Valid reports whether p is one of the defined protocols.
-func (p Protocol) Valid() bool { return p >= IMAP && p <= SMTP }
+func (p Protocol) Valid() bool { return protocolEnum.valid(uint8(p)) }
 
 // Incoming reports whether p is used to read mail (IMAP or POP3).
 func (p Protocol) Incoming() bool { return p == IMAP || p == POP3 }
 
 // String returns "IMAP", "POP3" or "SMTP", or "Protocol(N)" for an invalid value.
-func (p Protocol) String() string {
-	if !p.Valid() {
-		return "Protocol(" + strconv.Itoa(int(p)) + ")"
-	}
-	return protocolNames[p]
-}
+func (p Protocol) String() string { return protocolEnum.String(uint8(p)) }
 
 // MarshalText returns "imap", "pop3" or "smtp". It fails for an invalid value.
-func (p Protocol) MarshalText() ([]byte, error) {
-	if !p.Valid() {
-		return nil, fmt.Errorf("mailsettings: invalid protocol %d", uint8(p))
-	}
-	return []byte(protocolTexts[p]), nil
-}
+func (p Protocol) MarshalText() ([]byte, error) { return protocolEnum.marshal(uint8(p)) }
 
 // UnmarshalText accepts the forms written by [Protocol.MarshalText], in any case.
 func (p *Protocol) UnmarshalText(b []byte) error {
-	for q := IMAP; q <= SMTP; q++ {
-		if strings.EqualFold(string(b), protocolTexts[q]) {
-			*p = q
-			return nil
-		}
+	v, err := protocolEnum.unmarshal(b)
+	if err == nil {
+		*p = Protocol(v)
 	}
-	return fmt.Errorf("mailsettings: unknown protocol %q", truncate(string(b), 32))
+	return err
 }
 
 // Encryption says how a connection to a [ServerEndpoint] is protected. The
@@ -72,38 +60,27 @@ const (
 	Plaintext
 )
 
-var encryptionNames = [...]string{ImplicitTLS: "implicit TLS", STARTTLS: "STARTTLS", Plaintext: "plaintext"}
-var encryptionTexts = [...]string{ImplicitTLS: "tls", STARTTLS: "starttls", Plaintext: "plain"}
+var encryptionEnum = &enum{typ: "Encryption", what: "encryption", first: 1,
+	texts: []string{ImplicitTLS: "tls", STARTTLS: "starttls", Plaintext: "plain"},
+	names: []string{ImplicitTLS: "implicit TLS", STARTTLS: "STARTTLS", Plaintext: "plaintext"}}
 
 // Valid reports whether e is one of the defined modes.
-func (e Encryption) Valid() bool { return e >= ImplicitTLS && e <= Plaintext }
+func (e Encryption) Valid() bool { return encryptionEnum.valid(uint8(e)) }
 
 // String returns "implicit TLS", "STARTTLS" or "plaintext", or
 // "Encryption(N)" for an invalid value.
-func (e Encryption) String() string {
-	if !e.Valid() {
-		return "Encryption(" + strconv.Itoa(int(e)) + ")"
-	}
-	return encryptionNames[e]
-}
+func (e Encryption) String() string { return encryptionEnum.String(uint8(e)) }
 
 // MarshalText returns "tls", "starttls" or "plain". It fails for an invalid value.
-func (e Encryption) MarshalText() ([]byte, error) {
-	if !e.Valid() {
-		return nil, fmt.Errorf("mailsettings: invalid encryption %d", uint8(e))
-	}
-	return []byte(encryptionTexts[e]), nil
-}
+func (e Encryption) MarshalText() ([]byte, error) { return encryptionEnum.marshal(uint8(e)) }
 
 // UnmarshalText accepts the forms written by [Encryption.MarshalText], in any case.
 func (e *Encryption) UnmarshalText(b []byte) error {
-	for f := ImplicitTLS; f <= Plaintext; f++ {
-		if strings.EqualFold(string(b), encryptionTexts[f]) {
-			*e = f
-			return nil
-		}
+	v, err := encryptionEnum.unmarshal(b)
+	if err == nil {
+		*e = Encryption(v)
 	}
-	return fmt.Errorf("mailsettings: unknown encryption %q", truncate(string(b), 32))
+	return err
 }
 
 // A UsernameForm says what to type as the login name. The zero value is
@@ -121,43 +98,30 @@ const (
 	UsernameLocalPartDotDomain
 )
 
-var usernameTexts = [...]string{
-	UsernameAddress:            "%EMAILADDRESS%",
-	UsernameLocalPart:          "%EMAILLOCALPART%",
-	UsernameLocalPartDotDomain: "%EMAILLOCALPART%.%EMAILDOMAIN%",
-}
+var usernameEnum = &enum{typ: "UsernameForm", what: "username form", first: 1,
+	texts: []string{
+		UsernameAddress:            "%EMAILADDRESS%",
+		UsernameLocalPart:          "%EMAILLOCALPART%",
+		UsernameLocalPartDotDomain: "%EMAILLOCALPART%.%EMAILDOMAIN%",
+	}}
 
 // Valid reports whether u is one of the defined forms.
-func (u UsernameForm) Valid() bool {
-	return u >= UsernameAddress && u <= UsernameLocalPartDotDomain
-}
+func (u UsernameForm) Valid() bool { return usernameEnum.valid(uint8(u)) }
 
 // String returns the autoconfig placeholder, such as "%EMAILADDRESS%", or
 // "UsernameForm(N)" for an invalid value.
-func (u UsernameForm) String() string {
-	if !u.Valid() {
-		return "UsernameForm(" + strconv.Itoa(int(u)) + ")"
-	}
-	return usernameTexts[u]
-}
+func (u UsernameForm) String() string { return usernameEnum.String(uint8(u)) }
 
 // MarshalText returns the autoconfig placeholder. It fails for an invalid value.
-func (u UsernameForm) MarshalText() ([]byte, error) {
-	if !u.Valid() {
-		return nil, fmt.Errorf("mailsettings: invalid username form %d", uint8(u))
-	}
-	return []byte(usernameTexts[u]), nil
-}
+func (u UsernameForm) MarshalText() ([]byte, error) { return usernameEnum.marshal(uint8(u)) }
 
 // UnmarshalText accepts the forms written by [UsernameForm.MarshalText].
 func (u *UsernameForm) UnmarshalText(b []byte) error {
-	for f := UsernameAddress; f <= UsernameLocalPartDotDomain; f++ {
-		if strings.EqualFold(string(b), usernameTexts[f]) {
-			*u = f
-			return nil
-		}
+	v, err := usernameEnum.unmarshal(b)
+	if err == nil {
+		*u = UsernameForm(v)
 	}
-	return fmt.Errorf("mailsettings: unknown username form %q", truncate(string(b), 40))
+	return err
 }
 
 // Expand returns the username for the address local@domain, or "" if u is

@@ -47,3 +47,47 @@ func TestLookupMX(t *testing.T) {
 		t.Errorf("Exmail SMTP = %v, want smtp.exmail.qq.com", e)
 	}
 }
+
+func TestLookupMXHosters(t *testing.T) {
+	tests := []struct{ mx, want, imap string }{
+		{"qiye163mx01.mxmail.netease.com", "netease-qiye", "imaphz.qiye.163.com"},
+		{"qiye163mx02.mxmail.netease.com.", "netease-qiye", "imaphz.qiye.163.com"},
+		{"mx1.qiye.aliyun.com", "alibaba-mail", "imap.qiye.aliyun.com"},
+		{"MX3.QIYE.ALIYUN.COM", "alibaba-mail", "imap.qiye.aliyun.com"},
+		{"mxn.mxhichina.com", "alibaba-mail", "imap.qiye.aliyun.com"},
+		{"mxw.mxhichina.com", "alibaba-mail", "imap.qiye.aliyun.com"},
+		{"mx.zoho.com", "zoho", "imap.zoho.com"},
+		{"mx3.zoho.com", "zoho", "imap.zoho.com"},
+		{"mx2.zoho.eu", "zoho-eu", "imap.zoho.eu"},
+		{"mx.yandex.net", "yandex-360", "imap.yandex.com"},
+		{"in1-smtp.messagingengine.com", "fastmail", "imap.fastmail.com"},
+		{"in2-smtp.messagingengine.com", "fastmail", "imap.fastmail.com"},
+		{"mx01.mail.icloud.com", "icloud-custom-domain", "imap.mail.me.com"},
+		// Consumer hosts and neighbours do not identify a hoster.
+		{"163mx02.mxmail.netease.com", "", ""},
+		{"mxmail.netease.com", "", ""},
+		{"mx4.qiye.aliyun.com", "", ""},
+		{"qiye.aliyun.com", "", ""},
+		{"mxhichina.com", "", ""},
+		{"zoho.com", "", ""},
+		{"mx.yandex.ru", "", ""},
+		{"messagingengine.com", "", ""},
+		{"mail.icloud.com", "", ""},
+	}
+	for _, tt := range tests {
+		p, ok := mailsettings.LookupMX(tt.mx)
+		if !ok {
+			if tt.want != "" {
+				t.Errorf("LookupMX(%q) = none, want %s", tt.mx, tt.want)
+			}
+			continue
+		}
+		if p.ID() != tt.want {
+			t.Errorf("LookupMX(%q) = %s, want %q", tt.mx, p.ID(), tt.want)
+			continue
+		}
+		if e, _ := (mailsettings.Settings{Provider: p}).Best(mailsettings.IMAP); e.Host != tt.imap {
+			t.Errorf("LookupMX(%q): IMAP host %q, want %q", tt.mx, e.Host, tt.imap)
+		}
+	}
+}

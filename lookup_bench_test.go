@@ -1,6 +1,9 @@
 package mailsettings
 
-import "testing"
+import (
+	"runtime"
+	"testing"
+)
 
 // The goals these benchmarks check (run with -benchmem): an ASCII hit costs
 // at most 3x BenchmarkMapBaseline with at most one allocation; a Unicode
@@ -37,3 +40,49 @@ func BenchmarkLookupUnicode(b *testing.B)      { benchLookup(b, "例子.中国",
 func BenchmarkLookupMiss(b *testing.B)         { benchLookup(b, "example.com", true) }
 func BenchmarkLookupInvalid(b *testing.B)      { benchLookup(b, "qq..com", true) }
 func BenchmarkLookupOutlookCcTLD(b *testing.B) { benchLookup(b, "hotmail.co.uk", false) }
+
+// BenchmarkTableBuild measures what the first Lookup pays to build the
+// table (goal: under 1 ms), and reports the heap the built table keeps
+// (goal: under 1 MiB) as heap-B/table.
+func BenchmarkTableBuild(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		sinkTable = buildTable()
+	}
+	b.ReportMetric(float64(tableHeap()), "heap-B/table")
+}
+
+var sinkTable *table
+
+// tableHeap returns the bytes of live heap that one built table holds.
+func tableHeap() uint64 {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	t := buildTable()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	runtime.KeepAlive(t)
+	return after.HeapAlloc - before.HeapAlloc
+}
+
+// TestTableHeap checks the heap goal: the built table keeps under 1 MiB.
+func TestTableHeap(t *testing.T) {
+	if testing.Short() {
+		t.Skip("measures the heap")
+	}
+	n := tableHeap()
+	t.Logf("built table holds %d bytes of heap (%d domains)", n, len(builtinTable().byDomain))
+	if n >= 1<<20 {
+		t.Errorf("table heap = %d bytes, goal under 1 MiB", n)
+	}
+}
+
+func BenchmarkLookupISPDBHit(b *testing.B) { benchLookup(b, "alice@gmx.net", false) }
+func BenchmarkLookupMX(b *testing.B) {
+	builtinTable()
+	b.ReportAllocs()
+	for b.Loop() {
+		sinkProvider, _ = LookupMX("mx1.qiye.aliyun.com")
+	}
+}

@@ -3,7 +3,6 @@ package mailsettings
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -47,39 +46,28 @@ const (
 	NoteGeneral
 )
 
-var noteKindTexts = [...]string{
-	NotePassword: "password", NoteEnable: "enable", NoteIMAPID: "imap-id",
-	NoteCertificate: "certificate", NotePlaintext: "plaintext", NoteGeneral: "general",
-}
+var noteKindEnum = &enum{typ: "NoteKind", what: "note kind", first: 1,
+	texts: []string{
+		NotePassword: "password", NoteEnable: "enable", NoteIMAPID: "imap-id",
+		NoteCertificate: "certificate", NotePlaintext: "plaintext", NoteGeneral: "general",
+	}}
 
 // Valid reports whether k is one of the defined kinds.
-func (k NoteKind) Valid() bool { return k >= NotePassword && k <= NoteGeneral }
+func (k NoteKind) Valid() bool { return noteKindEnum.valid(uint8(k)) }
 
 // String returns the text form, such as "password".
-func (k NoteKind) String() string {
-	if !k.Valid() {
-		return "NoteKind(" + strconv.Itoa(int(k)) + ")"
-	}
-	return noteKindTexts[k]
-}
+func (k NoteKind) String() string { return noteKindEnum.String(uint8(k)) }
 
 // MarshalText returns the text form. It fails for an invalid value.
-func (k NoteKind) MarshalText() ([]byte, error) {
-	if !k.Valid() {
-		return nil, fmt.Errorf("mailsettings: invalid note kind %d", uint8(k))
-	}
-	return []byte(noteKindTexts[k]), nil
-}
+func (k NoteKind) MarshalText() ([]byte, error) { return noteKindEnum.marshal(uint8(k)) }
 
 // UnmarshalText accepts the forms written by [NoteKind.MarshalText].
 func (k *NoteKind) UnmarshalText(b []byte) error {
-	for f := NotePassword; f <= NoteGeneral; f++ {
-		if strings.EqualFold(string(b), noteKindTexts[f]) {
-			*k = f
-			return nil
-		}
+	v, err := noteKindEnum.unmarshal(b)
+	if err == nil {
+		*k = NoteKind(v)
 	}
-	return fmt.Errorf("mailsettings: unknown note kind %q", truncate(string(b), 32))
+	return err
 }
 
 // A Note is something a user must know or do to use a provider.
@@ -110,36 +98,25 @@ const (
 	PasswordOAuth2Only
 )
 
-var passwordTexts = [...]string{
-	PasswordUnknown: "unknown", PasswordAccount: "account-password", PasswordApp: "app-password",
-	PasswordAuthCode: "authorization-code", PasswordOAuth2Only: "oauth2-only",
-}
+var passwordEnum = &enum{typ: "PasswordKind", what: "password kind", first: 0,
+	texts: []string{
+		PasswordUnknown: "unknown", PasswordAccount: "account-password", PasswordApp: "app-password",
+		PasswordAuthCode: "authorization-code", PasswordOAuth2Only: "oauth2-only",
+	}}
 
 // String returns the text form, such as "authorization-code".
-func (k PasswordKind) String() string {
-	if int(k) >= len(passwordTexts) {
-		return "PasswordKind(" + strconv.Itoa(int(k)) + ")"
-	}
-	return passwordTexts[k]
-}
+func (k PasswordKind) String() string { return passwordEnum.String(uint8(k)) }
 
 // MarshalText returns the text form. It fails for an undefined value.
-func (k PasswordKind) MarshalText() ([]byte, error) {
-	if int(k) >= len(passwordTexts) {
-		return nil, fmt.Errorf("mailsettings: invalid password kind %d", uint8(k))
-	}
-	return []byte(passwordTexts[k]), nil
-}
+func (k PasswordKind) MarshalText() ([]byte, error) { return passwordEnum.marshal(uint8(k)) }
 
 // UnmarshalText accepts the forms written by [PasswordKind.MarshalText].
 func (k *PasswordKind) UnmarshalText(b []byte) error {
-	for i, t := range passwordTexts {
-		if strings.EqualFold(string(b), t) {
-			*k = PasswordKind(i)
-			return nil
-		}
+	v, err := passwordEnum.unmarshal(b)
+	if err == nil {
+		*k = PasswordKind(v)
 	}
-	return fmt.Errorf("mailsettings: unknown password kind %q", truncate(string(b), 32))
+	return err
 }
 
 // OAuth2 describes a provider's OAuth2 service, as listed in the Mozilla

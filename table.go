@@ -13,11 +13,14 @@ type table struct {
 }
 
 // builtinTable is built on first use, not at import time.
-var builtinTable = sync.OnceValue(func() *table {
-	t := newTable(curatedProviders(), hostedProviders())
+var builtinTable = sync.OnceValue(buildTable)
+
+// buildTable indexes the three data layers (see data.go) and the MX rules.
+func buildTable() *table {
+	t := newTable(append(curatedProviders(), cnProviders()...), hostedProviders(), ispdbProviders())
 	t.err = t.indexMX(hostedMXRules())
 	return t
-})
+}
 
 // newTable indexes the providers of each layer in turn. A domain claimed by
 // an earlier layer keeps its provider, so the first layer wins; a provider

@@ -4,10 +4,13 @@
 // Usage:
 //
 //	go run ./examples/lookup [-json] [-lang zh] QUERY...
+//	go run ./examples/lookup -version
 //
 // Each QUERY is an address (alice@qq.com) or a domain (qq.com, 例子.中国).
 // With -json it prints one JSON object per line; a failed query prints
 // {"query":...,"error":...}. The exit status is 1 if any query failed.
+// With -version it prints the version of the built-in data and the number
+// of domains it knows.
 package main
 
 import (
@@ -30,12 +33,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object per line")
 	lang := fs.String("lang", "en", "language of the notes: en or zh")
+	version := fs.Bool("version", false, "print the data version and domain count and exit")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: lookup [-json] [-lang zh] QUERY...")
+		fmt.Fprintln(stderr, "usage: lookup [-json] [-lang zh] QUERY... | lookup -version")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	if *version {
+		fmt.Fprintf(stdout, "mailsettings data %s, %d domains\n", mailsettings.DataVersion, mailsettings.DomainCount())
+		return 0
 	}
 	if fs.NArg() == 0 {
 		fs.Usage()

@@ -3,8 +3,11 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/mailsettings/mailsettings"
 )
 
 func TestRunTable(t *testing.T) {
@@ -58,5 +61,20 @@ func TestRunUsage(t *testing.T) {
 	var out, errOut bytes.Buffer
 	if code := run(nil, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "usage") {
 		t.Errorf("no arguments: status %d, stderr %q", code, errOut.String())
+	}
+}
+
+func TestRunVersion(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run([]string{"-version"}, &out, &errOut); code != 0 {
+		t.Fatalf("exit status = %d, want 0; stderr %s", code, errOut.String())
+	}
+	var version string
+	var domains int
+	if _, err := fmt.Sscanf(out.String(), "mailsettings data %s %d domains", &version, &domains); err != nil {
+		t.Fatalf("output %q: %v", out.String(), err)
+	}
+	if strings.TrimSuffix(version, ",") != mailsettings.DataVersion || domains != mailsettings.DomainCount() || domains < 1000 {
+		t.Errorf("output %q, want version %s and %d domains (at least 1000)", out.String(), mailsettings.DataVersion, mailsettings.DomainCount())
 	}
 }

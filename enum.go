@@ -1,0 +1,47 @@
+package mailsettings
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// An enum describes the text forms of a uint8 enumeration whose valid
+// values are first..len(texts)-1. It keeps the String, MarshalText and
+// UnmarshalText methods of the exported types uniform.
+type enum struct {
+	typ   string   // Go type name, for "Type(N)"
+	what  string   // what it is, for error messages
+	first int      // the smallest valid value
+	texts []string // text form by value
+	names []string // String form by value; nil means texts
+}
+
+func (e *enum) valid(v uint8) bool { return int(v) >= e.first && int(v) < len(e.texts) }
+
+func (e *enum) String(v uint8) string {
+	if !e.valid(v) {
+		return e.typ + "(" + strconv.Itoa(int(v)) + ")"
+	}
+	if e.names != nil {
+		return e.names[v]
+	}
+	return e.texts[v]
+}
+
+func (e *enum) marshal(v uint8) ([]byte, error) {
+	if !e.valid(v) {
+		return nil, fmt.Errorf("mailsettings: invalid %s %d", e.what, v)
+	}
+	return []byte(e.texts[v]), nil
+}
+
+// unmarshal accepts a text form in any case.
+func (e *enum) unmarshal(b []byte) (uint8, error) {
+	for v := e.first; v < len(e.texts); v++ {
+		if strings.EqualFold(string(b), e.texts[v]) {
+			return uint8(v), nil
+		}
+	}
+	return 0, fmt.Errorf("mailsettings: unknown %s %q", e.what, truncate(string(b), 40))
+}
