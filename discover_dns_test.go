@@ -109,7 +109,17 @@ func TestDiscoverMX(t *testing.T) {
 		{"Google Workspace", "gw.test", "aspmx.l.google.com.", "google-workspace", "imap.gmail.com"},
 		{"Microsoft 365 new MX", "m365.test", "m365-test.j-v1.mx.microsoft.", "microsoft365", "outlook.office365.com"},
 		{"Microsoft 365", "m365b.test", "m365b-test.mail.protection.outlook.com.", "microsoft365", "outlook.office365.com"},
+		{"NetEase Qiye", "qiye.test", "qiye163mx01.mxmail.netease.com.", "netease-qiye", "imaphz.qiye.163.com"},
+		{"Alibaba Mail mxhichina", "ali1.test", "mxw.mxhichina.com.", "alibaba-mail", "imap.qiye.aliyun.com"},
+		{"Alibaba Mail qiye.aliyun.com", "ali2.test", "mx1.qiye.aliyun.com.", "alibaba-mail", "imap.qiye.aliyun.com"},
+		{"Zoho", "zoho.test", "mx.zoho.com.", "zoho", "imap.zoho.com"},
+		{"Yandex 360", "yandex.test", "mx.yandex.net.", "yandex-360", "imap.yandex.com"},
+		{"Fastmail", "fm.test", "in1-smtp.messagingengine.com.", "fastmail", "imap.fastmail.com"},
+		{"iCloud custom domain", "icloud.test", "mx01.mail.icloud.com.", "icloud-custom-domain", "imap.mail.me.com"},
 		{"consumer QQ MX is not a hosted domain", "qqmx.test", "mx1.qq.com.", "", ""},
+		// An unknown host under qiye.aliyun.com: its registrable domain is
+		// consumer Aliyun Mail's, which must not be used.
+		{"unknown Aliyun MX is not consumer Aliyun", "ali3.test", "mx9.qiye.aliyun.com.", "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -137,13 +147,13 @@ func TestDiscoverMX(t *testing.T) {
 			}
 			for _, c := range disc.Candidates {
 				for _, h := range hosts(c) {
-					if h == "imap.qq.com" || h == "smtp.qq.com" {
-						t.Errorf("candidate %v sends a hosted domain to consumer QQ host %s", c.Source, h)
+					if h == "imap.qq.com" || h == "smtp.qq.com" || h == "imap.aliyun.com" || h == "smtp.aliyun.com" {
+						t.Errorf("candidate %v sends a hosted domain to consumer host %s", c.Source, h)
 					}
 				}
 			}
-			// Never autoconfig for qq.com, a table domain, and never the
-			// consumer ISPDB entry.
+			// Never autoconfig for qq.com or aliyun.com, table domains, and
+			// never their consumer ISPDB entries.
 			f.checkContacted(t, standardNames(tt.domain), append(standardURLs(tt.domain), tt.domain))
 		})
 	}
