@@ -51,7 +51,9 @@ const DefaultSourceTimeout = 10 * time.Second
 // discovery runs; it may be used by several goroutines at once.
 type Discoverer struct {
 	// Resolver answers every DNS question, including those behind HTTP
-	// requests. Nil means net.DefaultResolver.
+	// requests (unless HTTPClient is set) and guessing probes. Nil means
+	// net.DefaultResolver. Names are always asked fully qualified, so no
+	// search domain is appended.
 	Resolver Resolver
 	// Dialer opens connections for HTTP requests. Nil means a net.Dialer
 	// with a 10 s timeout.
