@@ -1,0 +1,284 @@
+package mailsettings
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"slices"
+	"strings"
+	"sync"
+
+	"golang.org/x/net/publicsuffix"
+)
+
+// Limits on DNS answers.
+const (
+	maxSRVIn  = 64 // records considered per name
+	maxSRVOut = 16 // records kept per name
+	maxMX     = 16
+)
+
+// An srvService is one RFC 6186/RFC 8314 service label.
+type srvService struct {
+	label string
+	proto Protocol
+	enc   Encryption
+}
+
+// srvServices returns the services asked for, in RFC 8314 order of
+// preference. The labels without "s" require STARTTLS (RFC 6186 §3.4): no
+// SRV record ever yields a plaintext endpoint.
+func srvServices() []srvService {
+	return []srvService{
+		{"submissions", SMTP, ImplicitTLS}, {"submission", SMTP, STARTTLS},
+		{"imaps", IMAP, ImplicitTLS}, {"imap", IMAP, STARTTLS},
+		{"pop3s", POP3, ImplicitTLS}, {"pop3", POP3, STARTTLS},
+	}
+}
+
+// dnsURI returns the RFC 4501 URI for a DNS question.
+func dnsURI(name, typ string) string { return "dns:" + name + "?type=" + typ }
+
+// validDNSHost returns the normalized form of a host name from a DNS
+// answer, or false if it is not a usable host name: DNS answers are
+// validated like user input.
+func validDNSHost(h string) (string, bool) {
+	h = strings.ToLower(strings.TrimSuffix(h, "."))
+	if !strings.Contains(h, ".") || checkHostname(h) != nil {
+		return "", false
+	}
+	return h, true
+}
+
+// selectSRV orders the records of one SRV name as RFC 2782 says: by
+// priority, lowest first, and within a priority in a random order weighted
+// by weight (intn(n) returns a number in [0, n); nil means math/rand). It
+// drops records with target "." (reporting notOffered if every record has
+// it), an invalid target or port 0, and repeats; dropped counts the invalid
+// ones. It returns new records with normalized targets and never changes
+// recs.
+func selectSRV(recs []*net.SRV, intn func(int) int) (out []*net.SRV, notOffered bool, dropped int) {
+	if intn == nil {
+		intn = rand.IntN
+	}
+	if len(recs) > maxSRVIn {
+		dropped += len(recs) - maxSRVIn
+		recs = recs[:maxSRVIn]
+	}
+	dots := 0
+	var valid []*net.SRV
+	for _, rec := range recs {
+		if rec == nil {
+			dropped++
+			continue
+		}
+		if rec.Target == "." || rec.Target == "" {
+			dots++
+			continue
+		}
+		host, ok := validDNSHost(rec.Target)
+		if !ok || rec.Port == 0 {
+			dropped++
+			continue
+		}
+		if slices.ContainsFunc(valid, func(v *net.SRV) bool { return v.Target == host && v.Port == rec.Port }) {
+			continue
+		}
+		valid = append(valid, &net.SRV{Target: host, Port: rec.Port, Priority: rec.Priority, Weight: rec.Weight})
+	}
+	if len(valid) == 0 {
+		return nil, dots > 0 && dots == len(recs), dropped
+	}
+	// Zero weights first within each priority, as RFC 2782 asks before
+	// the weighted selection.
+	slices.SortStableFunc(valid, func(a, b *net.SRV) int {
+		return cmp.Or(cmp.Compare(a.Priority, b.Priority), cmp.Compare(min(a.Weight, 1), min(b.Weight, 1)))
+	})
+	for i := 0; i < len(valid); {
+		j := i
+		for j < len(valid) && valid[j].Priority == valid[i].Priority {
+			j++
+		}
+		weighted(valid[i:j], intn)
+		i = j
+	}
+	if len(valid) > maxSRVOut {
+		valid = valid[:maxSRVOut]
+	}
+	return valid, false, dropped
+}
+
+// weighted reorders recs of one priority by RFC 2782's weighted selection.
+func weighted(recs []*net.SRV, intn func(int) int) {
+	for k := range recs {
+		sum := 0
+		for _, r := range recs[k:] {
+			sum += int(r.Weight)
+		}
+		pick := k
+		if sum > 0 {
+			n := intn(sum + 1)
+			run := 0
+			for i, r := range recs[k:] {
+				run += int(r.Weight)
+				if run >= n {
+					pick = k + i
+					break
+				}
+			}
+		}
+		// Move the chosen record to position k, keeping the others' order.
+		chosen := recs[pick]
+		copy(recs[k+1:pick+1], recs[k:pick])
+		recs[k] = chosen
+	}
+}
+
+// srvJob asks the six SRV names at once and builds one candidate.
+func (r *run) srvJob() *job {
+	dom := r.q.domain
+	return &job{source: SourceSRV, url: dnsURI(dom, "SRV"), run: func(ctx context.Context) jobResult {
+		svcs := srvServices()
+		type answer struct {
+			recs []*net.SRV
+			err  error
+		}
+		answers := make([]answer, len(svcs))
+		var wg sync.WaitGroup
+		for i, s := range svcs {
+			wg.Go(func() {
+				_, recs, err := r.resolver.LookupSRV(ctx, s.label, "tcp", fqdn(dom))
+				answers[i] = answer{recs, err}
+			})
+		}
+		wg.Wait()
+		var res jobResult
+		var eps []ServerEndpoint
+		for i, s := range svcs {
+			a := answers[i]
+			uri := dnsURI("_"+s.label+"._tcp."+dom, "SRV")
+			// Records that come with an error (Go drops invalid names and
+			// reports them) are kept; the error is recorded.
+			if a.err != nil {
+				se := r.newSourceError(SourceSRV, uri, a.err)
+				se.Unreachable = se.Unreachable && len(a.recs) == 0 // an answer came
+				res.errs = append(res.errs, se)
+			}
+			recs, notOffered, dropped := r.selectSRV(a.recs)
+			if notOffered {
+				res.errs = append(res.errs, &SourceError{Source: SourceSRV, URL: uri, Err: ErrNotOffered})
+			}
+			if dropped > 0 {
+				res.errs = append(res.errs, &SourceError{Source: SourceSRV, URL: uri,
+					Err: fmt.Errorf("dropped %d records with an invalid target or port 0", dropped)})
+			}
+			if a.err == nil && len(a.recs) == 0 {
+				res.errs = append(res.errs, &SourceError{Source: SourceSRV, URL: uri, Err: errors.New("no records")})
+			}
+			for _, rec := range recs {
+				e := ServerEndpoint{Protocol: s.proto, Host: rec.Target, Port: rec.Port, Encryption: s.enc, Username: UsernameAddress}
+				if !slices.Contains(eps, e) && e.Validate() == nil {
+					eps = append(eps, e)
+				}
+			}
+		}
+		if len(eps) == 0 {
+			return res
+		}
+		trust, reason := hostsTrust(eps, r.reg)
+		info := ProviderInfo{
+			ID: "srv:" + dom, Name: r.q.unicode + " (DNS SRV)", Domains: []string{dom}, Endpoints: eps,
+			Source: "DNS SRV records (RFC 6186) of " + dom,
+		}
+		c, err := r.newCandidate(info, SourceSRV, dnsURI(dom, "SRV"), trust, ReasonDNSUnauthenticated, reason)
+		if err != nil {
+			res.errs = append(res.errs, r.newSourceError(SourceSRV, dnsURI(dom, "SRV"), err))
+			return res
+		}
+		res.cands = []Candidate{c}
+		return res
+	}}
+}
+
+func (r *run) selectSRV(recs []*net.SRV) ([]*net.SRV, bool, int) {
+	return selectSRV(recs, r.srvRand)
+}
+
+// mxJob looks up the domain's MX hosts and matches them against the hosting
+// services of the built-in table. Without a match it starts HTTPS
+// autoconfig for the registrable domain of the most preferred MX host,
+// unless that is the email's own registrable domain or a mail domain of
+// the built-in table (whose MX patterns are deliberately specific: the
+// registrable domain of mxbiz1.qq.com is qq.com, yet its customers are not
+// QQ Mail users).
+func (r *run) mxJob() *job {
+	dom := r.q.domain
+	uri := dnsURI(dom, "MX")
+	return &job{source: SourceMX, url: uri, run: func(ctx context.Context) jobResult {
+		var res jobResult
+		fail := func(err error) jobResult {
+			res.errs = append(res.errs, r.newSourceError(SourceMX, uri, err))
+			return res
+		}
+		recs, err := r.resolver.LookupMX(ctx, fqdn(dom))
+		if err != nil {
+			se := r.newSourceError(SourceMX, uri, err)
+			se.Unreachable = se.Unreachable && len(recs) == 0 // an answer came
+			res.errs = append(res.errs, se)
+		}
+		if len(recs) == 0 {
+			if err != nil {
+				return res
+			}
+			return fail(errors.New("no MX records"))
+		}
+		if len(recs) == 1 && recs[0] != nil && (recs[0].Host == "." || recs[0].Host == "") {
+			return fail(errors.New("null MX: the domain accepts no mail (RFC 7505)"))
+		}
+		recs = slices.DeleteFunc(slices.Clone(recs), func(m *net.MX) bool { return m == nil })
+		slices.SortStableFunc(recs, func(a, b *net.MX) int { return cmp.Compare(a.Pref, b.Pref) })
+		var hosts []string
+		for _, m := range recs[:min(len(recs), maxMX)] {
+			if h, ok := validDNSHost(m.Host); ok {
+				hosts = append(hosts, h)
+			} else {
+				res.errs = append(res.errs, &SourceError{Source: SourceMX, URL: uri, Err: fmt.Errorf("dropped MX host %q: not a valid host name", truncate(m.Host, 80))})
+			}
+		}
+		for _, h := range hosts {
+			p, ok := LookupMX(h)
+			if !ok || slices.ContainsFunc(res.cands, func(c Candidate) bool { return c.Provider == p }) {
+				continue
+			}
+			res.cands = append(res.cands, Candidate{
+				Settings: Settings{Query: r.input, LocalPart: r.q.local, Domain: dom, UnicodeDomain: r.q.unicode, Provider: p},
+				Source:   SourceMX, Trust: TrustUnauthenticated, URL: uri,
+				Reasons: []Reason{ReasonMXHostedProvider, ReasonDNSUnauthenticated, ReasonHostOutsideDomain},
+			})
+		}
+		if len(res.cands) > 0 {
+			return res
+		}
+		if len(hosts) == 0 {
+			return fail(errors.New("no valid MX host"))
+		}
+		res.errs = append(res.errs, &SourceError{Source: SourceMX, URL: uri, Err: fmt.Errorf("MX host %s is not a known hosting service", hosts[0])})
+		base, err := publicsuffix.EffectiveTLDPlusOne(hosts[0])
+		switch {
+		case err != nil:
+			return fail(fmt.Errorf("MX host %s has no registrable domain", hosts[0]))
+		case base == r.reg:
+			return res // the domain runs its own mail: nothing to learn
+		case r.d.tableProvider(base) != nil:
+			return fail(fmt.Errorf("MX domain %s is a mail domain of the built-in table; only its specific MX patterns are used", base))
+		}
+		res.spawn = append(res.spawn, r.autoconfigJobBase(SourceMXAutoconfig, "https://autoconfig."+base+"/mail/config-v1.1.xml", base))
+		if !r.d.NoISPDB {
+			res.spawn = append(res.spawn, r.autoconfigJobBase(SourceMXAutoconfig, r.ispdbURL(base), base))
+		}
+		return res
+	}}
+}

@@ -1,0 +1,275 @@
+package mailsettings
+
+import (
+	"errors"
+	"net"
+	"slices"
+	"testing"
+)
+
+func TestDiscoverSRV(t *testing.T) {
+	f := newFixture(t, []string{"example.test"},
+		"_submissions._tcp.example.test. SRV 0 1 465 smtp.example.test.",
+		// Lower priority number first (RFC 2782), whatever the order here.
+		"_imaps._tcp.example.test. SRV 10 1 993 imap2.example.test.",
+		"_imaps._tcp.example.test. SRV 0 1 993 imap.example.test.",
+		// "." means not offered (RFC 6186 §3.4).
+		"_imap._tcp.example.test. SRV 0 0 0 .",
+		// Port 0 is dropped.
+		"_pop3s._tcp.example.test. SRV 0 1 0 pop.example.test.",
+		// A bad name next to a good one: Go drops it and reports an error
+		// together with the good record, which must be kept.
+		`_submission._tcp.example.test. SRV 0 1 587 bad\032name.example.test.`,
+		"_submission._tcp.example.test. SRV 5 1 587 smtp.example.test.",
+	)
+	disc, err := f.discoverer().Discover(t.Context(), "alice@example.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	best, _ := disc.Best()
+	if best.Source != SourceSRV || best.Trust != TrustInDomain || best.URL != "dns:example.test?type=SRV" {
+		t.Fatalf("best = %v %v %q, want srv in-domain", best.Source, best.Trust, best.URL)
+	}
+	if !slices.Equal(best.Reasons, []Reason{ReasonDNSUnauthenticated, ReasonHostsInDomain}) {
+		t.Errorf("reasons = %v", best.Reasons)
+	}
+	want := []ServerEndpoint{
+		{IMAP, "imap.example.test", 993, ImplicitTLS, UsernameAddress},
+		{IMAP, "imap2.example.test", 993, ImplicitTLS, UsernameAddress},
+		{SMTP, "smtp.example.test", 465, ImplicitTLS, UsernameAddress},
+		{SMTP, "smtp.example.test", 587, STARTTLS, UsernameAddress},
+	}
+	if got := best.Endpoints(); !slices.Equal(got, want) {
+		t.Errorf("endpoints =\n%v\nwant\n%v", got, want)
+	}
+	if u := best.Username(want[0]); u != "alice@example.test" {
+		t.Errorf("username = %q", u)
+	}
+	var notOffered, kept, dropped bool
+	for _, e := range disc.Errors {
+		var se *SourceError
+		if !errors.As(e, &se) {
+			t.Fatalf("error %v is not a *SourceError", e)
+		}
+		switch {
+		case se.URL == "dns:_imap._tcp.example.test?type=SRV" && errors.Is(se, ErrNotOffered):
+			notOffered = true
+		case se.URL == "dns:_submission._tcp.example.test?type=SRV" && !errors.Is(se, ErrNotOffered):
+			kept = !se.Unreachable // the error that came with the kept record
+		case se.URL == "dns:_pop3s._tcp.example.test?type=SRV":
+			dropped = true
+		}
+	}
+	if !notOffered || !kept || !dropped {
+		t.Errorf("errors %v: not offered %v, kept-with-error %v, port 0 dropped %v", disc.Errors, notOffered, kept, dropped)
+	}
+	f.checkContacted(t, standardNames("example.test"), append(standardURLs("example.test"), "example.test"))
+}
+
+func TestDiscoverSRVOutsideDomain(t *testing.T) {
+	f := newFixture(t, []string{"example.test"},
+		"_imaps._tcp.example.test. SRV 0 1 993 imap.evil.test.",
+		"_submissions._tcp.example.test. SRV 0 1 465 smtp.example.test.",
+	)
+	disc, err := f.discoverer().Discover(t.Context(), "example.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	best, _ := disc.Best()
+	if best.Source != SourceSRV || best.Trust != TrustUnauthenticated || !slices.Contains(best.Reasons, ReasonHostOutsideDomain) {
+		t.Errorf("best = %v %v %v, want srv unauthenticated host-outside-domain", best.Source, best.Trust, best.Reasons)
+	}
+	noTrustedEvil(t, disc, "evil.test")
+	// The target is not resolved during discovery.
+	f.checkContacted(t, standardNames("example.test"), append(standardURLs("example.test"), "example.test"))
+}
+
+func TestDiscoverSRVAllNotOffered(t *testing.T) {
+	var recs []string
+	for _, s := range srvServices() {
+		recs = append(recs, "_"+s.label+"._tcp.example.test. SRV 0 0 0 .")
+	}
+	f := newFixture(t, []string{"example.test"}, recs...)
+	disc, err := f.discoverer().Discover(t.Context(), "example.test")
+	if !errors.Is(err, ErrNotFound) || errors.Is(err, ErrLookupFailed) || !errors.Is(err, ErrNotOffered) {
+		t.Fatalf("err = %v, want ErrNotFound wrapping ErrNotOffered", err)
+	}
+	if len(disc.Candidates) != 0 {
+		t.Errorf("candidates = %v", disc.Candidates)
+	}
+}
+
+func TestDiscoverMX(t *testing.T) {
+	tests := []struct {
+		name, domain, mx string
+		want             string // provider id, "" for none
+		imap             string
+	}{
+		{"Tencent Exmail, not QQ Mail", "exmail.test", "mxbiz1.qq.com.", "exmail", "imap.exmail.qq.com"},
+		{"Google Workspace", "gw.test", "aspmx.l.google.com.", "google-workspace", "imap.gmail.com"},
+		{"Microsoft 365 new MX", "m365.test", "m365-test.j-v1.mx.microsoft.", "microsoft365", "outlook.office365.com"},
+		{"Microsoft 365", "m365b.test", "m365b-test.mail.protection.outlook.com.", "microsoft365", "outlook.office365.com"},
+		{"NetEase Qiye", "qiye.test", "qiye163mx01.mxmail.netease.com.", "netease-qiye", "imaphz.qiye.163.com"},
+		{"Alibaba Mail mxhichina", "ali1.test", "mxw.mxhichina.com.", "alibaba-mail", "imap.qiye.aliyun.com"},
+		{"Alibaba Mail qiye.aliyun.com", "ali2.test", "mx1.qiye.aliyun.com.", "alibaba-mail", "imap.qiye.aliyun.com"},
+		{"Zoho", "zoho.test", "mx.zoho.com.", "zoho", "imap.zoho.com"},
+		{"Yandex 360", "yandex.test", "mx.yandex.net.", "yandex-360", "imap.yandex.com"},
+		{"Fastmail", "fm.test", "in1-smtp.messagingengine.com.", "fastmail", "imap.fastmail.com"},
+		{"iCloud custom domain", "icloud.test", "mx01.mail.icloud.com.", "icloud-custom-domain", "imap.mail.me.com"},
+		{"consumer QQ MX is not a hosted domain", "qqmx.test", "mx1.qq.com.", "", ""},
+		// An unknown host under qiye.aliyun.com: its registrable domain is
+		// consumer Aliyun Mail's, which must not be used.
+		{"unknown Aliyun MX is not consumer Aliyun", "ali3.test", "mx9.qiye.aliyun.com.", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, []string{tt.domain}, tt.domain+". MX 10 "+tt.mx)
+			d := f.discoverer()
+			disc, err := d.Discover(t.Context(), "bob@"+tt.domain)
+			if tt.want == "" {
+				if !errors.Is(err, ErrNotFound) {
+					t.Fatalf("err = %v, want ErrNotFound", err)
+				}
+			} else {
+				if err != nil {
+					t.Fatal(err)
+				}
+				best, _ := disc.Best()
+				if best.Source != SourceMX || best.Provider.ID() != tt.want || best.Trust != TrustUnauthenticated {
+					t.Fatalf("best = %v %v %v", best.Source, best.Provider, best.Trust)
+				}
+				if e, _ := best.Best(IMAP); e.Host != tt.imap {
+					t.Errorf("IMAP host %q, want %q", e.Host, tt.imap)
+				}
+				if best.Username(best.Endpoints()[0]) != "bob@"+tt.domain {
+					t.Errorf("username %q", best.Username(best.Endpoints()[0]))
+				}
+			}
+			for _, c := range disc.Candidates {
+				for _, h := range hosts(c) {
+					if h == "imap.qq.com" || h == "smtp.qq.com" || h == "imap.aliyun.com" || h == "smtp.aliyun.com" {
+						t.Errorf("candidate %v sends a hosted domain to consumer host %s", c.Source, h)
+					}
+				}
+			}
+			// Never autoconfig for qq.com or aliyun.com, table domains, and
+			// never their consumer ISPDB entries.
+			f.checkContacted(t, standardNames(tt.domain), append(standardURLs(tt.domain), tt.domain))
+		})
+	}
+}
+
+func TestDiscoverMXPublicSuffix(t *testing.T) {
+	f := newFixture(t, []string{"psl.test"}, "psl.test. MX 10 co.uk.")
+	disc, err := f.discoverer().Discover(t.Context(), "psl.test")
+	if !errors.Is(err, ErrNotFound) {
+		t.Fatalf("err = %v, want ErrNotFound", err)
+	}
+	if len(disc.Candidates) != 0 {
+		t.Errorf("candidates %v", disc.Candidates)
+	}
+	// No autoconfig.co.uk, no ISPDB co.uk.
+	f.checkContacted(t, standardNames("psl.test"), append(standardURLs("psl.test"), "psl.test"))
+}
+
+func TestDiscoverMXAutoconfig(t *testing.T) {
+	f := newFixture(t, []string{"custom.test", "hoster.test"},
+		"custom.test. MX 20 mx2.hoster.test.",
+		"custom.test. MX 10 mx1.hoster.test.",
+		"autoconfig.hoster.test. A 127.0.0.1",
+	)
+	f.serveDoc("https://autoconfig.hoster.test/mail/config-v1.1.xml", configDoc("hoster.test"))
+	disc, err := f.discoverer().Discover(t.Context(), "carol@custom.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	best, _ := disc.Best()
+	if best.Source != SourceMXAutoconfig || best.Trust != TrustUnauthenticated ||
+		best.URL != "https://autoconfig.hoster.test/mail/config-v1.1.xml" || !slices.Contains(best.Reasons, ReasonMXBaseDomain) {
+		t.Fatalf("best = %v %v %q %v", best.Source, best.Trust, best.URL, best.Reasons)
+	}
+	if e, _ := best.Best(IMAP); e.Host != "imap.hoster.test" || best.Username(e) != "carol@custom.test" {
+		t.Errorf("IMAP %v user %q", e, best.Username(e))
+	}
+	f.checkContacted(t,
+		append(standardNames("custom.test"), "autoconfig.hoster.test"),
+		append(standardURLs("custom.test"), "custom.test", "https://autoconfig.hoster.test/mail/config-v1.1.xml", "https://ispdb.test/v1.1/hoster.test"))
+}
+
+// srvRec is a compact SRV record for selectSRV tests.
+func srvRec(target string, port, prio, weight uint16) *net.SRV {
+	return &net.SRV{Target: target, Port: port, Priority: prio, Weight: weight}
+}
+
+func TestSelectSRV(t *testing.T) {
+	in := []*net.SRV{
+		srvRec("c.example.test.", 993, 20, 0),
+		srvRec("a.example.test.", 993, 10, 1),
+		srvRec("B.Example.Test.", 993, 10, 3),
+		srvRec(".", 0, 0, 0),
+		srvRec("bad name.example.test.", 993, 0, 0),
+		srvRec("x.example.test.", 0, 0, 0),
+		srvRec("a.example.test.", 993, 10, 1), // repeat
+	}
+	orig := *in[2]
+	// intn always 0 picks the first positive-weight record in order.
+	out, notOffered, dropped := selectSRV(in, func(int) int { return 0 })
+	var got []string
+	for _, r := range out {
+		got = append(got, r.Target)
+	}
+	if !slices.Equal(got, []string{"a.example.test", "b.example.test", "c.example.test"}) || notOffered || dropped != 2 {
+		t.Errorf("selectSRV = %v, %v, %d", got, notOffered, dropped)
+	}
+	if *in[2] != orig {
+		t.Error("selectSRV changed its input")
+	}
+	// The largest draw picks the heavier record first.
+	out, _, _ = selectSRV(in, func(n int) int { return n - 1 })
+	if out[0].Target != "b.example.test" || out[2].Target != "c.example.test" {
+		t.Errorf("weighted order %v %v %v", out[0].Target, out[1].Target, out[2].Target)
+	}
+	if _, notOffered, _ := selectSRV([]*net.SRV{srvRec(".", 0, 0, 0)}, nil); !notOffered {
+		t.Error(`single "." record: not offered not reported`)
+	}
+	if out, notOffered, _ := selectSRV(nil, nil); out != nil || notOffered {
+		t.Error("no records: want nothing and not 'not offered'")
+	}
+}
+
+func TestGuessEndpoints(t *testing.T) {
+	es := guessEndpoints("example.test", false)
+	if len(es) != 18 || es[0] != (ServerEndpoint{IMAP, "imap.example.test", 993, ImplicitTLS, UsernameAddress}) {
+		t.Fatalf("guesses %v", es)
+	}
+	for _, e := range es {
+		if e.Encryption == Plaintext || e.Validate() != nil {
+			t.Errorf("guess %v", e)
+		}
+	}
+	if n := len(guessEndpoints("example.test", true)); n != 27 {
+		t.Errorf("%d guesses with plaintext allowed, want 27", n)
+	}
+}
+
+func TestDiscoverNullMX(t *testing.T) {
+	f := newFixture(t, []string{"nullmx.test"}, "nullmx.test. MX 0 .")
+	disc, err := f.discoverer().Discover(t.Context(), "nullmx.test")
+	if !errors.Is(err, ErrNotFound) {
+		t.Fatalf("err = %v, want ErrNotFound", err)
+	}
+	if countErrors(disc, "null MX") != 1 {
+		t.Errorf("no null MX error in %v", disc.Errors)
+	}
+}
+
+// TestDiscoverNeverAboveRegistrableDomain: for alice@corp.example.co.uk
+// every name asked and URL fetched is under corp.example.co.uk or the
+// ISPDB; nothing under example.co.uk, co.uk or uk.
+func TestDiscoverNeverAboveRegistrableDomain(t *testing.T) {
+	f := newFixture(t, []string{"corp.example.co.uk"})
+	if _, err := f.discoverer().Discover(t.Context(), "alice@corp.example.co.uk"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("err = %v", err)
+	}
+	f.checkContacted(t, standardNames("corp.example.co.uk"), append(standardNames("corp.example.co.uk"), standardURLs("corp.example.co.uk")...))
+}

@@ -1,0 +1,89 @@
+package mailsettings_test
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/mailsettings/mailsettings"
+	"github.com/mailsettings/mailsettings/mailsettingstest"
+)
+
+// portMap dials "IP:port" addresses to the test servers listed, and
+// refuses the rest; it records every address.
+type portMap struct {
+	mu     sync.Mutex
+	to     map[string]string
+	dialed []string
+}
+
+func (m *portMap) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	m.mu.Lock()
+	m.dialed = append(m.dialed, addr)
+	to, ok := m.to[addr]
+	m.mu.Unlock()
+	if !ok {
+		return nil, &net.OpError{Op: "dial", Net: network, Err: fmt.Errorf("connection refused (test: nothing at %s)", addr)}
+	}
+	var d net.Dialer
+	return d.DialContext(ctx, network, to)
+}
+
+func TestDiscoverGuess(t *testing.T) {
+	ca, err := mailsettingstest.NewCA()
+	if err != nil {
+		t.Fatal(err)
+	}
+	imap := mailsettingstest.NewServer(t, mailsettings.IMAP, mailsettings.ImplicitTLS, mailsettingstest.WithHost("imap.guess.test"), mailsettingstest.WithCA(ca))
+	smtp := mailsettingstest.NewServer(t, mailsettings.SMTP, mailsettings.STARTTLS, mailsettingstest.WithHost("smtp.guess.test"), mailsettingstest.WithCA(ca))
+	// A certificate for another name: not reported.
+	other, err := ca.Issue("other.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mail := mailsettingstest.NewServer(t, mailsettings.IMAP, mailsettings.ImplicitTLS, mailsettingstest.WithHost("mail.guess.test"), mailsettingstest.WithCA(ca), mailsettingstest.WithCert(other))
+	// A plaintext banner without STARTTLS: never reported (no downgrade).
+	pop := mailsettingstest.NewServer(t, mailsettings.POP3, mailsettings.STARTTLS, mailsettingstest.WithHost("pop.guess.test"), mailsettingstest.WithCA(ca), mailsettingstest.HideSTARTTLS())
+	res := &mailsettingstest.Resolver{Hosts: map[string][]string{
+		"imap.guess.test": {"127.0.0.2"}, "smtp.guess.test": {"127.0.0.3"},
+		"mail.guess.test": {"127.0.0.4"}, "pop.guess.test": {"127.0.0.5"},
+	}}
+	dialer := &portMap{to: map[string]string{
+		"127.0.0.2:993": imap.Addr(), "127.0.0.3:587": smtp.Addr(), "127.0.0.4:993": mail.Addr(), "127.0.0.5:110": pop.Addr(),
+	}}
+	d := &mailsettings.Discoverer{Resolver: res, Dialer: dialer, TLSConfig: &tls.Config{RootCAs: ca.Pool()}, NoISPDB: true}
+
+	// Not asked for: no guessing, no connection.
+	if _, err := d.Discover(t.Context(), "dave@guess.test"); !errors.Is(err, mailsettings.ErrNotFound) {
+		t.Fatalf("without Guess: %v, want ErrNotFound", err)
+	}
+	if len(dialer.dialed) != 0 {
+		t.Fatalf("dialed %v without Guess", dialer.dialed)
+	}
+
+	d.Guess = true
+	disc, err := d.Discover(t.Context(), "dave@guess.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	best, _ := disc.Best()
+	if best.Source != mailsettings.SourceGuess || best.Trust != mailsettings.TrustInDomain ||
+		!slices.Equal(best.Reasons, []mailsettings.Reason{mailsettings.ReasonGuessed, mailsettings.ReasonHostsInDomain}) {
+		t.Fatalf("best = %v %v %v", best.Source, best.Trust, best.Reasons)
+	}
+	want := []mailsettings.ServerEndpoint{
+		{Protocol: mailsettings.IMAP, Host: "imap.guess.test", Port: 993, Encryption: mailsettings.ImplicitTLS, Username: mailsettings.UsernameAddress},
+		{Protocol: mailsettings.SMTP, Host: "smtp.guess.test", Port: 587, Encryption: mailsettings.STARTTLS, Username: mailsettings.UsernameAddress},
+	}
+	if got := best.Endpoints(); !slices.Equal(got, want) {
+		t.Errorf("endpoints =\n%v\nwant\n%v", got, want)
+	}
+	if mail.Connections() == 0 || pop.Connections() == 0 {
+		t.Errorf("the wrong-certificate and no-STARTTLS servers were not tried (%d, %d connections)", mail.Connections(), pop.Connections())
+	}
+}

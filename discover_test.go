@@ -1,0 +1,371 @@
+package mailsettings
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+// failResolver fails every question as an unreachable network would, and
+// counts them.
+type failResolver struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (r *failResolver) fail(name string) error {
+	r.mu.Lock()
+	r.n++
+	r.mu.Unlock()
+	return &net.DNSError{Err: "connect: network is unreachable", Name: name}
+}
+
+func (r *failResolver) LookupMX(ctx context.Context, name string) ([]*net.MX, error) {
+	return nil, r.fail(name)
+}
+
+func (r *failResolver) LookupSRV(ctx context.Context, service, proto, name string) (string, []*net.SRV, error) {
+	return "", nil, r.fail(name)
+}
+
+func (r *failResolver) LookupIPAddr(ctx context.Context, host string) ([]net.IPAddr, error) {
+	return nil, r.fail(host)
+}
+
+type failDialer struct{ t testing.TB }
+
+func (d failDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	d.t.Errorf("dialed %s", addr)
+	return nil, errors.New("no dialing in this test")
+}
+
+// blockResolver blocks every question until its context ends, after
+// telling started.
+type blockResolver struct {
+	Resolver // for the methods not blocked, if set
+	started  chan string
+	block    func(name string) bool // nil blocks everything
+}
+
+func (r *blockResolver) wait(ctx context.Context, name string) error {
+	select {
+	case r.started <- name:
+	case <-ctx.Done():
+	}
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+func (r *blockResolver) LookupMX(ctx context.Context, name string) ([]*net.MX, error) {
+	if r.block != nil && !r.block("MX "+name) {
+		return r.Resolver.LookupMX(ctx, name)
+	}
+	return nil, r.wait(ctx, name)
+}
+
+func (r *blockResolver) LookupSRV(ctx context.Context, service, proto, name string) (string, []*net.SRV, error) {
+	if r.block != nil && !r.block("SRV "+name) {
+		return r.Resolver.LookupSRV(ctx, service, proto, name)
+	}
+	return "", nil, r.wait(ctx, name)
+}
+
+func (r *blockResolver) LookupIPAddr(ctx context.Context, host string) ([]net.IPAddr, error) {
+	if r.block != nil && !r.block("A "+host) {
+		return r.Resolver.LookupIPAddr(ctx, host)
+	}
+	return nil, r.wait(ctx, host)
+}
+
+func TestDiscoverBuiltinNoIO(t *testing.T) {
+	r := &failResolver{}
+	d := &Discoverer{Resolver: r, Dialer: failDialer{t}}
+	disc, err := d.Discover(t.Context(), "Alice@QQ.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	best, ok := disc.Best()
+	if !ok || len(disc.Candidates) != 1 || best.Source != SourceBuiltin || best.Trust != TrustCurated || best.Provider.ID() != "qq" {
+		t.Fatalf("best = %v %v %v", best.Source, best.Trust, best.Provider)
+	}
+	if best.Query != "Alice@QQ.com" || best.Address() != "Alice@qq.com" {
+		t.Errorf("settings = %+v", best.Settings)
+	}
+	// Extra providers answer the same way.
+	p, err := NewProvider(ProviderInfo{ID: "example", Name: "Example", Domains: []string{"example.test"},
+		Endpoints: []ServerEndpoint{{IMAP, "imap.example.test", 993, ImplicitTLS, UsernameAddress}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Providers = []*Provider{p}
+	disc, err = d.Discover(t.Context(), "example.test")
+	if best, _ := disc.Best(); err != nil || best.Provider != p || best.Source != SourceBuiltin {
+		t.Errorf("extra provider: %v %v", best.Provider, err)
+	}
+	if r.n != 0 {
+		t.Errorf("%d DNS questions", r.n)
+	}
+}
+
+func TestDiscoverInvalidInput(t *testing.T) {
+	r := &failResolver{}
+	d := &Discoverer{Resolver: r, Dialer: failDialer{t}}
+	for _, in := range []string{"", "alice@", "co.uk", "alice@co.uk", "com", "localhost", "127.0.0.1", "qq.com\x00", "a b.test"} {
+		if _, err := d.Discover(t.Context(), in); !errors.Is(err, ErrInvalidInput) {
+			t.Errorf("Discover(%q) = %v, want ErrInvalidInput", in, err)
+		}
+	}
+	if r.n != 0 {
+		t.Errorf("%d DNS questions", r.n)
+	}
+}
+
+// TestDiscoverNotFoundVsLookupFailed: "nothing there" and "could not look"
+// are different errors.
+func TestDiscoverNotFoundVsLookupFailed(t *testing.T) {
+	f := newFixture(t, []string{"empty.test"})
+	disc, err := f.discoverer().Discover(t.Context(), "empty.test")
+	if !errors.Is(err, ErrNotFound) || errors.Is(err, ErrLookupFailed) {
+		t.Errorf("empty domain: err = %v, want ErrNotFound", err)
+	}
+	var se *SourceError
+	if !errors.As(err, &se) || len(disc.Errors) == 0 {
+		t.Errorf("source errors not reachable from %v", err)
+	}
+
+	d := &Discoverer{Resolver: &failResolver{}, Dialer: failDialer{t}}
+	disc, err = d.Discover(t.Context(), "alice@down.test")
+	if !errors.Is(err, ErrLookupFailed) || errors.Is(err, ErrNotFound) {
+		t.Errorf("network down: err = %v, want ErrLookupFailed", err)
+	}
+	var dnsErr *net.DNSError
+	if !errors.As(err, &dnsErr) {
+		t.Errorf("network down: no *net.DNSError in %v", err)
+	}
+	for _, e := range disc.Errors {
+		if !errors.As(e, &se) || !se.Unreachable {
+			t.Errorf("error %v not marked unreachable", e)
+		}
+	}
+}
+
+// TestDiscoverReturnsEarly: once autoconfig has answered, Discover does not
+// wait for SRV and MX, which never answer.
+func TestDiscoverReturnsEarly(t *testing.T) {
+	f := newFixture(t, []string{"example.test"}, "autoconfig.example.test. A 127.0.0.1")
+	f.serveDoc("https://autoconfig.example.test"+acPath, configDoc("example.test"))
+	d := f.discoverer()
+	d.Resolver = &blockResolver{Resolver: d.Resolver, started: make(chan string, 100), block: func(q string) bool {
+		return strings.HasPrefix(q, "MX ") || strings.HasPrefix(q, "SRV ")
+	}}
+	disc, err := d.Discover(t.Context(), "example.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if best, _ := disc.Best(); best.Source != SourceAutoconfig {
+		t.Fatalf("best from %v", best.Source)
+	}
+	if !slices.Contains(disc.Unfinished, SourceSRV) || !slices.Contains(disc.Unfinished, SourceMX) {
+		t.Errorf("unfinished = %v, want srv and mx", disc.Unfinished)
+	}
+	for _, e := range disc.Errors {
+		if errors.Is(e, context.Canceled) {
+			t.Errorf("cancelled source reported as an error: %v", e)
+		}
+	}
+}
+
+// TestDiscoverWaitsForBetterSource: SRV answers at once, but autoconfig
+// ranks higher and is still running, so Discover waits for it.
+func TestDiscoverWaitsForBetterSource(t *testing.T) {
+	f := newFixture(t, []string{"example.test"},
+		"autoconfig.example.test. A 127.0.0.1",
+		"_imaps._tcp.example.test. SRV 0 1 993 imap.srv.example.test.")
+	gate := make(chan struct{})
+	arrived := make(chan struct{})
+	f.handle("https://autoconfig.example.test"+acPath, func(w http.ResponseWriter, r *http.Request) {
+		close(arrived)
+		select {
+		case <-gate:
+		case <-r.Context().Done():
+			return
+		}
+		w.Write([]byte(configDoc("example.test")))
+	})
+	type result struct {
+		disc Discovery
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		disc, err := f.discoverer().Discover(t.Context(), "example.test")
+		done <- result{disc, err}
+	}()
+	<-arrived
+	select {
+	case r := <-done:
+		t.Fatalf("returned before autoconfig answered: %v %v", r.disc.Candidates, r.err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(gate)
+	r := <-done
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	best, _ := r.disc.Best()
+	if best.Source != SourceAutoconfig {
+		t.Errorf("best from %v, want autoconfig", best.Source)
+	}
+}
+
+// TestDiscoverCancel cancels a discovery whose sources all hang, and checks
+// that it returns the context's error and leaves no goroutine behind.
+func TestDiscoverCancel(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	r := &blockResolver{started: make(chan string)}
+	d := &Discoverer{Resolver: r, Dialer: failDialer{t}, AllowHTTP: true}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() {
+		_, err := d.Discover(ctx, "alice@hang.test")
+		done <- err
+	}()
+	// Wait until every source is blocked: 3 HTTPS + 2 HTTP hosts, 6 SRV
+	// names and MX.
+	for range 3 + 2 + 6 + 1 {
+		<-r.started
+	}
+	cancel()
+	err := <-done
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+}
+
+func TestDiscoverSourceTimeout(t *testing.T) {
+	r := &blockResolver{started: make(chan string, 100)}
+	d := &Discoverer{Resolver: r, Dialer: failDialer{t}, SourceTimeout: 10 * time.Millisecond}
+	_, err := d.Discover(t.Context(), "alice@hang.test")
+	if !errors.Is(err, ErrLookupFailed) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("err = %v, want ErrLookupFailed and DeadlineExceeded", err)
+	}
+}
+
+// TestDiscoverHTTPClientNotChanged: a caller's client is copied, not
+// changed, and its own redirect policy still runs.
+func TestDiscoverHTTPClientNotChanged(t *testing.T) {
+	f := newFixture(t, []string{"example.test"}, "autoconfig.example.test. A 127.0.0.1")
+	f.handle("https://autoconfig.example.test"+acPath, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "https://autoconfig.example.test/other.xml", http.StatusFound)
+	})
+	f.serveDoc("https://autoconfig.example.test/other.xml", configDoc("example.test"))
+	callerChecks := 0
+	tr := &http.Transport{DialContext: f.DialContext, TLSClientConfig: f.discoverer().TLSConfig}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error {
+		callerChecks++
+		return nil
+	}}
+	before := *client
+	d := f.discoverer()
+	d.HTTPClient = client
+	disc, err := d.Discover(t.Context(), "example.test")
+	if best, _ := disc.Best(); err != nil || best.Source != SourceAutoconfig {
+		t.Fatalf("best from %v, %v", best.Source, err)
+	}
+	if client.Transport != before.Transport || client.Jar != before.Jar || client.Timeout != before.Timeout || callerChecks != 1 {
+		t.Errorf("client changed, or its CheckRedirect ran %d times", callerChecks)
+	}
+}
+
+func TestDiscoveryJSON(t *testing.T) {
+	f := newFixture(t, []string{"example.test"},
+		"_imaps._tcp.example.test. SRV 0 1 993 imap.example.test.")
+	disc, err := f.discoverer().Discover(t.Context(), "alice@example.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(disc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Query      string `json:"query"`
+		Address    string `json:"address"`
+		Domain     string `json:"domain"`
+		Candidates []struct {
+			Query     string   `json:"query"`
+			Domain    string   `json:"domain"`
+			Source    string   `json:"source"`
+			Trust     string   `json:"trust"`
+			Reasons   []string `json:"reasons"`
+			URL       string   `json:"url"`
+			Endpoints []struct {
+				Protocol, Host, Encryption, Username string
+				Port                                 int
+			} `json:"endpoints"`
+		} `json:"candidates"`
+		Errors []struct {
+			Source, URL, Error string
+		} `json:"errors"`
+	}
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatalf("%v\n%s", err, b)
+	}
+	if got.Query != "alice@example.test" || got.Address != "alice@example.test" || got.Domain != "example.test" || len(got.Candidates) != 1 {
+		t.Fatalf("JSON %s", b)
+	}
+	c := got.Candidates[0]
+	if c.Source != "srv" || c.Trust != "in-domain" || c.URL != "dns:example.test?type=SRV" || c.Query != "alice@example.test" ||
+		!slices.Equal(c.Reasons, []string{"dns-without-dnssec", "hosts-in-domain"}) || len(c.Endpoints) != 1 {
+		t.Errorf("candidate JSON %s", b)
+	}
+	e := c.Endpoints[0]
+	if e.Protocol != "imap" || e.Host != "imap.example.test" || e.Port != 993 || e.Encryption != "tls" || e.Username != "alice@example.test" {
+		t.Errorf("endpoint JSON %+v", e)
+	}
+	if len(got.Errors) == 0 || got.Errors[0].Source == "" || got.Errors[0].Error == "" {
+		t.Errorf("errors JSON %s", b)
+	}
+}
+
+func TestEnumsText(t *testing.T) {
+	for s := SourceBuiltin; s <= SourceGuess; s++ {
+		b, err := s.MarshalText()
+		var back Source
+		if err != nil || back.UnmarshalText(b) != nil || back != s {
+			t.Errorf("Source %d: %q %v", s, b, err)
+		}
+	}
+	for v := TrustUnauthenticated; v <= TrustCurated; v++ {
+		b, err := v.MarshalText()
+		var back Trust
+		if err != nil || back.UnmarshalText(b) != nil || back != v {
+			t.Errorf("Trust %d: %q %v", v, b, err)
+		}
+	}
+	for r := ReasonCurated; r <= ReasonPlaintext; r++ {
+		b, err := r.MarshalText()
+		var back Reason
+		if err != nil || back.UnmarshalText(b) != nil || back != r || r.Text().English == "" || r.Text().Chinese == "" {
+			t.Errorf("Reason %d: %q %v %v", r, b, err, r.Text())
+		}
+	}
+	for _, bad := range []interface{ MarshalText() ([]byte, error) }{Source(0), Trust(0), Reason(0), Source(99)} {
+		if _, err := bad.MarshalText(); err == nil {
+			t.Errorf("%v: MarshalText of an invalid value succeeded", bad)
+		}
+	}
+	if Trust(0).Valid() || !(TrustCurated > TrustAuthenticated && TrustAuthenticated > TrustInDomain && TrustInDomain > TrustUnauthenticated) {
+		t.Error("trust order")
+	}
+}

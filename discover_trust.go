@@ -1,0 +1,307 @@
+package mailsettings
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// A Source says where a discovered [Candidate] came from. The zero value is
+// invalid. The order of the constants is the order of preference: a
+// candidate from an earlier source ranks above one from a later source.
+type Source uint8
+
+// The discovery sources.
+const (
+	// SourceBuiltin is the built-in table, or a provider in
+	// [Discoverer.Providers]. It answers without I/O.
+	SourceBuiltin Source = iota + 1
+	// SourceAutoconfig is https://autoconfig.DOMAIN/mail/config-v1.1.xml.
+	SourceAutoconfig
+	// SourceWellKnown is https://DOMAIN/.well-known/autoconfig/mail/config-v1.1.xml.
+	SourceWellKnown
+	// SourceISPDB is the Thunderbird ISP database,
+	// https://autoconfig.thunderbird.net/v1.1/DOMAIN.
+	SourceISPDB
+	// SourceSRV is DNS SRV records (RFC 6186, RFC 8314).
+	SourceSRV
+	// SourceMX is a match of the domain's MX hosts against the hosting
+	// services of the built-in table (see [LookupMX]).
+	SourceMX
+	// SourceMXAutoconfig is HTTPS autoconfig (autoconfig.BASE and the
+	// ISPDB) for the registrable domain BASE of the domain's MX host, as
+	// Thunderbird does.
+	SourceMXAutoconfig
+	// SourceAutoconfigHTTP is autoconfig over plain HTTP, used only when
+	// [Discoverer.AllowHTTP] is set.
+	SourceAutoconfigHTTP
+	// SourceGuess is a guessed host name (imap.DOMAIN, smtp.DOMAIN, ...)
+	// that completed a TLS handshake with a verified certificate.
+	SourceGuess
+)
+
+var sourceTexts = [...]string{
+	SourceBuiltin: "builtin", SourceAutoconfig: "autoconfig", SourceWellKnown: "well-known",
+	SourceISPDB: "ispdb", SourceSRV: "srv", SourceMX: "mx", SourceMXAutoconfig: "mx-autoconfig",
+	SourceAutoconfigHTTP: "autoconfig-http", SourceGuess: "guess",
+}
+
+// Valid reports whether s is one of the defined sources.
+func (s Source) Valid() bool { return s >= SourceBuiltin && s <= SourceGuess }
+
+// String returns the text form, such as "autoconfig", or "Source(N)" for an
+// invalid value.
+func (s Source) String() string {
+	if !s.Valid() {
+		return "Source(" + strconv.Itoa(int(s)) + ")"
+	}
+	return sourceTexts[s]
+}
+
+// MarshalText returns the text form. It fails for an invalid value.
+func (s Source) MarshalText() ([]byte, error) {
+	if !s.Valid() {
+		return nil, fmt.Errorf("mailsettings: invalid source %d", uint8(s))
+	}
+	return []byte(sourceTexts[s]), nil
+}
+
+// UnmarshalText accepts the forms written by [Source.MarshalText], in any case.
+func (s *Source) UnmarshalText(b []byte) error {
+	for v := SourceBuiltin; v <= SourceGuess; v++ {
+		if strings.EqualFold(string(b), sourceTexts[v]) {
+			*s = v
+			return nil
+		}
+	}
+	return fmt.Errorf("mailsettings: unknown source %q", truncate(string(b), 32))
+}
+
+// Trust says how far a discovered [Candidate] can be relied on without
+// asking the user. The zero value is invalid; higher values are more
+// trustworthy. A candidate below [TrustAuthenticated] should be shown to
+// the user for approval before a password is sent to it.
+type Trust uint8
+
+// The trust levels, from least to most trustworthy.
+const (
+	// TrustUnauthenticated: nothing authenticates the answer and it points
+	// outside the email's domain. An attacker on the network path (plain
+	// HTTP, DNS without DNSSEC) could have chosen the servers.
+	TrustUnauthenticated Trust = iota + 1
+	// TrustInDomain: the answer is unauthenticated but names only servers
+	// inside the email's registrable domain, so a verified TLS certificate
+	// for those servers ties them to the domain's owner.
+	TrustInDomain
+	// TrustAuthenticated: fetched over HTTPS with a verified certificate
+	// from the email's domain or from a known database (the ISPDB).
+	TrustAuthenticated
+	// TrustCurated: from the built-in table, checked by a person.
+	TrustCurated
+)
+
+var trustTexts = [...]string{
+	TrustUnauthenticated: "unauthenticated", TrustInDomain: "in-domain",
+	TrustAuthenticated: "authenticated", TrustCurated: "curated",
+}
+
+// Valid reports whether t is one of the defined levels.
+func (t Trust) Valid() bool { return t >= TrustUnauthenticated && t <= TrustCurated }
+
+// String returns the text form, such as "authenticated", or "Trust(N)" for
+// an invalid value.
+func (t Trust) String() string {
+	if !t.Valid() {
+		return "Trust(" + strconv.Itoa(int(t)) + ")"
+	}
+	return trustTexts[t]
+}
+
+// MarshalText returns the text form. It fails for an invalid value.
+func (t Trust) MarshalText() ([]byte, error) {
+	if !t.Valid() {
+		return nil, fmt.Errorf("mailsettings: invalid trust %d", uint8(t))
+	}
+	return []byte(trustTexts[t]), nil
+}
+
+// UnmarshalText accepts the forms written by [Trust.MarshalText], in any case.
+func (t *Trust) UnmarshalText(b []byte) error {
+	for v := TrustUnauthenticated; v <= TrustCurated; v++ {
+		if strings.EqualFold(string(b), trustTexts[v]) {
+			*t = v
+			return nil
+		}
+	}
+	return fmt.Errorf("mailsettings: unknown trust %q", truncate(string(b), 32))
+}
+
+// A Reason explains the [Trust] of a [Candidate]. The zero value is invalid.
+type Reason uint8
+
+// The reasons.
+const (
+	// ReasonCurated: from the built-in table.
+	ReasonCurated Reason = iota + 1
+	// ReasonHTTPSInDomain: fetched over HTTPS from a host inside the
+	// email's domain, with a verified certificate.
+	ReasonHTTPSInDomain
+	// ReasonHTTPSKnownProvider: fetched over HTTPS, with a verified
+	// certificate, from the ISP database.
+	ReasonHTTPSKnownProvider
+	// ReasonRedirectedOutside: an HTTPS redirect led outside the email's
+	// registrable domain.
+	ReasonRedirectedOutside
+	// ReasonPlainHTTP: fetched over plain HTTP.
+	ReasonPlainHTTP
+	// ReasonDNSUnauthenticated: derived from DNS answers not validated
+	// with DNSSEC.
+	ReasonDNSUnauthenticated
+	// ReasonHostsInDomain: every server is inside the email's registrable
+	// domain.
+	ReasonHostsInDomain
+	// ReasonHostOutsideDomain: some server is outside the email's
+	// registrable domain.
+	ReasonHostOutsideDomain
+	// ReasonMXHostedProvider: the domain's MX host matches a hosting
+	// service of the built-in table.
+	ReasonMXHostedProvider
+	// ReasonMXBaseDomain: found through the registrable domain of the
+	// domain's MX host.
+	ReasonMXBaseDomain
+	// ReasonGuessed: the host name was guessed and answered a TLS
+	// handshake with a verified certificate.
+	ReasonGuessed
+	// ReasonPlaintext: some endpoint has no encryption (only with
+	// [Discoverer.AllowPlaintext]).
+	ReasonPlaintext
+)
+
+var reasonCodes = [...]string{
+	ReasonCurated:            "curated",
+	ReasonHTTPSInDomain:      "https-in-domain",
+	ReasonHTTPSKnownProvider: "https-known-provider",
+	ReasonRedirectedOutside:  "redirected-outside-domain",
+	ReasonPlainHTTP:          "plain-http",
+	ReasonDNSUnauthenticated: "dns-without-dnssec",
+	ReasonHostsInDomain:      "hosts-in-domain",
+	ReasonHostOutsideDomain:  "host-outside-domain",
+	ReasonMXHostedProvider:   "mx-hosted-provider",
+	ReasonMXBaseDomain:       "mx-base-domain",
+	ReasonGuessed:            "guessed",
+	ReasonPlaintext:          "plaintext",
+}
+
+var reasonTexts = [...]Text{
+	ReasonCurated: {
+		English: "From the built-in database, checked by a person against the provider's documentation.",
+		Chinese: "来自内置数据库，已由人工对照服务商的文档核实。",
+	},
+	ReasonHTTPSInDomain: {
+		English: "Fetched over HTTPS from a server in the email's domain, with a verified certificate.",
+		Chinese: "通过HTTPS从邮箱所属域名的服务器获取，证书已验证。",
+	},
+	ReasonHTTPSKnownProvider: {
+		English: "Fetched over HTTPS, with a verified certificate, from the Thunderbird ISP database.",
+		Chinese: "通过HTTPS（证书已验证）从Thunderbird ISP数据库获取。",
+	},
+	ReasonRedirectedOutside: {
+		English: "The HTTPS request was redirected to a server outside the email's domain.",
+		Chinese: "HTTPS请求被重定向到邮箱域名之外的服务器。",
+	},
+	ReasonPlainHTTP: {
+		English: "Fetched over plain HTTP: anyone on the network path could have changed it.",
+		Chinese: "通过未加密的HTTP获取：网络路径上的任何人都可能篡改其内容。",
+	},
+	ReasonDNSUnauthenticated: {
+		English: "Derived from DNS answers not validated with DNSSEC: an attacker on the network could forge them.",
+		Chinese: "来自未经DNSSEC验证的DNS应答：网络上的攻击者可以伪造。",
+	},
+	ReasonHostsInDomain: {
+		English: "Every server is inside the email's domain, so its certificate must be issued for that domain.",
+		Chinese: "所有服务器都在邮箱域名之内，因此其证书必须为该域名签发。",
+	},
+	ReasonHostOutsideDomain: {
+		English: "A server is outside the email's domain: check that the domain's owner really uses it.",
+		Chinese: "有服务器位于邮箱域名之外：请确认域名所有者确实使用该服务器。",
+	},
+	ReasonMXHostedProvider: {
+		English: "The domain's MX records point at a mail hosting service this package knows.",
+		Chinese: "该域名的MX记录指向本库已知的邮件托管服务。",
+	},
+	ReasonMXBaseDomain: {
+		English: "Found through the domain of the mail exchanger (MX), which says where mail is received, not necessarily where mailboxes are read.",
+		Chinese: "通过邮件交换服务器（MX）的域名找到；MX只说明邮件在哪里接收，不一定是读取邮箱的服务器。",
+	},
+	ReasonGuessed: {
+		English: "The host name was guessed; it completed a TLS handshake with a verified certificate.",
+		Chinese: "主机名是猜测的；它已完成TLS握手且证书已验证。",
+	},
+	ReasonPlaintext: {
+		English: "Some servers offer no encryption: the password would cross the network in the clear.",
+		Chinese: "部分服务器不提供加密：密码会以明文在网络上传输。",
+	},
+}
+
+// Valid reports whether r is one of the defined reasons.
+func (r Reason) Valid() bool { return r >= ReasonCurated && r <= ReasonPlaintext }
+
+// String returns the short code, such as "dns-without-dnssec", or
+// "Reason(N)" for an invalid value.
+func (r Reason) String() string {
+	if !r.Valid() {
+		return "Reason(" + strconv.Itoa(int(r)) + ")"
+	}
+	return reasonCodes[r]
+}
+
+// Text returns the explanation in English and Simplified Chinese.
+func (r Reason) Text() Text {
+	if !r.Valid() {
+		return Text{English: r.String()}
+	}
+	return reasonTexts[r]
+}
+
+// MarshalText returns the short code. It fails for an invalid value.
+func (r Reason) MarshalText() ([]byte, error) {
+	if !r.Valid() {
+		return nil, fmt.Errorf("mailsettings: invalid reason %d", uint8(r))
+	}
+	return []byte(reasonCodes[r]), nil
+}
+
+// UnmarshalText accepts the forms written by [Reason.MarshalText], in any case.
+func (r *Reason) UnmarshalText(b []byte) error {
+	for v := ReasonCurated; v <= ReasonPlaintext; v++ {
+		if strings.EqualFold(string(b), reasonCodes[v]) {
+			*r = v
+			return nil
+		}
+	}
+	return fmt.Errorf("mailsettings: unknown reason %q", truncate(string(b), 32))
+}
+
+// inDomain reports whether host is reg or below it; reg is a registrable
+// domain.
+func inDomain(host, reg string) bool {
+	return host == reg || strings.HasSuffix(host, "."+reg)
+}
+
+// hostsTrust returns the trust and reasons for an answer from an
+// unauthenticated source whose servers are es: in-domain if every host is
+// inside reg.
+func hostsTrust(es []ServerEndpoint, reg string) (Trust, Reason) {
+	for _, e := range es {
+		if !inDomain(e.Host, reg) {
+			return TrustUnauthenticated, ReasonHostOutsideDomain
+		}
+	}
+	return TrustInDomain, ReasonHostsInDomain
+}
+
+// allInDomain reports whether every endpoint's host is inside reg.
+func allInDomain(es []ServerEndpoint, reg string) bool {
+	_, r := hostsTrust(es, reg)
+	return r == ReasonHostsInDomain
+}
