@@ -1,10 +1,6 @@
 package mailsettings
 
-import (
-	"fmt"
-	"strconv"
-	"strings"
-)
+import "strings"
 
 // A Source says where a discovered [Candidate] came from. The zero value is
 // invalid. The order of the constants is the order of preference: a
@@ -40,41 +36,30 @@ const (
 	SourceGuess
 )
 
-var sourceTexts = [...]string{
-	SourceBuiltin: "builtin", SourceAutoconfig: "autoconfig", SourceWellKnown: "well-known",
-	SourceISPDB: "ispdb", SourceSRV: "srv", SourceMX: "mx", SourceMXAutoconfig: "mx-autoconfig",
-	SourceAutoconfigHTTP: "autoconfig-http", SourceGuess: "guess",
-}
+var sourceEnum = &enum{typ: "Source", what: "source", first: 1,
+	texts: []string{
+		SourceBuiltin: "builtin", SourceAutoconfig: "autoconfig", SourceWellKnown: "well-known",
+		SourceISPDB: "ispdb", SourceSRV: "srv", SourceMX: "mx", SourceMXAutoconfig: "mx-autoconfig",
+		SourceAutoconfigHTTP: "autoconfig-http", SourceGuess: "guess",
+	}}
 
 // Valid reports whether s is one of the defined sources.
-func (s Source) Valid() bool { return s >= SourceBuiltin && s <= SourceGuess }
+func (s Source) Valid() bool { return sourceEnum.valid(uint8(s)) }
 
 // String returns the text form, such as "autoconfig", or "Source(N)" for an
 // invalid value.
-func (s Source) String() string {
-	if !s.Valid() {
-		return "Source(" + strconv.Itoa(int(s)) + ")"
-	}
-	return sourceTexts[s]
-}
+func (s Source) String() string { return sourceEnum.String(uint8(s)) }
 
 // MarshalText returns the text form. It fails for an invalid value.
-func (s Source) MarshalText() ([]byte, error) {
-	if !s.Valid() {
-		return nil, fmt.Errorf("mailsettings: invalid source %d", uint8(s))
-	}
-	return []byte(sourceTexts[s]), nil
-}
+func (s Source) MarshalText() ([]byte, error) { return sourceEnum.marshal(uint8(s)) }
 
 // UnmarshalText accepts the forms written by [Source.MarshalText], in any case.
 func (s *Source) UnmarshalText(b []byte) error {
-	for v := SourceBuiltin; v <= SourceGuess; v++ {
-		if strings.EqualFold(string(b), sourceTexts[v]) {
-			*s = v
-			return nil
-		}
+	v, err := sourceEnum.unmarshal(b)
+	if err == nil {
+		*s = Source(v)
 	}
-	return fmt.Errorf("mailsettings: unknown source %q", truncate(string(b), 32))
+	return err
 }
 
 // Trust says how far a discovered [Candidate] can be relied on without
@@ -100,40 +85,29 @@ const (
 	TrustCurated
 )
 
-var trustTexts = [...]string{
-	TrustUnauthenticated: "unauthenticated", TrustInDomain: "in-domain",
-	TrustAuthenticated: "authenticated", TrustCurated: "curated",
-}
+var trustEnum = &enum{typ: "Trust", what: "trust", first: 1,
+	texts: []string{
+		TrustUnauthenticated: "unauthenticated", TrustInDomain: "in-domain",
+		TrustAuthenticated: "authenticated", TrustCurated: "curated",
+	}}
 
 // Valid reports whether t is one of the defined levels.
-func (t Trust) Valid() bool { return t >= TrustUnauthenticated && t <= TrustCurated }
+func (t Trust) Valid() bool { return trustEnum.valid(uint8(t)) }
 
 // String returns the text form, such as "authenticated", or "Trust(N)" for
 // an invalid value.
-func (t Trust) String() string {
-	if !t.Valid() {
-		return "Trust(" + strconv.Itoa(int(t)) + ")"
-	}
-	return trustTexts[t]
-}
+func (t Trust) String() string { return trustEnum.String(uint8(t)) }
 
 // MarshalText returns the text form. It fails for an invalid value.
-func (t Trust) MarshalText() ([]byte, error) {
-	if !t.Valid() {
-		return nil, fmt.Errorf("mailsettings: invalid trust %d", uint8(t))
-	}
-	return []byte(trustTexts[t]), nil
-}
+func (t Trust) MarshalText() ([]byte, error) { return trustEnum.marshal(uint8(t)) }
 
 // UnmarshalText accepts the forms written by [Trust.MarshalText], in any case.
 func (t *Trust) UnmarshalText(b []byte) error {
-	for v := TrustUnauthenticated; v <= TrustCurated; v++ {
-		if strings.EqualFold(string(b), trustTexts[v]) {
-			*t = v
-			return nil
-		}
+	v, err := trustEnum.unmarshal(b)
+	if err == nil {
+		*t = Trust(v)
 	}
-	return fmt.Errorf("mailsettings: unknown trust %q", truncate(string(b), 32))
+	return err
 }
 
 // A Reason explains the [Trust] of a [Candidate]. The zero value is invalid.
@@ -177,7 +151,7 @@ const (
 	ReasonPlaintext
 )
 
-var reasonCodes = [...]string{
+var reasonEnum = &enum{typ: "Reason", what: "reason", first: 1, texts: []string{
 	ReasonCurated:            "curated",
 	ReasonHTTPSInDomain:      "https-in-domain",
 	ReasonHTTPSKnownProvider: "https-known-provider",
@@ -190,7 +164,7 @@ var reasonCodes = [...]string{
 	ReasonMXBaseDomain:       "mx-base-domain",
 	ReasonGuessed:            "guessed",
 	ReasonPlaintext:          "plaintext",
-}
+}}
 
 var reasonTexts = [...]Text{
 	ReasonCurated: {
@@ -244,16 +218,11 @@ var reasonTexts = [...]Text{
 }
 
 // Valid reports whether r is one of the defined reasons.
-func (r Reason) Valid() bool { return r >= ReasonCurated && r <= ReasonPlaintext }
+func (r Reason) Valid() bool { return reasonEnum.valid(uint8(r)) }
 
 // String returns the short code, such as "dns-without-dnssec", or
 // "Reason(N)" for an invalid value.
-func (r Reason) String() string {
-	if !r.Valid() {
-		return "Reason(" + strconv.Itoa(int(r)) + ")"
-	}
-	return reasonCodes[r]
-}
+func (r Reason) String() string { return reasonEnum.String(uint8(r)) }
 
 // Text returns the explanation in English and Simplified Chinese.
 func (r Reason) Text() Text {
@@ -264,22 +233,15 @@ func (r Reason) Text() Text {
 }
 
 // MarshalText returns the short code. It fails for an invalid value.
-func (r Reason) MarshalText() ([]byte, error) {
-	if !r.Valid() {
-		return nil, fmt.Errorf("mailsettings: invalid reason %d", uint8(r))
-	}
-	return []byte(reasonCodes[r]), nil
-}
+func (r Reason) MarshalText() ([]byte, error) { return reasonEnum.marshal(uint8(r)) }
 
 // UnmarshalText accepts the forms written by [Reason.MarshalText], in any case.
 func (r *Reason) UnmarshalText(b []byte) error {
-	for v := ReasonCurated; v <= ReasonPlaintext; v++ {
-		if strings.EqualFold(string(b), reasonCodes[v]) {
-			*r = v
-			return nil
-		}
+	v, err := reasonEnum.unmarshal(b)
+	if err == nil {
+		*r = Reason(v)
 	}
-	return fmt.Errorf("mailsettings: unknown reason %q", truncate(string(b), 32))
+	return err
 }
 
 // inDomain reports whether host is reg or below it; reg is a registrable
