@@ -21,7 +21,6 @@ package main
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -34,6 +33,7 @@ import (
 	"time"
 
 	"github.com/mailsettings/mailsettings"
+	"github.com/mailsettings/mailsettings/internal/cliutil"
 )
 
 func main() {
@@ -81,17 +81,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}}
 	}
 	if *caFile != "" {
-		pem, err := os.ReadFile(*caFile)
+		pool, err := cliutil.LoadCA(*caFile)
 		if err != nil {
 			fmt.Fprintf(stderr, "discover: -ca: %v\n", err)
-			return 2
-		}
-		pool, err := x509.SystemCertPool()
-		if err != nil {
-			pool = x509.NewCertPool()
-		}
-		if !pool.AppendCertsFromPEM(pem) {
-			fmt.Fprintf(stderr, "discover: -ca: no certificate in %s\n", *caFile)
 			return 2
 		}
 		d.TLSConfig = &tls.Config{RootCAs: pool}

@@ -25,7 +25,6 @@ package main
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -39,6 +38,7 @@ import (
 	"time"
 
 	"github.com/mailsettings/mailsettings"
+	"github.com/mailsettings/mailsettings/internal/cliutil"
 )
 
 func main() {
@@ -92,7 +92,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, base mail
 	p := base
 	p.Timeout = *timeout
 	if *caFile != "" {
-		pool, err := loadCA(*caFile)
+		pool, err := cliutil.LoadCA(*caFile)
 		if err != nil {
 			fmt.Fprintln(stderr, "probe:", err)
 			return 2
@@ -159,22 +159,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, base mail
 		}
 	}
 	return status
-}
-
-// loadCA returns the system roots plus the certificates in file.
-func loadCA(file string) (*x509.CertPool, error) {
-	pem, err := os.ReadFile(file)
-	if err != nil {
-		return nil, err
-	}
-	pool, err := x509.SystemCertPool()
-	if err != nil {
-		pool = x509.NewCertPool()
-	}
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("%s: no PEM certificates", file)
-	}
-	return pool, nil
 }
 
 // endpoints turns a target into the endpoints to probe.
