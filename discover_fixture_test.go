@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/mailsettings/mailsettings/internal/dnstest"
+	"github.com/mailsettings/mailsettings/internal/testca"
 )
 
 // A fixture is a small Internet on loopback: a real DNS server (miekg/dns)
@@ -26,7 +27,7 @@ import (
 type fixture struct {
 	t     testing.TB
 	dns   *dnstest.Server
-	ca    *dnstest.CA
+	ca    *testca.CA
 	https *httptest.Server
 	http  *httptest.Server
 
@@ -42,14 +43,22 @@ func newFixture(t testing.TB, domains []string, records ...string) *fixture {
 	t.Helper()
 	f := &fixture{t: t, routes: map[string]http.HandlerFunc{}}
 	f.dns = dnstest.NewServer(t, append([]string{"ispdb.test. A 127.0.0.1"}, records...)...)
-	f.ca = dnstest.NewCA(t)
+	ca, err := testca.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.ca = ca
 	names := []string{"ispdb.test"}
 	for _, d := range domains {
 		names = append(names, d, "*."+d)
 	}
+	leaf, err := ca.Issue(names...)
+	if err != nil {
+		t.Fatal(err)
+	}
 	quiet := log.New(io.Discard, "", 0)
 	f.https = httptest.NewUnstartedServer(http.HandlerFunc(f.serveHTTP))
-	f.https.TLS = &tls.Config{Certificates: []tls.Certificate{f.ca.Leaf(t, names...)}}
+	f.https.TLS = &tls.Config{Certificates: []tls.Certificate{leaf.TLS}}
 	f.https.Config.ErrorLog = quiet
 	f.https.StartTLS()
 	t.Cleanup(f.https.Close)
@@ -124,7 +133,7 @@ func (f *fixture) discoverer() *Discoverer {
 	return &Discoverer{
 		Resolver:  f.dns.Resolver(),
 		Dialer:    f,
-		TLSConfig: &tls.Config{RootCAs: f.ca.Pool},
+		TLSConfig: &tls.Config{RootCAs: f.ca.Pool()},
 		ISPDBURL:  "https://ispdb.test/v1.1/",
 	}
 }

@@ -1,75 +1,40 @@
 package mailsettingstest
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"errors"
-	"math/big"
-	"net"
 	"time"
+
+	"github.com/mailsettings/mailsettings/internal/testca"
 )
+
+// The certificate authority is implemented once, in internal/testca, which
+// the internal tests of package mailsettings use too; the types here are a
+// documented face for it.
 
 // A CA is a throwaway certificate authority for tests. Its key exists only
 // in memory. Trust it with Pool (for a tls.Config) or PEM (for a file).
-type CA struct {
-	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
-	pem  []byte
-	pool *x509.CertPool
-}
+type CA struct{ ca *testca.CA }
 
 // NewCA makes a new certificate authority, valid from an hour ago for ten
 // years.
 func NewCA() (*CA, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	ca, err := testca.New()
 	if err != nil {
 		return nil, err
 	}
-	serial, err := randomSerial()
-	if err != nil {
-		return nil, err
-	}
-	now := time.Now()
-	tmpl := &x509.Certificate{
-		SerialNumber:          serial,
-		Subject:               pkix.Name{CommonName: "mailsettingstest CA", Organization: []string{"mailsettingstest"}},
-		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(10 * 365 * 24 * time.Hour),
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-		MaxPathLenZero:        true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		return nil, err
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		return nil, err
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(cert)
-	return &CA{
-		cert: cert, key: key, pool: pool,
-		pem: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
-	}, nil
+	return &CA{ca}, nil
 }
 
 // Pool returns a new pool holding the CA's certificate, for
 // tls.Config.RootCAs.
-func (ca *CA) Pool() *x509.CertPool { return ca.pool.Clone() }
+func (ca *CA) Pool() *x509.CertPool { return ca.ca.Pool() }
 
 // PEM returns the CA's certificate in PEM form.
-func (ca *CA) PEM() []byte { return append([]byte(nil), ca.pem...) }
+func (ca *CA) PEM() []byte { return ca.ca.PEM() }
 
 // Certificate returns the CA's certificate.
-func (ca *CA) Certificate() *x509.Certificate { return ca.cert }
+func (ca *CA) Certificate() *x509.Certificate { return ca.ca.Certificate() }
 
 // A Cert is a server certificate and its private key.
 type Cert struct {
@@ -90,84 +55,24 @@ type CertOptions struct {
 
 // Issue returns a certificate for names (host names or IP addresses),
 // valid from an hour ago for a year, signed by the CA.
-func (ca *CA) Issue(names ...string) (*Cert, error) {
-	return ca.IssueWith(CertOptions{Names: names})
-}
+func (ca *CA) Issue(names ...string) (*Cert, error) { return cert(ca.ca.Issue(names...)) }
 
 // IssueExpired returns a certificate for names that expired yesterday.
 func (ca *CA) IssueExpired(names ...string) (*Cert, error) {
-	now := time.Now()
-	return ca.IssueWith(CertOptions{Names: names, NotBefore: now.Add(-30 * 24 * time.Hour), NotAfter: now.Add(-24 * time.Hour)})
+	return cert(ca.ca.IssueExpired(names...))
 }
 
 // IssueWith returns a certificate described by o, signed by the CA.
 func (ca *CA) IssueWith(o CertOptions) (*Cert, error) {
-	return issue(o, ca.cert, ca.key)
+	return cert(ca.ca.IssueWith(testca.CertOptions(o)))
 }
 
 // SelfSigned returns a certificate for names that signs itself.
-func SelfSigned(names ...string) (*Cert, error) {
-	return issue(CertOptions{Names: names}, nil, nil)
-}
+func SelfSigned(names ...string) (*Cert, error) { return cert(testca.SelfSigned(names...)) }
 
-func issue(o CertOptions, parent *x509.Certificate, parentKey *ecdsa.PrivateKey) (*Cert, error) {
-	if len(o.Names) == 0 {
-		return nil, errors.New("mailsettingstest: certificate without names")
-	}
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+func cert(c *testca.Cert, err error) (*Cert, error) {
 	if err != nil {
 		return nil, err
 	}
-	serial, err := randomSerial()
-	if err != nil {
-		return nil, err
-	}
-	now := time.Now()
-	if o.NotBefore.IsZero() {
-		o.NotBefore = now.Add(-time.Hour)
-	}
-	if o.NotAfter.IsZero() {
-		o.NotAfter = now.Add(365 * 24 * time.Hour)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: serial,
-		Subject:      pkix.Name{CommonName: o.Names[0], Organization: []string{"mailsettingstest"}},
-		NotBefore:    o.NotBefore,
-		NotAfter:     o.NotAfter,
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	for _, n := range o.Names {
-		if ip := net.ParseIP(n); ip != nil {
-			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
-		} else {
-			tmpl.DNSNames = append(tmpl.DNSNames, n)
-		}
-	}
-	if parent == nil {
-		parent, parentKey = tmpl, key
-		tmpl.BasicConstraintsValid = true
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, parentKey)
-	if err != nil {
-		return nil, err
-	}
-	leaf, err := x509.ParseCertificate(der)
-	if err != nil {
-		return nil, err
-	}
-	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		return nil, err
-	}
-	return &Cert{
-		TLS:     tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf},
-		Leaf:    leaf,
-		CertPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
-		KeyPEM:  pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}),
-	}, nil
-}
-
-func randomSerial() (*big.Int, error) {
-	return rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 120))
+	return (*Cert)(c), nil
 }

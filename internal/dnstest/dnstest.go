@@ -1,6 +1,6 @@
 // Package dnstest runs a real DNS server on loopback for tests, serving a
-// fixed zone and recording every question it is asked. It also makes test
-// certificate authorities for HTTPS fixtures.
+// fixed zone and recording every question it is asked. (Test certificates
+// come from internal/testca.)
 //
 // It is for tests only; the mailsettings library does not import it.
 package dnstest
