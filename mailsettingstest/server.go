@@ -19,6 +19,20 @@
 //	srv := mailsettingstest.NewServer(t, mailsettings.IMAP, mailsettings.STARTTLS)
 //	p := mailsettings.Prober{Resolver: srv.Resolver(), TLSConfig: srv.ClientTLSConfig()}
 //	res, err := p.Probe(ctx, srv.Endpoint())
+//
+// [NewProvider] sets up a whole fake provider for a test domain in one
+// call: IMAP, POP3 and SMTP servers with one CA, the
+// [mailsettings.Provider] that lists them, a Resolver, and a ready
+// Discoverer and Prober. [WithAutoconfig] adds an HTTPS autoconfig server,
+// so that discovery finds the provider as it would in production:
+//
+//	fake := mailsettingstest.NewProvider(t, "example.test", mailsettingstest.WithAutoconfig())
+//	disc, err := fake.Discoverer().Discover(ctx, "alice@example.test")
+//	reports := fake.Prober().ProbeAll(ctx, fake.Provider.Endpoints())
+//
+// [mailsettings.Lookup] answers only from the built-in table and knows no
+// test domain; [mailsettings.Discoverer.Providers] is the hook that makes
+// discovery know one (Provider.Discoverer sets it).
 package mailsettingstest
 
 import (
@@ -66,6 +80,7 @@ type config struct {
 	host           string
 	ca             *CA
 	cert           *Cert
+	expired        bool
 	users          map[string]string
 	tokens         map[string]string
 	greeting       *string
@@ -93,6 +108,10 @@ func WithCA(ca *CA) Option { return func(c *config) { c.ca = ca } }
 // WithCert makes the server present cert, such as an expired, self-signed
 // or wrong-name certificate.
 func WithCert(cert *Cert) Option { return func(c *config) { c.cert = cert } }
+
+// ExpiredCertificate makes the server present a certificate for its host,
+// from its CA, that expired yesterday.
+func ExpiredCertificate() Option { return func(c *config) { c.expired = true } }
 
 // WithUsers sets the accepted usernames and passwords.
 func WithUsers(users map[string]string) Option { return func(c *config) { c.users = users } }
@@ -183,8 +202,12 @@ func Start(p mailsettings.Protocol, e mailsettings.Encryption, opts ...Option) (
 	}
 	cert := s.cfg.cert
 	if cert == nil {
+		issue := s.CA.Issue
+		if s.cfg.expired {
+			issue = s.CA.IssueExpired
+		}
 		var err error
-		if cert, err = s.CA.Issue(s.Host); err != nil {
+		if cert, err = issue(s.Host); err != nil {
 			return nil, err
 		}
 	}
