@@ -32,11 +32,7 @@ type CA struct {
 // New makes a new certificate authority, valid from an hour ago for ten
 // years.
 func New() (*CA, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	serial, err := randomSerial()
+	key, serial, err := newKey()
 	if err != nil {
 		return nil, err
 	}
@@ -120,11 +116,7 @@ func issue(o CertOptions, parent *x509.Certificate, parentKey *ecdsa.PrivateKey)
 	if len(o.Names) == 0 {
 		return nil, errors.New("testca: certificate without names")
 	}
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	serial, err := randomSerial()
+	key, serial, err := newKey()
 	if err != nil {
 		return nil, err
 	}
@@ -174,6 +166,15 @@ func issue(o CertOptions, parent *x509.Certificate, parentKey *ecdsa.PrivateKey)
 	}, nil
 }
 
-func randomSerial() (*big.Int, error) {
-	return rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 120))
+// newKey returns a new P-256 key and a random serial number.
+func newKey() (*ecdsa.PrivateKey, *big.Int, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, nil, err
+	}
+	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 120))
+	if err != nil {
+		return nil, nil, err
+	}
+	return key, serial, nil
 }
