@@ -15,7 +15,7 @@ import (
 func TestAutoconfigRoundTripWholeTable(t *testing.T) {
 	tab := builtinTable()
 	isISPDB := map[string]bool{}
-	for _, p := range ispdbProviders() {
+	for _, p := range ispdbLayer(t) {
 		isISPDB[p.ID] = true
 	}
 	for _, p := range tab.providers {

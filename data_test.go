@@ -6,12 +6,23 @@ import (
 	"testing"
 )
 
+// ispdbLayer decodes the ISPDB layer, failing the test if it does not
+// decode.
+func ispdbLayer(t testing.TB) []ProviderInfo {
+	t.Helper()
+	layer, err := decodeISPDB(ispdbData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return layer
+}
+
 // layers returns the data layers in table order, named.
-func layers() map[string][]ProviderInfo {
+func layers(t testing.TB) map[string][]ProviderInfo {
 	return map[string][]ProviderInfo{
 		"curated": append(curatedProviders(), cnProviders()...),
 		"hosted":  hostedProviders(),
-		"ispdb":   ispdbProviders(),
+		"ispdb":   ispdbLayer(t),
 	}
 }
 
@@ -20,7 +31,7 @@ func layers() map[string][]ProviderInfo {
 // overlay corrects the ISPDB); those overrides are logged.
 func TestNoDomainTwiceInALayer(t *testing.T) {
 	tab := builtinTable()
-	for name, layer := range layers() {
+	for name, layer := range layers(t) {
 		owner := map[string]string{}
 		for _, p := range layer {
 			for _, d := range p.Domains {

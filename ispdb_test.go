@@ -43,12 +43,44 @@ func TestISPDBGeneratedIsCurrent(t *testing.T) {
 	if !bytes.Equal(res.Source, committed) {
 		t.Fatalf("ispdb_gen.go differs from a regeneration from %s; run go generate", dir)
 	}
+	if res.Data != mailsettings.ISPDBData {
+		t.Fatal("the committed ispdbData differs from the regenerated encoding")
+	}
+	checkDecodes(t, res)
 	for _, d := range res.Dropped {
 		t.Logf("dropped: %v", d)
 	}
 	if !strings.HasSuffix(mailsettings.DataVersion, "+ispdb."+res.Commit[:7]) {
 		t.Errorf("DataVersion = %q, want it to name ISPDB commit %s", mailsettings.DataVersion, res.Commit[:7])
 	}
+}
+
+// checkDecodes checks that the package decodes the data the generator
+// wrote to exactly the providers it encoded, field by field.
+func checkDecodes(t *testing.T, res *ispdbgen.Result) {
+	t.Helper()
+	got, err := mailsettings.DecodeISPDB(res.Data)
+	if err != nil {
+		t.Fatalf("decoding the generated data: %v", err)
+	}
+	if len(got) != len(res.Infos) || len(got) != res.Providers {
+		t.Fatalf("decoded %d providers, the generator wrote %d (%d)", len(got), len(res.Infos), res.Providers)
+	}
+	for i := range got {
+		if !reflect.DeepEqual(got[i], res.Infos[i]) {
+			t.Errorf("provider %d decodes to\n%+v\nwant\n%+v", i, got[i], res.Infos[i])
+		}
+	}
+}
+
+// TestISPDBSampleDecodes encodes the sample folder and decodes it again;
+// unlike TestISPDBGeneratedIsCurrent it needs no snapshot.
+func TestISPDBSampleDecodes(t *testing.T) {
+	res, err := ispdbgen.Generate("testdata/ispdb-sample")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkDecodes(t, res)
 }
 
 // ispdbDomains returns every domain listed by the autoconfig files in dir,

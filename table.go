@@ -1,6 +1,9 @@
 package mailsettings
 
-import "sync"
+import (
+	"errors"
+	"sync"
+)
 
 // A table indexes providers by domain, by id and by MX host pattern.
 type table struct {
@@ -16,9 +19,16 @@ type table struct {
 var builtinTable = sync.OnceValue(buildTable)
 
 // buildTable indexes the three data layers (see data.go) and the MX rules.
-func buildTable() *table {
-	t := newTable(append(curatedProviders(), cnProviders()...), hostedProviders(), ispdbProviders())
-	t.err = t.indexMX(hostedMXRules())
+func buildTable() *table { return buildTableWith(ispdbData) }
+
+// buildTableWith builds the table with ispdb as the encoded ISPDB layer
+// (see decodeISPDB). If that fails to decode, the layer is left out and
+// the error is kept in t.err, where tests find it: a user gets a smaller
+// table, never a panic.
+func buildTableWith(ispdb string) *table {
+	layer, err := decodeISPDB(ispdb)
+	t := newTable(append(curatedProviders(), cnProviders()...), hostedProviders(), layer)
+	t.err = errors.Join(err, t.indexMX(hostedMXRules()))
 	return t
 }
 

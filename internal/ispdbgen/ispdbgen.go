@@ -1,6 +1,10 @@
 // Package ispdbgen turns a folder of Mozilla autoconfig v1.1 files (the
 // Thunderbird ISP database, github.com/thunderbird/autoconfig, folder ispdb)
-// into the Go source of the mailsettings package's ISPDB data layer.
+// into the Go source of the mailsettings package's ISPDB data layer: a
+// string constant in a compact text encoding (see [Encode]), which the
+// package decodes when it first builds its table. That costs the binary
+// the bytes of the data, where Go composite literals cost several times
+// as much machine code.
 //
 // Every file is read with [mailsettings.AutoconfigParser], so the generated
 // data has passed the same checks as autoconfig fetched from the network.
@@ -71,7 +75,11 @@ func Fixes() []Fix {
 
 // Result is the output of [Generate].
 type Result struct {
-	Source    []byte // gofmt-formatted Go source of ispdb_gen.go
+	Source []byte // gofmt-formatted Go source of ispdb_gen.go
+	Data   string // the encoded providers (see [Encode]), held by Source
+	// Infos are the providers written, as the package decodes them from
+	// Data: in file name order, empty lists nil.
+	Infos     []mailsettings.ProviderInfo
 	Commit    string // ISPDB commit, from the folder's SOURCE file, or "unknown"
 	Files     int    // autoconfig files read
 	Providers int    // providers written
@@ -140,17 +148,32 @@ func Generate(dir string) (*Result, error) {
 			}
 			ids[info.ID] = true
 			info.Source = "Thunderbird ISPDB " + file
+			normalize(&info)
 			providers = append(providers, info)
 			res.Providers++
 			res.Domains += len(kept)
 		}
 	}
-	src, err := render(providers, res.Commit)
+	data, err := Encode(providers)
 	if err != nil {
 		return nil, err
 	}
-	res.Source = src
+	src, err := render(data, len(providers), res.Commit)
+	if err != nil {
+		return nil, err
+	}
+	res.Source, res.Data, res.Infos = src, data, providers
 	return res, nil
+}
+
+// normalize makes empty lists nil, as the decoder returns them.
+func normalize(info *mailsettings.ProviderInfo) {
+	if len(info.Notes) == 0 {
+		info.Notes = nil
+	}
+	if info.OAuth2 != nil && len(info.OAuth2.Scopes) == 0 {
+		info.OAuth2.Scopes = nil
+	}
 }
 
 // readCommit returns the commit named in a SOURCE file, or "unknown".
@@ -243,10 +266,144 @@ func hostnameUsesDomain(data []byte) bool {
 	}
 }
 
+// The ISPDB encoding (see the mailsettings file ispdb.go, which decodes
+// it): one line per provider, fields separated by tabs, trailing empty
+// fields left out.
+const (
+	fieldSep = "\t"
+	listSep  = " "
+	nFields  = 13
+)
+
+// Encode returns the providers in the ISPDB encoding that the mailsettings
+// package decodes when it first builds its table:
+//
+//   - one line per provider, each ended by "\n", in the given order;
+//   - up to 13 fields per line, separated by "\t", trailing empty fields
+//     left out: ID, Name, Domains, Endpoints, DocURL, Notes, SettingsURL,
+//     Password, IMAPID, and the OAuth2 Issuer, Scopes, AuthURL and
+//     TokenURL;
+//   - lists (Domains, Endpoints, Notes, Scopes) separated by " ";
+//   - an endpoint as "PEU:HOST:PORT", with P the protocol (i IMAP, p POP3,
+//     s SMTP), E the encryption (t implicit TLS, s STARTTLS, p plaintext),
+//     U the username form (a address, l local part, d local part.domain),
+//     HOST left empty when it is the previous endpoint's, PORT decimal;
+//   - a note as "p" (the plaintext note) or "e" followed by a URL (the
+//     note to switch on IMAP/POP3 access there);
+//   - Password as its text form, empty when unknown; IMAPID as "1" or
+//     empty; no OAuth2 as an empty Issuer;
+//   - Source is not written: it must be "Thunderbird ISPDB FILE.xml", FILE
+//     being the ID without [IDPrefix], up to a "/".
+//
+// It fails for a value the encoding cannot carry, so that the generator
+// never writes data that would decode differently.
+func Encode(providers []mailsettings.ProviderInfo) (string, error) {
+	var b strings.Builder
+	for _, p := range providers {
+		line, err := encodeProvider(p)
+		if err != nil {
+			return "", fmt.Errorf("ispdbgen: provider %q: %w", p.ID, err)
+		}
+		b.WriteString(line)
+		b.WriteString("\n")
+	}
+	return b.String(), nil
+}
+
+func encodeProvider(p mailsettings.ProviderInfo) (string, error) {
+	file, ok := strings.CutPrefix(p.ID, IDPrefix)
+	file, _, _ = strings.Cut(file, "/")
+	if !ok || file == "" || p.Source != "Thunderbird ISPDB "+file+".xml" {
+		return "", fmt.Errorf("id without the %q prefix, or source %q not derived from it", IDPrefix, p.Source)
+	}
+	if p.Name == "" || len(p.Domains) == 0 || len(p.Endpoints) == 0 {
+		return "", errors.New("no name, domain or endpoint")
+	}
+	if p.LastChecked != "" {
+		return "", errors.New("LastChecked is set; ISPDB records are not checked by a person")
+	}
+	var f [nFields]string
+	f[0], f[1], f[4], f[6] = p.ID, p.Name, p.DocURL, p.SettingsURL
+	var err error
+	if f[2], err = joinList(p.Domains); err != nil {
+		return "", err
+	}
+	eps := make([]string, len(p.Endpoints))
+	host := ""
+	for i, e := range p.Endpoints {
+		if e.Host == "" || strings.Contains(e.Host, ":") || !e.Protocol.Valid() || !e.Encryption.Valid() || !e.Username.Valid() || e.Port == 0 {
+			return "", fmt.Errorf("endpoint %v cannot be encoded", e)
+		}
+		h := e.Host
+		if h == host {
+			h = ""
+		}
+		host = e.Host
+		eps[i] = fmt.Sprintf("%c%c%c:%s:%d", "ips"[e.Protocol-1], "tsp"[e.Encryption-1], "ald"[e.Username-1], h, e.Port)
+	}
+	if f[3], err = joinList(eps); err != nil {
+		return "", err
+	}
+	notes := make([]string, len(p.Notes))
+	for i, n := range p.Notes {
+		switch n.Kind {
+		case mailsettings.NotePlaintext:
+			notes[i] = "p"
+		case mailsettings.NoteEnable:
+			notes[i] = "e" + n.URL
+		default:
+			return "", fmt.Errorf("%w: %v", errNote, n.Kind)
+		}
+	}
+	if f[5], err = joinList(notes); err != nil {
+		return "", err
+	}
+	if p.Password != mailsettings.PasswordUnknown {
+		t, err := p.Password.MarshalText()
+		if err != nil {
+			return "", err
+		}
+		f[7] = string(t)
+	}
+	if p.IMAPID {
+		f[8] = "1"
+	}
+	if o := p.OAuth2; o != nil {
+		if o.Issuer == "" {
+			return "", errors.New("OAuth2 without an issuer")
+		}
+		f[9], f[11], f[12] = o.Issuer, o.AuthURL, o.TokenURL
+		if f[10], err = joinList(o.Scopes); err != nil {
+			return "", err
+		}
+	}
+	for _, v := range f {
+		if strings.ContainsAny(v, fieldSep+"\n") {
+			return "", fmt.Errorf("field %q holds a tab or a newline", v)
+		}
+	}
+	n := len(f)
+	for n > 0 && f[n-1] == "" {
+		n--
+	}
+	return strings.Join(f[:n], fieldSep), nil
+}
+
+// joinList joins the items of a list, which must not be empty or hold the
+// separator.
+func joinList(items []string) (string, error) {
+	for _, s := range items {
+		if s == "" || strings.Contains(s, listSep) {
+			return "", fmt.Errorf("list item %q is empty or holds a space", s)
+		}
+	}
+	return strings.Join(items, listSep), nil
+}
+
 var errNote = errors.New("ispdbgen: the parser returned a note kind the generator cannot write")
 
-// render writes the providers as Go source.
-func render(providers []mailsettings.ProviderInfo, commit string) ([]byte, error) {
+// render writes the Go source of ispdb_gen.go around the encoded data.
+func render(data string, providers int, commit string) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString(`// Code generated by internal/ispdbgen from the Thunderbird ISP database. DO NOT EDIT.
 
@@ -266,111 +423,24 @@ package mailsettings
 		short = short[:7]
 	}
 	fmt.Fprintf(&b, "// ispdbCommit is the abbreviated ISPDB commit this file was generated from.\nconst ispdbCommit = %q\n\n", short)
-	fmt.Fprintf(&b, "// ispdbProviders returns the ISPDB layer: %d providers, in file name order.\n", len(providers))
-	b.WriteString("func ispdbProviders() []ProviderInfo {\nreturn []ProviderInfo{\n")
-	for _, p := range providers {
-		if err := writeProvider(&b, p); err != nil {
-			return nil, err
-		}
+	fmt.Fprintf(&b, `// ispdbData is the ISPDB layer: %d providers, in file name order, one
+// line each, encoded by internal/ispdbgen (see Encode there) and decoded by
+// decodeISPDB (ispdb.go) when the table is first built. The fields of a
+// line are separated by tabs, trailing empty ones left out: ID, name,
+// domains, endpoints, doc URL, notes, settings URL, password, IMAP ID, and
+// OAuth2 issuer, scopes, auth URL and token URL. Lists are separated by
+// spaces. An endpoint is PEU:HOST:PORT: protocol i/p/s (IMAP, POP3, SMTP),
+// encryption t/s/p (implicit TLS, STARTTLS, plaintext), username a/l/d
+// (address, local part, local part.domain), HOST empty when unchanged. A
+// note is p (plaintext) or e followed by the URL where access is switched
+// on. The source is derived from the ID: Thunderbird ISPDB FILE.xml.
+`, providers)
+	b.WriteString("const ispdbData = \"\"")
+	for rest := data; rest != ""; {
+		line, after, _ := strings.Cut(rest, "\n")
+		rest = after
+		fmt.Fprintf(&b, " +\n%s", strconv.Quote(line+"\n"))
 	}
-	b.WriteString("}\n}\n")
+	b.WriteString("\n")
 	return format.Source(b.Bytes())
-}
-
-func writeProvider(b *bytes.Buffer, p mailsettings.ProviderInfo) error {
-	fmt.Fprintf(b, "{\nID: %q,\nName: %q,\nDomains: []string{", p.ID, p.Name)
-	for i, d := range p.Domains {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(b, "%q", d)
-	}
-	b.WriteString("},\nEndpoints: []ServerEndpoint{\n")
-	for _, e := range p.Endpoints {
-		fmt.Fprintf(b, "ep(%s, %q, %d, %s, %s),\n", e.Protocol, e.Host, e.Port, encName(e.Encryption), userName(e.Username))
-	}
-	b.WriteString("},\n")
-	if p.DocURL != "" {
-		fmt.Fprintf(b, "DocURL: %q,\n", p.DocURL)
-	}
-	if p.SettingsURL != "" {
-		fmt.Fprintf(b, "SettingsURL: %q,\n", p.SettingsURL)
-	}
-	if p.Password != mailsettings.PasswordUnknown {
-		fmt.Fprintf(b, "Password: %s,\n", passwordName(p.Password))
-	}
-	if p.IMAPID {
-		b.WriteString("IMAPID: true,\n")
-	}
-	if o := p.OAuth2; o != nil {
-		fmt.Fprintf(b, "OAuth2: &OAuth2{\nIssuer: %q,\n", o.Issuer)
-		if len(o.Scopes) > 0 {
-			b.WriteString("Scopes: []string{")
-			for i, s := range o.Scopes {
-				if i > 0 {
-					b.WriteString(", ")
-				}
-				fmt.Fprintf(b, "%q", s)
-			}
-			b.WriteString("},\n")
-		}
-		if o.AuthURL != "" {
-			fmt.Fprintf(b, "AuthURL: %q,\n", o.AuthURL)
-		}
-		if o.TokenURL != "" {
-			fmt.Fprintf(b, "TokenURL: %q,\n", o.TokenURL)
-		}
-		b.WriteString("},\n")
-	}
-	if len(p.Notes) > 0 {
-		b.WriteString("Notes: []Note{")
-		for i, n := range p.Notes {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			switch n.Kind {
-			case mailsettings.NoteEnable:
-				fmt.Fprintf(b, "enableNote(%q)", n.URL)
-			case mailsettings.NotePlaintext:
-				b.WriteString("plaintextNote()")
-			default:
-				return fmt.Errorf("%w: %v in %s", errNote, n.Kind, p.ID)
-			}
-		}
-		b.WriteString("},\n")
-	}
-	fmt.Fprintf(b, "Source: %q,\n},\n", p.Source)
-	return nil
-}
-
-func encName(e mailsettings.Encryption) string {
-	switch e {
-	case mailsettings.ImplicitTLS:
-		return "ImplicitTLS"
-	case mailsettings.STARTTLS:
-		return "STARTTLS"
-	}
-	return "Plaintext"
-}
-
-func userName(u mailsettings.UsernameForm) string {
-	switch u {
-	case mailsettings.UsernameAddress:
-		return "addr"
-	case mailsettings.UsernameLocalPart:
-		return "UsernameLocalPart"
-	}
-	return "UsernameLocalPartDotDomain"
-}
-
-func passwordName(k mailsettings.PasswordKind) string {
-	switch k {
-	case mailsettings.PasswordAccount:
-		return "PasswordAccount"
-	case mailsettings.PasswordApp:
-		return "PasswordApp"
-	case mailsettings.PasswordAuthCode:
-		return "PasswordAuthCode"
-	}
-	return "PasswordOAuth2Only"
 }

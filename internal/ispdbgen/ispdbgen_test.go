@@ -7,8 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/mailsettings/mailsettings"
 )
 
 const sample = "../../testdata/ispdb-sample"
@@ -62,9 +65,19 @@ func TestGenerateSample(t *testing.T) {
 	}
 	// mx1.tiki.ne.jp.xml names its hosts %EMAILDOMAIN%: one provider per
 	// domain, with the domain substituted.
-	if !bytes.Contains(a.Source, []byte(`ID:      "ispdb:mx1.tiki.ne.jp/mx2.tiki.ne.jp"`)) ||
-		!bytes.Contains(a.Source, []byte(`ep(POP3, "mx2.tiki.ne.jp", 110, Plaintext, UsernameLocalPart)`)) {
+	i := slices.IndexFunc(a.Infos, func(p mailsettings.ProviderInfo) bool { return p.ID == "ispdb:mx1.tiki.ne.jp/mx2.tiki.ne.jp" })
+	if i < 0 || !slices.Contains(a.Infos[i].Endpoints, mailsettings.ServerEndpoint{
+		Protocol: mailsettings.POP3, Host: "mx2.tiki.ne.jp", Port: 110,
+		Encryption: mailsettings.Plaintext, Username: mailsettings.UsernameLocalPart,
+	}) {
 		t.Error("per-domain provider for mx2.tiki.ne.jp (mx1.tiki.ne.jp.xml) is missing")
+	}
+	if !strings.Contains(a.Data, "ispdb:mx1.tiki.ne.jp/mx2.tiki.ne.jp\t") ||
+		!bytes.Contains(a.Source, []byte(`"ispdb:mx1.tiki.ne.jp/mx2.tiki.ne.jp\t`)) {
+		t.Error("mx2.tiki.ne.jp is not in the encoded data or the source")
+	}
+	if a.Providers != len(a.Infos) || strings.Count(a.Data, "\n") != a.Providers {
+		t.Errorf("Providers = %d, %d infos, %d lines", a.Providers, len(a.Infos), strings.Count(a.Data, "\n"))
 	}
 }
 
@@ -122,5 +135,63 @@ func TestDuplicateDomainFirstFileWins(t *testing.T) {
 	}
 	if res.Domains != 3 || len(res.Dropped) != 1 || res.Dropped[0].File != "b.example.xml" {
 		t.Errorf("Domains = %d, Dropped = %v; want 3 and shared.example dropped from b.example.xml", res.Domains, res.Dropped)
+	}
+}
+
+func TestEncode(t *testing.T) {
+	ep := func(p mailsettings.Protocol, host string, port uint16, e mailsettings.Encryption, u mailsettings.UsernameForm) mailsettings.ServerEndpoint {
+		return mailsettings.ServerEndpoint{Protocol: p, Host: host, Port: port, Encryption: e, Username: u}
+	}
+	good := mailsettings.ProviderInfo{
+		ID: "ispdb:x.example/y.example", Name: "X Mail", Domains: []string{"y.example"},
+		Endpoints: []mailsettings.ServerEndpoint{
+			ep(mailsettings.IMAP, "mail.x.example", 993, mailsettings.ImplicitTLS, mailsettings.UsernameAddress),
+			ep(mailsettings.POP3, "mail.x.example", 110, mailsettings.Plaintext, mailsettings.UsernameLocalPart),
+			ep(mailsettings.SMTP, "smtp.x.example", 587, mailsettings.STARTTLS, mailsettings.UsernameLocalPartDotDomain),
+		},
+		Source: "Thunderbird ISPDB x.example.xml",
+	}
+	got, err := Encode([]mailsettings.ProviderInfo{good})
+	want := "ispdb:x.example/y.example\tX Mail\ty.example\tita:mail.x.example:993 ppl::110 ssd:smtp.x.example:587\n"
+	if err != nil || got != want {
+		t.Errorf("Encode = %q, %v; want %q", got, err, want)
+	}
+	full := good
+	full.DocURL, full.SettingsURL = "https://x.example/help", "https://x.example/settings"
+	full.Password, full.IMAPID = mailsettings.PasswordOAuth2Only, true
+	full.OAuth2 = &mailsettings.OAuth2{Issuer: "x.example", Scopes: []string{"a", "b"}, AuthURL: "https://x.example/a", TokenURL: "https://x.example/t"}
+	got, err = Encode([]mailsettings.ProviderInfo{full})
+	want = "ispdb:x.example/y.example\tX Mail\ty.example\tita:mail.x.example:993 ppl::110 ssd:smtp.x.example:587" +
+		"\thttps://x.example/help\t\thttps://x.example/settings\toauth2-only\t1\tx.example\ta b\thttps://x.example/a\thttps://x.example/t\n"
+	if err != nil || got != want {
+		t.Errorf("Encode = %q, %v; want %q", got, err, want)
+	}
+	for name, change := range map[string]func(*mailsettings.ProviderInfo){
+		"no prefix":       func(p *mailsettings.ProviderInfo) { p.ID = "x.example" },
+		"other source":    func(p *mailsettings.ProviderInfo) { p.Source = "Thunderbird ISPDB y.example.xml" },
+		"no name":         func(p *mailsettings.ProviderInfo) { p.Name = "" },
+		"tab in name":     func(p *mailsettings.ProviderInfo) { p.Name = "X\tMail" },
+		"newline in URL":  func(p *mailsettings.ProviderInfo) { p.DocURL = "https://x.example/\n" },
+		"space in domain": func(p *mailsettings.ProviderInfo) { p.Domains = []string{"y. example"} },
+		"no domains":      func(p *mailsettings.ProviderInfo) { p.Domains = nil },
+		"no endpoints":    func(p *mailsettings.ProviderInfo) { p.Endpoints = nil },
+		"bad endpoint": func(p *mailsettings.ProviderInfo) {
+			p.Endpoints = []mailsettings.ServerEndpoint{{Host: "x.example", Port: 1}}
+		},
+		"checked":        func(p *mailsettings.ProviderInfo) { p.LastChecked = "2026-01-01" },
+		"issuer missing": func(p *mailsettings.ProviderInfo) { p.OAuth2 = &mailsettings.OAuth2{AuthURL: "https://x.example/a"} },
+		"general note": func(p *mailsettings.ProviderInfo) {
+			p.Notes = []mailsettings.Note{{Kind: mailsettings.NoteGeneral, Text: mailsettings.Text{English: "x"}}}
+		},
+		"space in note URL": func(p *mailsettings.ProviderInfo) {
+			p.Notes = []mailsettings.Note{{Kind: mailsettings.NoteEnable, URL: "https://x.example/a b"}}
+		},
+	} {
+		p := good
+		p.Domains = slices.Clone(good.Domains)
+		change(&p)
+		if got, err := Encode([]mailsettings.ProviderInfo{p}); err == nil {
+			t.Errorf("%s: Encode = %q, want an error", name, got)
+		}
 	}
 }
