@@ -15,17 +15,21 @@ func ep(p Protocol, host string, port uint16, enc Encryption, u UsernameForm) Se
 func curatedProviders() []ProviderInfo {
 	return []ProviderInfo{
 		{
-			// QQ Mail. Hosts and ports: Thunderbird ISPDB qq.com.xml (IMAP
-			// imap.qq.com 993 SSL, SMTP smtp.qq.com 465 SSL) and chatmail
-			// provider-db qq.md (qq.com and foxmail.com); POP3 pop.qq.com 995
-			// SSL and SMTP 587 STARTTLS from QQ Mail's client-setup help as
-			// quoted by third parties. vip.qq.com is QQ Mail's paid tier on the
-			// same servers. Authorization code (required for clients since
-			// 2022-11-01): https://service.mail.qq.com/detail/0/75.
+			// QQ Mail. IMAP imap.qq.com 993 SSL and SMTP smtp.qq.com 465 SSL:
+			// Thunderbird ISPDB qq.com.xml, chatmail provider-db qq.md, nodemailer
+			// services.json "QQ" (secondary-strong; QQ's own help page could not
+			// be retrieved). Domains qq.com and foxmail.com: chatmail qq.md.
+			// POP3 pop.qq.com 995 SSL and SMTP 587 STARTTLS: secondary-weak
+			// (blogs; koishi docs "465 或 587"), kept because several
+			// independent copies agree. vip.qq.com is left out: no source says
+			// it uses these hosts (research notes: unconfirmed).
+			// Authorization code (required for clients since 2022-11-01):
+			// https://service.mail.qq.com/detail/0/75 (referenced by chatmail
+			// qq.md and bounce texts; not retrieved).
 			ID:   "qq",
 			Name: "QQ Mail",
 			Domains: []string{
-				"qq.com", "foxmail.com", "vip.qq.com",
+				"qq.com", "foxmail.com",
 			},
 			Endpoints: []ServerEndpoint{
 				ep(IMAP, "imap.qq.com", 993, ImplicitTLS, addr),
@@ -48,11 +52,15 @@ func curatedProviders() []ProviderInfo {
 			LastChecked: "2026-11-26",
 		},
 		// NetEase: one record per domain, since each has its own hosts.
-		// Hosts and ports: NetEase's client-settings FAQ (see neteaseServers)
-		// as copied by chatmail provider-db 163.md and nodemailer (IMAP 993,
-		// POP3 995, SMTP 465 or 994, all SSL). The non-SSL ports 143, 110 and
-		// 25 are left out on purpose: they would carry the authorization
-		// code in the clear.
+		// Hosts and ports (IMAP 993, POP3 995, SMTP 465 or 994, all SSL):
+		// NetEase's client-settings FAQ (neteaseServers, referenced, not
+		// retrieved). Confirmed by curated databases only for 163.com (IMAP
+		// and SMTP: chatmail provider-db 163.md, nodemailer "163") and
+		// 126.com (SMTP: nodemailer "126"); the POP3 hosts, port 994 and the
+		// other domains (yeah.net, vip.163.com, vip.126.com, 188.com) rest
+		// on third-party copies of the FAQ (secondary-weak). vip.188.com is
+		// left out. The non-SSL ports 143, 110 and 25 are left out on
+		// purpose: they would carry the authorization code in the clear.
 		netease("netease-163", "NetEase 163 Mail", "163.com", "163.com"),
 		netease("netease-126", "NetEase 126 Mail", "126.com", "126.com"),
 		netease("netease-yeah", "NetEase Yeah Mail", "yeah.net", "yeah.net"),
@@ -64,7 +72,10 @@ func curatedProviders() []ProviderInfo {
 			// (imap.gmail.com 993 SSL; smtp.gmail.com 465 SSL, 587 TLS/STARTTLS).
 			// POP3: https://support.google.com/mail/answer/7104828 (pop.gmail.com
 			// 995 SSL). App passwords: https://support.google.com/accounts/answer/185833.
-			// OAuth2 block: Thunderbird ISPDB googlemail.com.xml.
+			// Google's pages were not retrieved; every host and port above is
+			// confirmed by Thunderbird ISPDB googlemail.com.xml, FairEmail
+			// providers.xml and a verbatim copy of Google's table
+			// (secondary-strong). OAuth2 block: Thunderbird ISPDB googlemail.com.xml.
 			ID:      "gmail",
 			Name:    "Gmail",
 			Domains: []string{"gmail.com", "googlemail.com"},
@@ -172,6 +183,13 @@ func curatedProviders() []ProviderInfo {
 // ("为了用户账号信息安全，系统要求您的客户端表明相关身份信息", quoted in
 // pimalaya/himalaya#651; reproduced in mjs/imapclient#544 and
 // OfflineIMAP/offlineimap#696).
+//
+// The IMAP ID requirement is observed on imap.163.com and imap.126.com
+// (secondary-strong). For yeah.net, vip.163.com, vip.126.com and 188.com
+// it is not confirmed; it is set for them too because the refusal itself
+// ("NO SELECT Unsafe Login. Please contact kefu@188.com") names the 188.com
+// service desk, which shows one server platform for these brands, and
+// because sending ID to a server that does not need it costs nothing.
 const (
 	neteaseServers = "https://help.mail.163.com/faqDetail.do?code=d7a5dc8471cd0c0e8b4b8f4f8e49998b374173cfe9171305fa1ce630d7f67ac22dc0e9af8168582a"
 	neteaseIMAPID  = "https://help.mail.163.com/faqDetail.do?code=d7a5dc8471cd0c0e8b4b8f4f8e49998b374173cfe9171305fa1ce630d7f67ac2eda07326646e6eb0"
