@@ -449,3 +449,93 @@ func TestNewProvider(t *testing.T) {
 		t.Error("the zero Provider is not empty")
 	}
 }
+
+// TestSettingsJSONFieldNames pins the exact JSON field names, which are
+// part of the API (examples/lookup -json, Discover's candidates). A struct
+// without tags would not do: encoding/json matches names case-insensitively.
+func TestSettingsJSONFieldNames(t *testing.T) {
+	keys := func(m map[string]any) []string {
+		var ks []string
+		for k := range m {
+			ks = append(ks, k)
+		}
+		slices.Sort(ks)
+		return ks
+	}
+	for _, tt := range []struct {
+		in   string
+		want []string
+	}{
+		{"alice@qq.com", []string{"address", "domain", "endpoints", "notes", "provider", "query", "unicode_domain"}},
+		{"qq.com", []string{"domain", "endpoints", "notes", "provider", "query", "unicode_domain"}},
+	} {
+		s, err := mailsettings.Lookup(tt.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var top map[string]any
+		if err := json.Unmarshal(b, &top); err != nil {
+			t.Fatal(err)
+		}
+		if got := keys(top); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: JSON keys %v, want %v", tt.in, got, tt.want)
+		}
+		for _, e := range top["endpoints"].([]any) {
+			if got, want := keys(e.(map[string]any)), []string{"encryption", "host", "port", "protocol", "username"}; !slices.Equal(got, want) {
+				t.Errorf("%s: endpoint keys %v, want %v", tt.in, got, want)
+			}
+		}
+		for _, n := range top["notes"].([]any) {
+			for k := range n.(map[string]any) {
+				if !slices.Contains([]string{"kind", "en", "zh", "url"}, k) {
+					t.Errorf("%s: unexpected note key %q", tt.in, k)
+				}
+			}
+		}
+		for k := range top["provider"].(map[string]any) {
+			if !slices.Contains([]string{"id", "name", "doc_url", "settings_url", "password", "imap_id", "oauth2", "source", "last_checked"}, k) {
+				t.Errorf("%s: unexpected provider key %q", tt.in, k)
+			}
+		}
+	}
+	// A failed lookup still marshals, with empty endpoints and notes.
+	s, _ := mailsettings.Lookup("example.com")
+	b, _ := json.Marshal(s)
+	if want := `{"query":"example.com","domain":"example.com","unicode_domain":"example.com","provider":null,"endpoints":[],"notes":[]}`; string(b) != want {
+		t.Errorf("JSON for an unknown domain = %s, want %s", b, want)
+	}
+}
+
+// TestInfoIsACopy: nothing reachable from Provider.Info, Provider.OAuth2 or
+// Settings.Notes aliases the shared table.
+func TestInfoIsACopy(t *testing.T) {
+	for _, d := range []string{"gmail.com", "outlook.com", "163.com"} {
+		s, err := mailsettings.Lookup(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before, _ := json.Marshal(s.Provider.Info())
+		i := s.Provider.Info()
+		for k := range i.Notes {
+			i.Notes[k].English, i.Notes[k].URL = "evil", "https://evil.example"
+		}
+		if i.OAuth2 != nil {
+			i.OAuth2.Issuer = "evil.example"
+			i.OAuth2.Scopes[0] = "evil"
+		}
+		for k := range i.Endpoints {
+			i.Endpoints[k].Port = 1
+		}
+		n := s.Notes()
+		n[0].Chinese = "evil"
+		again, _ := mailsettings.Lookup(d)
+		after, _ := json.Marshal(again.Provider.Info())
+		if string(before) != string(after) {
+			t.Errorf("%s: a caller changed the shared provider:\n%s\n%s", d, before, after)
+		}
+	}
+}

@@ -48,6 +48,28 @@ func TestRunJSON(t *testing.T) {
 		ok.Endpoints[0].Username != "alice@qq.com" || ok.Endpoints[0].Port != 993 || len(ok.Notes) == 0 {
 		t.Errorf("first line = %s", lines[0])
 	}
+	// Exact field names: the untagged struct above matches them
+	// case-insensitively, so check the keys themselves.
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(lines[0]), &raw); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"query", "domain", "provider", "endpoints", "notes"} {
+		if raw[k] == nil {
+			t.Errorf("first line has no %q field: %s", k, lines[0])
+		}
+	}
+	var eps []map[string]json.RawMessage
+	if err := json.Unmarshal(raw["endpoints"], &eps); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range eps {
+		for _, k := range []string{"protocol", "host", "port", "encryption", "username"} {
+			if e[k] == nil {
+				t.Errorf("endpoint has no %q field: %s", k, raw["endpoints"])
+			}
+		}
+	}
 	var fail map[string]string
 	if err := json.Unmarshal([]byte(lines[2]), &fail); err != nil {
 		t.Fatal(err)
