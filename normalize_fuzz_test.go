@@ -73,3 +73,44 @@ func TestNormalizeSeeds(t *testing.T) {
 		}
 	}
 }
+
+// FuzzLookup checks Lookup itself, whose fast path skips parseQuery: it
+// never panics; every error wraps exactly one of the two sentinels; the
+// result agrees with the general path; and looking up the normalized
+// domain, its U-label form or the normalized address gives the same answer.
+func FuzzLookup(f *testing.F) {
+	for _, s := range normalizeSeeds {
+		f.Add(s)
+	}
+	for _, s := range []string{"qq.com", "alice@gmx.net", "a@b@qq.com", "@qq.com", "\"x\"@qq.com", "alice@qq.com.", "x@hotmail.co.uk"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		s, err := Lookup(in)
+		invalid, unknown := errors.Is(err, ErrInvalidInput), errors.Is(err, ErrUnknownDomain)
+		switch {
+		case err != nil && invalid == unknown:
+			t.Fatalf("Lookup(%q) error %v wraps %v of the sentinels", in, err, map[bool]string{true: "both", false: "neither"}[invalid])
+		case invalid:
+			if s.Provider != nil || s.Domain != "" {
+				t.Fatalf("Lookup(%q) = %+v with an invalid-input error", in, s)
+			}
+			return
+		case unknown != (s.Provider == nil):
+			t.Fatalf("Lookup(%q) = provider %v, error %v", in, s.Provider, err)
+		}
+		q, qerr := parseQuery(in)
+		if qerr != nil || q.domain != s.Domain || q.unicode != s.UnicodeDomain || q.local != s.LocalPart {
+			t.Fatalf("Lookup(%q) = %q %q %q, parseQuery = %+v, %v", in, s.LocalPart, s.Domain, s.UnicodeDomain, q, qerr)
+		}
+		for _, again := range []string{s.Domain, s.UnicodeDomain, s.Address()} {
+			if again == "" {
+				continue
+			}
+			a, err := Lookup(again)
+			if a.Domain != s.Domain || a.Provider != s.Provider || errors.Is(err, ErrInvalidInput) {
+				t.Fatalf("Lookup(%q) = %q %v, but Lookup(%q) = %q %v, %v", in, s.Domain, s.Provider, again, a.Domain, a.Provider, err)
+			}
+		}
+	})
+}
