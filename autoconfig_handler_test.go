@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/mailsettings/mailsettings"
@@ -106,5 +107,56 @@ func TestAutoconfigHandlerErrors(t *testing.T) {
 	h.ServeHTTP(w, httptest.NewRequest("GET", "http://autoconfig.qq.com/mail/config-v1.1.xml", nil))
 	if w.Code != http.StatusNotFound {
 		t.Errorf("empty handler: status %d, want 404", w.Code)
+	}
+}
+
+// TestAutoconfigHandlerHostileRequests: nothing from the request reaches a
+// response header or chooses a document it should not.
+func TestAutoconfigHandlerHostileRequests(t *testing.T) {
+	exmail, _ := mailsettings.ProviderByID("exmail")
+	h, err := mailsettings.AutoconfigHandler(map[string]*mailsettings.Provider{"example.com": exmail})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		host, query string
+		code        int
+	}{
+		{"autoconfig.example.com", "emailaddress=alice%40example.com%0D%0ASet-Cookie:%20x=1", 404},
+		{"autoconfig.example.com", "emailaddress=alice%40example.com%0ASet-Cookie:x", 404},
+		{"autoconfig.example.com", "emailaddress=alice%40evil.example%23%40example.com", 200}, // last @ wins: example.com
+		{"autoconfig.example.com", "emailaddress=%40example.com", 200},                        // domain is all that is used
+		{"autoconfig.example.com\r\nX-Evil: 1", "", 404},
+		{"autoconfig.example.com/../x", "", 404},
+		{"autoconfig.", "", 404},
+		{"", "", 404},
+		{"[::1]:8080", "", 404},
+		{"127.0.0.1", "", 404},
+		{"autoconfig.autoconfig.example.com", "", 404},
+		{"autoconfig.example.com.", "", 200},
+		{"AutoConfig.Example.Com:443", "", 200},
+	} {
+		r := httptest.NewRequest("GET", "/mail/config-v1.1.xml", nil)
+		r.Host, r.URL.RawQuery = tt.host, tt.query
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != tt.code {
+			t.Errorf("Host %q, query %q: status %d, want %d", tt.host, tt.query, w.Code, tt.code)
+		}
+		for k, vs := range w.Header() {
+			for _, v := range vs {
+				if strings.ContainsAny(v, "\r\n") || strings.Contains(strings.ToLower(k+v), "evil") || k == "Set-Cookie" {
+					t.Errorf("Host %q, query %q: response header %s: %q", tt.host, tt.query, k, v)
+				}
+			}
+		}
+		if tt.code == 200 {
+			if ct := w.Header().Get("Content-Type"); ct != mailsettings.AutoconfigContentType {
+				t.Errorf("Content-Type %q", ct)
+			}
+			if !bytes.Contains(w.Body.Bytes(), []byte("<domain>example.com</domain>")) || bytes.Contains(w.Body.Bytes(), []byte("evil")) {
+				t.Errorf("Host %q, query %q: document\n%s", tt.host, tt.query, w.Body.Bytes())
+			}
+		}
 	}
 }
