@@ -141,11 +141,11 @@ func (u UsernameForm) Expand(local, domain string) string {
 // A ServerEndpoint is one way to reach a mail server. It is comparable, so
 // endpoints can be used as map keys and compared with ==.
 type ServerEndpoint struct {
-	Protocol   Protocol     `json:"protocol"`
-	Host       string       `json:"host"` // lower-case A-label, no trailing dot
-	Port       uint16       `json:"port"`
-	Encryption Encryption   `json:"encryption"`
-	Username   UsernameForm `json:"username"`
+	Protocol   Protocol     `json:"protocol"`   // IMAP, POP3 or SMTP submission
+	Host       string       `json:"host"`       // lower-case A-label, no trailing dot
+	Port       uint16       `json:"port"`       // 1-65535
+	Encryption Encryption   `json:"encryption"` // implicit TLS, STARTTLS or plaintext
+	Username   UsernameForm `json:"username"`   // what to log in with; see [Settings.Username]
 }
 
 // Addr returns "host:port", ready for net.Dial.

@@ -40,6 +40,8 @@ type InputError struct {
 	Reason string // such as "label longer than 63 octets"
 }
 
+// Error returns "mailsettings: invalid address or domain", the input
+// (cut to 80 bytes) and the reason.
 func (e *InputError) Error() string {
 	return fmt.Sprintf("mailsettings: invalid address or domain %q: %s", truncate(e.Input, 80), e.Reason)
 }

@@ -8,8 +8,8 @@ import (
 
 // Text is a message in English and Simplified Chinese.
 type Text struct {
-	English string `json:"en"`
-	Chinese string `json:"zh"`
+	English string `json:"en"` // always set
+	Chinese string `json:"zh"` // Simplified Chinese; "" if not translated
 }
 
 // In returns the text for a BCP 47 language tag: Chinese for tags that start
@@ -72,7 +72,7 @@ func (k *NoteKind) UnmarshalText(b []byte) error {
 
 // A Note is something a user must know or do to use a provider.
 type Note struct {
-	Kind NoteKind `json:"kind"`
+	Kind NoteKind `json:"kind"` // what the note is about
 	Text
 	// URL, if not empty, is where to act (a settings page).
 	URL string `json:"url,omitempty"`
@@ -122,10 +122,10 @@ func (k *PasswordKind) UnmarshalText(b []byte) error {
 // OAuth2 describes a provider's OAuth2 service, as listed in the Mozilla
 // autoconfig format.
 type OAuth2 struct {
-	Issuer   string   `json:"issuer"`
-	Scopes   []string `json:"scopes,omitempty"`
-	AuthURL  string   `json:"auth_url,omitempty"`
-	TokenURL string   `json:"token_url,omitempty"`
+	Issuer   string   `json:"issuer"`              // host name of the issuer, such as "accounts.google.com"
+	Scopes   []string `json:"scopes,omitempty"`    // scopes to request, in order
+	AuthURL  string   `json:"auth_url,omitempty"`  // authorization endpoint
+	TokenURL string   `json:"token_url,omitempty"` // token endpoint
 }
 
 // ProviderInfo describes a mail provider. It is the plain, mutable form from
