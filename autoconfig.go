@@ -300,14 +300,12 @@ func (p AutoconfigParser) endpoint(s acServer) (ServerEndpoint, error) {
 	default:
 		return e, fmt.Errorf("unsupported server type %q", truncate(s.typ, 20))
 	}
-	switch s.socketType {
-	case "SSL":
-		e.Encryption = ImplicitTLS
-	case "STARTTLS":
-		e.Encryption = STARTTLS
-	case "plain":
-		e.Encryption = Plaintext
-	default:
+	for enc := ImplicitTLS; enc.Valid(); enc++ {
+		if s.socketType == enc.socketType() {
+			e.Encryption = enc
+		}
+	}
+	if e.Encryption == 0 {
 		return e, fmt.Errorf("unknown socketType %q", truncate(s.socketType, 20))
 	}
 	port, err := strconv.ParseUint(s.port, 10, 16)

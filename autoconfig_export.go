@@ -46,7 +46,7 @@ func (p *Provider) MarshalAutoconfig() ([]byte, error) {
 	for _, e := range i.Endpoints {
 		s := acXMLServer{
 			Type: strings.ToLower(e.Protocol.String()), Hostname: e.Host, Port: e.Port,
-			SocketType: socketTypes[e.Encryption], Username: e.Username.String(), Authentication: auth,
+			SocketType: e.Encryption.socketType(), Username: e.Username.String(), Authentication: auth,
 		}
 		if !e.Protocol.Valid() || s.SocketType == "" || !e.Username.Valid() {
 			return nil, fmt.Errorf("mailsettings: provider %q: endpoint %v cannot be exported", i.ID, e)
@@ -80,7 +80,19 @@ func (p *Provider) MarshalAutoconfig() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-var socketTypes = [...]string{ImplicitTLS: "SSL", STARTTLS: "STARTTLS", Plaintext: "plain"}
+// socketType returns the autoconfig spelling of e ("SSL", "STARTTLS",
+// "plain"), or "" if e is invalid. The parser reads the same spellings.
+func (e Encryption) socketType() string {
+	switch e {
+	case ImplicitTLS:
+		return "SSL"
+	case STARTTLS:
+		return "STARTTLS"
+	case Plaintext:
+		return "plain"
+	}
+	return ""
+}
 
 // The XML shape of an autoconfig v1.1 document, for writing only (reading
 // is done by the hardened decoder in autoconfig.go).
