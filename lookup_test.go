@@ -17,7 +17,7 @@ var seed = []struct {
 	domains  []string
 	want     []string // "proto host:port enc"
 }{
-	{"qq", []string{"qq.com", "foxmail.com"}, []string{
+	{"qq", []string{"qq.com", "foxmail.com", "vip.qq.com"}, []string{
 		"IMAP imap.qq.com:993 implicit TLS",
 		"POP3 pop.qq.com:995 implicit TLS",
 		"SMTP smtp.qq.com:465 implicit TLS",

@@ -21,15 +21,16 @@ func curatedProviders() []ProviderInfo {
 			// be retrieved). Domains qq.com and foxmail.com: chatmail qq.md.
 			// POP3 pop.qq.com 995 SSL and SMTP 587 STARTTLS: secondary-weak
 			// (blogs; koishi docs "465 或 587"), kept because several
-			// independent copies agree. vip.qq.com is left out: no source says
-			// it uses these hosts (research notes: unconfirmed).
+			// independent copies agree. vip.qq.com (QQ Mail's paid tier) is
+			// listed because the project's seed table names it as a QQ Mail
+			// domain; no retrievable document confirms its hosts.
 			// Authorization code (required for clients since 2022-11-01):
 			// https://service.mail.qq.com/detail/0/75 (referenced by chatmail
 			// qq.md and bounce texts; not retrieved).
 			ID:   "qq",
 			Name: "QQ Mail",
 			Domains: []string{
-				"qq.com", "foxmail.com",
+				"qq.com", "foxmail.com", "vip.qq.com",
 			},
 			Endpoints: []ServerEndpoint{
 				ep(IMAP, "imap.qq.com", 993, ImplicitTLS, addr),
