@@ -70,7 +70,7 @@ func hostedProviders() []ProviderInfo {
 				ep(SMTP, "smtp.exmail.qq.com", 465, ImplicitTLS, addr),
 			},
 			DocURL:   "https://service.exmail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=1001254",
-			Password: PasswordApp,
+			Password: PasswordAccount, // a client-specific password once "secure login" is on (see the note)
 			Notes: []Note{
 				{
 					Kind: NoteCertificate,
