@@ -65,8 +65,9 @@ type Discoverer struct {
 	// client's own, and no cookie jar.
 	HTTPClient *http.Client
 	// TLSConfig, if not nil, is cloned for the HTTPS requests of the
-	// built-in client, for example to add root CAs. The minimum version is
-	// always at least TLS 1.2.
+	// built-in client and for guessing probes, for example to add root
+	// CAs. The minimum version is always at least TLS 1.2, and
+	// InsecureSkipVerify is always turned off.
 	TLSConfig *tls.Config
 
 	// SendAddress adds ?emailaddress=ADDRESS to the requests to the
