@@ -69,21 +69,26 @@ func TestDiscoverSRV(t *testing.T) {
 }
 
 func TestDiscoverSRVOutsideDomain(t *testing.T) {
-	f := newFixture(t, []string{"example.test"},
-		"_imaps._tcp.example.test. SRV 0 1 993 imap.evil.test.",
-		"_submissions._tcp.example.test. SRV 0 1 465 smtp.example.test.",
-	)
-	disc, err := f.discoverer().Discover(t.Context(), "example.test")
-	if err != nil {
-		t.Fatal(err)
+	// One target outside the domain makes the whole answer untrusted,
+	// wherever it is among the services.
+	for _, recs := range [][]string{
+		{"_imaps._tcp.example.test. SRV 0 1 993 imap.evil.test.", "_submissions._tcp.example.test. SRV 0 1 465 smtp.example.test."},
+		{"_imaps._tcp.example.test. SRV 0 1 993 imap.example.test.", "_submissions._tcp.example.test. SRV 0 1 465 smtp.evil.test."},
+		{"_imaps._tcp.example.test. SRV 0 1 993 imap.example.test.", "_imaps._tcp.example.test. SRV 5 1 993 imap.evil.test."},
+	} {
+		f := newFixture(t, []string{"example.test"}, recs...)
+		disc, err := f.discoverer().Discover(t.Context(), "example.test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		best, _ := disc.Best()
+		if best.Source != SourceSRV || best.Trust != TrustUnauthenticated || !slices.Contains(best.Reasons, ReasonHostOutsideDomain) {
+			t.Errorf("%q: best = %v %v %v, want srv unauthenticated host-outside-domain", recs, best.Source, best.Trust, best.Reasons)
+		}
+		noTrustedEvil(t, disc, "evil.test")
+		// The target is not resolved during discovery.
+		f.checkContacted(t, standardNames("example.test"), append(standardURLs("example.test"), "example.test"))
 	}
-	best, _ := disc.Best()
-	if best.Source != SourceSRV || best.Trust != TrustUnauthenticated || !slices.Contains(best.Reasons, ReasonHostOutsideDomain) {
-		t.Errorf("best = %v %v %v, want srv unauthenticated host-outside-domain", best.Source, best.Trust, best.Reasons)
-	}
-	noTrustedEvil(t, disc, "evil.test")
-	// The target is not resolved during discovery.
-	f.checkContacted(t, standardNames("example.test"), append(standardURLs("example.test"), "example.test"))
 }
 
 func TestDiscoverSRVAllNotOffered(t *testing.T) {

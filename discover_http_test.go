@@ -68,8 +68,10 @@ func TestDiscoverSendAddress(t *testing.T) {
 	f.serveDoc("http://autoconfig.example.test"+acPath, configDoc("example.test"))
 	d = f.discoverer()
 	d.SendAddress, d.AllowHTTP = true, true
-	if disc, err := d.Discover(t.Context(), "alice+x@example.test"); err != nil || disc.Candidates[0].Source != SourceAutoconfigHTTP {
-		t.Fatalf("candidates %v, %v", disc.Candidates, err)
+	disc, err := d.Discover(t.Context(), "alice+x@example.test")
+	if best, _ := disc.Best(); err != nil || best.Source != SourceAutoconfigHTTP || best.Trust != TrustUnauthenticated ||
+		!slices.Equal(best.Reasons, []Reason{ReasonPlainHTTP}) {
+		t.Fatalf("best %v %v %v, %v", best.Source, best.Trust, best.Reasons, err)
 	}
 	if !slices.Contains(f.requested(), "http://autoconfig.example.test"+acPath) || !slices.Contains(f.requested(), want) {
 		t.Errorf("requests %q", f.requested())
