@@ -65,18 +65,21 @@ type Discoverer struct {
 	// client's own, and no cookie jar.
 	HTTPClient *http.Client
 	// TLSConfig, if not nil, is cloned for the HTTPS requests of the
-	// built-in client, for example to add root CAs. The minimum version is
-	// always at least TLS 1.2.
+	// built-in client and for guessing probes, for example to add root
+	// CAs. The minimum version is always at least TLS 1.2, and
+	// InsecureSkipVerify is always turned off.
 	TLSConfig *tls.Config
 
-	// SendAddress adds ?emailaddress=ADDRESS to the requests to the
-	// domain's own autoconfig servers when the query is an address. Off by
-	// default: the address is not sent anywhere.
+	// SendAddress adds ?emailaddress=ADDRESS to the HTTPS requests to the
+	// domain's own autoconfig servers when the query is an address; it is
+	// never sent over plain HTTP, to the ISP database or to the MX host's
+	// domain. Off by default: the address is not sent anywhere.
 	SendAddress bool
 	// NoISPDB turns off the requests to the ISP database, which learns the
 	// domain being looked up.
 	NoISPDB bool
-	// ISPDBURL replaces [DefaultISPDBURL]; the domain is appended.
+	// ISPDBURL replaces [DefaultISPDBURL]; the domain is appended. Answers
+	// from an http:// URL are [TrustUnauthenticated].
 	ISPDBURL string
 	// AllowHTTP also fetches autoconfig over plain HTTP. Results from it
 	// are [TrustUnauthenticated] and rank below every HTTPS and DNS result.
@@ -384,8 +387,9 @@ func (r *run) plan() []*job {
 	jobs = append(jobs, r.srvJob(), r.mxJob())
 	if d.AllowHTTP {
 		jobs = append(jobs,
-			r.autoconfigJob(SourceAutoconfigHTTP, "http://autoconfig."+dom+"/mail/config-v1.1.xml"+r.addressQuery()),
-			r.autoconfigJob(SourceAutoconfigHTTP, "http://"+dom+"/.well-known/autoconfig/mail/config-v1.1.xml"+r.addressQuery()),
+			// Never the address: anyone on the path would read it.
+			r.autoconfigJob(SourceAutoconfigHTTP, "http://autoconfig."+dom+"/mail/config-v1.1.xml"),
+			r.autoconfigJob(SourceAutoconfigHTTP, "http://"+dom+"/.well-known/autoconfig/mail/config-v1.1.xml"),
 		)
 	}
 	if d.Guess {

@@ -5,6 +5,8 @@ import (
 	"net"
 	"slices"
 	"testing"
+
+	"github.com/miekg/dns"
 )
 
 func TestDiscoverSRV(t *testing.T) {
@@ -67,21 +69,26 @@ func TestDiscoverSRV(t *testing.T) {
 }
 
 func TestDiscoverSRVOutsideDomain(t *testing.T) {
-	f := newFixture(t, []string{"example.test"},
-		"_imaps._tcp.example.test. SRV 0 1 993 imap.evil.test.",
-		"_submissions._tcp.example.test. SRV 0 1 465 smtp.example.test.",
-	)
-	disc, err := f.discoverer().Discover(t.Context(), "example.test")
-	if err != nil {
-		t.Fatal(err)
+	// One target outside the domain makes the whole answer untrusted,
+	// wherever it is among the services.
+	for _, recs := range [][]string{
+		{"_imaps._tcp.example.test. SRV 0 1 993 imap.evil.test.", "_submissions._tcp.example.test. SRV 0 1 465 smtp.example.test."},
+		{"_imaps._tcp.example.test. SRV 0 1 993 imap.example.test.", "_submissions._tcp.example.test. SRV 0 1 465 smtp.evil.test."},
+		{"_imaps._tcp.example.test. SRV 0 1 993 imap.example.test.", "_imaps._tcp.example.test. SRV 5 1 993 imap.evil.test."},
+	} {
+		f := newFixture(t, []string{"example.test"}, recs...)
+		disc, err := f.discoverer().Discover(t.Context(), "example.test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		best, _ := disc.Best()
+		if best.Source != SourceSRV || best.Trust != TrustUnauthenticated || !slices.Contains(best.Reasons, ReasonHostOutsideDomain) {
+			t.Errorf("%q: best = %v %v %v, want srv unauthenticated host-outside-domain", recs, best.Source, best.Trust, best.Reasons)
+		}
+		noTrustedEvil(t, disc, "evil.test")
+		// The target is not resolved during discovery.
+		f.checkContacted(t, standardNames("example.test"), append(standardURLs("example.test"), "example.test"))
 	}
-	best, _ := disc.Best()
-	if best.Source != SourceSRV || best.Trust != TrustUnauthenticated || !slices.Contains(best.Reasons, ReasonHostOutsideDomain) {
-		t.Errorf("best = %v %v %v, want srv unauthenticated host-outside-domain", best.Source, best.Trust, best.Reasons)
-	}
-	noTrustedEvil(t, disc, "evil.test")
-	// The target is not resolved during discovery.
-	f.checkContacted(t, standardNames("example.test"), append(standardURLs("example.test"), "example.test"))
 }
 
 func TestDiscoverSRVAllNotOffered(t *testing.T) {
@@ -272,4 +279,103 @@ func TestDiscoverNeverAboveRegistrableDomain(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 	f.checkContacted(t, standardNames("corp.example.co.uk"), append(standardNames("corp.example.co.uk"), standardURLs("corp.example.co.uk")...))
+}
+
+// TestDiscoverMXKeptWithError: Go drops an MX record with an invalid name
+// and returns the others together with an error; the good record is used
+// and the error is kept, not counted as "could not look".
+func TestDiscoverMXKeptWithError(t *testing.T) {
+	f := newFixture(t, []string{"mixed.test"},
+		`mixed.test. MX 5 bad\032name.example.`,
+		"mixed.test. MX 10 mxbiz1.qq.com.")
+	disc, err := f.discoverer().Discover(t.Context(), "mixed.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if best, _ := disc.Best(); best.Source != SourceMX || best.Provider.ID() != "exmail" {
+		t.Fatalf("best = %v %v", best.Source, best.Provider)
+	}
+	found := false
+	for _, e := range disc.Errors {
+		var se *SourceError
+		if errors.As(e, &se) && se.Source == SourceMX {
+			var dnsErr *net.DNSError
+			if errors.As(se, &dnsErr) {
+				found = true
+				if se.Unreachable {
+					t.Errorf("%v counted as unreachable although records came with it", se)
+				}
+			}
+		}
+	}
+	if !found {
+		t.Errorf("the resolver's error was not kept: %v", disc.Errors)
+	}
+}
+
+// TestDiscoverMXSameBaseDomain: an MX host inside the email's registrable
+// domain says the domain runs its own mail, so no MX-derived autoconfig is
+// fetched (Thunderbird and Thunderbird for Android do the same). Here the
+// query is a subdomain, so autoconfig.self.test would be a new request.
+func TestDiscoverMXSameBaseDomain(t *testing.T) {
+	f := newFixture(t, []string{"self.test"}, "sub.self.test. MX 10 mx.self.test.")
+	disc, err := f.discoverer().Discover(t.Context(), "erin@sub.self.test")
+	if !errors.Is(err, ErrNotFound) {
+		t.Fatalf("err = %v, want ErrNotFound", err)
+	}
+	for _, e := range disc.Errors {
+		var se *SourceError
+		if errors.As(e, &se) && se.Source == SourceMXAutoconfig {
+			t.Errorf("MX-derived autoconfig for the email's own domain: %v", se)
+		}
+	}
+	f.checkContacted(t, standardNames("sub.self.test"), append(standardURLs("sub.self.test"), "sub.self.test"))
+}
+
+// TestDiscoverNotFoundOrLookupFailed: with a real DNS server, a resolver
+// failure (SERVFAIL) for every name is "could not look"; the same failure
+// for some names while others answer NXDOMAIN is "nothing found", and the
+// failures stay reachable and marked unreachable.
+func TestDiscoverNotFoundOrLookupFailed(t *testing.T) {
+	for _, tt := range []struct {
+		name        string
+		servfail    func(n string) bool
+		want        error
+		unreachable int
+	}{
+		// 6 SRV names, MX, and the hosts of 3 HTTPS URLs.
+		{"all SERVFAIL", func(string) bool { return true }, ErrLookupFailed, 10},
+		// fail.test (MX, and the well-known URL's host) answers NXDOMAIN.
+		{"SRV and HTTP hosts SERVFAIL, MX NXDOMAIN", func(n string) bool { return n != "fail.test" }, ErrNotFound, 8},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, []string{"fail.test"})
+			for _, n := range standardNames("fail.test") {
+				if tt.servfail(n) {
+					f.dns.SetRcode(n+".", dns.RcodeServerFailure)
+				}
+			}
+			disc, err := f.discoverer().Discover(t.Context(), "fail.test")
+			other := ErrNotFound
+			if tt.want == ErrNotFound {
+				other = ErrLookupFailed
+			}
+			if !errors.Is(err, tt.want) || errors.Is(err, other) {
+				t.Fatalf("err = %v, want %v", err, tt.want)
+			}
+			unreachable := 0
+			for _, e := range disc.Errors {
+				var se *SourceError
+				if errors.As(e, &se) && se.Unreachable {
+					unreachable++
+					if se.Source == SourceMX && tt.want == ErrNotFound {
+						t.Errorf("NXDOMAIN counted as unreachable: %v", se)
+					}
+				}
+			}
+			if unreachable != tt.unreachable {
+				t.Errorf("%d unreachable source errors, want %d: %v", unreachable, tt.unreachable, disc.Errors)
+			}
+		})
+	}
 }

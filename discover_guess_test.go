@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -34,6 +35,34 @@ func (m *portMap) DialContext(ctx context.Context, network, addr string) (net.Co
 	return d.DialContext(ctx, network, to)
 }
 
+// nameLog records the names a Resolver is asked about.
+type nameLog struct {
+	mailsettings.Resolver
+	mu    sync.Mutex
+	names []string
+}
+
+func (r *nameLog) log(name string) {
+	r.mu.Lock()
+	r.names = append(r.names, name)
+	r.mu.Unlock()
+}
+
+func (r *nameLog) LookupIPAddr(ctx context.Context, host string) ([]net.IPAddr, error) {
+	r.log(host)
+	return r.Resolver.LookupIPAddr(ctx, host)
+}
+
+func (r *nameLog) LookupMX(ctx context.Context, name string) ([]*net.MX, error) {
+	r.log(name)
+	return r.Resolver.LookupMX(ctx, name)
+}
+
+func (r *nameLog) LookupSRV(ctx context.Context, service, proto, name string) (string, []*net.SRV, error) {
+	r.log(name)
+	return r.Resolver.LookupSRV(ctx, service, proto, name)
+}
+
 func TestDiscoverGuess(t *testing.T) {
 	ca, err := mailsettingstest.NewCA()
 	if err != nil {
@@ -56,7 +85,9 @@ func TestDiscoverGuess(t *testing.T) {
 	dialer := &portMap{to: map[string]string{
 		"127.0.0.2:993": imap.Addr(), "127.0.0.3:587": smtp.Addr(), "127.0.0.4:993": mail.Addr(), "127.0.0.5:110": pop.Addr(),
 	}}
-	d := &mailsettings.Discoverer{Resolver: res, Dialer: dialer, TLSConfig: &tls.Config{RootCAs: ca.Pool()}, NoISPDB: true}
+	names := &nameLog{Resolver: res}
+	// InsecureSkipVerify must not let the wrong certificate through.
+	d := &mailsettings.Discoverer{Resolver: names, Dialer: dialer, TLSConfig: &tls.Config{RootCAs: ca.Pool(), InsecureSkipVerify: true}, NoISPDB: true}
 
 	// Not asked for: no guessing, no connection.
 	if _, err := d.Discover(t.Context(), "dave@guess.test"); !errors.Is(err, mailsettings.ErrNotFound) {
@@ -82,6 +113,16 @@ func TestDiscoverGuess(t *testing.T) {
 	}
 	if got := best.Endpoints(); !slices.Equal(got, want) {
 		t.Errorf("endpoints =\n%v\nwant\n%v", got, want)
+	}
+	// Every name is asked fully qualified, so that a resolver's search
+	// domains are never appended to a guessed name that does not exist.
+	for _, n := range names.names {
+		if !strings.HasSuffix(n, ".") {
+			t.Errorf("asked about %q, not fully qualified", n)
+		}
+	}
+	if !slices.Contains(names.names, "imap.guess.test.") || !slices.Contains(names.names, "mail.guess.test.") {
+		t.Errorf("guessed names not asked: %q", names.names)
 	}
 	if mail.Connections() == 0 || pop.Connections() == 0 {
 		t.Errorf("the wrong-certificate and no-STARTTLS servers were not tried (%d, %d connections)", mail.Connections(), pop.Connections())

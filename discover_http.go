@@ -231,6 +231,13 @@ func (r *run) autoconfigJobBase(s Source, rawURL, base string) *job {
 				reasons = append(reasons, ReasonHostOutsideDomain)
 			}
 		}
+		if !strings.HasPrefix(final, "https://") && trust > TrustUnauthenticated {
+			// An ISPDBURL given as http://: nothing authenticates the answer.
+			trust, reasons = TrustUnauthenticated, []Reason{ReasonPlainHTTP}
+			if !allInDomain(info.Endpoints, r.reg) {
+				reasons = append(reasons, ReasonHostOutsideDomain)
+			}
+		}
 		c, err := r.newCandidate(info, s, final, trust, reasons...)
 		if err != nil {
 			return jobResult{errs: append(dropped, r.newSourceError(s, final, err))}

@@ -61,6 +61,26 @@ func TestDiscoverSendAddress(t *testing.T) {
 			t.Errorf("address sent to the ISPDB: %q", r)
 		}
 	}
+
+	// Never over plain HTTP. Only the HTTP source answers here, so it is
+	// waited for.
+	f = newFixture(t, []string{"example.test"}, "autoconfig.example.test. A 127.0.0.1")
+	f.serveDoc("http://autoconfig.example.test"+acPath, configDoc("example.test"))
+	d = f.discoverer()
+	d.SendAddress, d.AllowHTTP = true, true
+	disc, err := d.Discover(t.Context(), "alice+x@example.test")
+	if best, _ := disc.Best(); err != nil || best.Source != SourceAutoconfigHTTP || best.Trust != TrustUnauthenticated ||
+		!slices.Equal(best.Reasons, []Reason{ReasonPlainHTTP}) {
+		t.Fatalf("best %v %v %v, %v", best.Source, best.Trust, best.Reasons, err)
+	}
+	if !slices.Contains(f.requested(), "http://autoconfig.example.test"+acPath) || !slices.Contains(f.requested(), want) {
+		t.Errorf("requests %q", f.requested())
+	}
+	for _, r := range f.requested() {
+		if strings.HasPrefix(r, "http://") && strings.Contains(r, "alice") {
+			t.Errorf("address sent over plain HTTP: %q", r)
+		}
+	}
 }
 
 func TestDiscoverWellKnownAndISPDB(t *testing.T) {
@@ -79,6 +99,17 @@ func TestDiscoverWellKnownAndISPDB(t *testing.T) {
 		disc, err := f.discoverer().Discover(t.Context(), "example.test")
 		best, _ := disc.Best()
 		if err != nil || best.Source != SourceISPDB || best.Trust != TrustAuthenticated || best.Reasons[0] != ReasonHTTPSKnownProvider {
+			t.Fatalf("best = %v %v %v, %v", best.Source, best.Trust, best.Reasons, err)
+		}
+	})
+	t.Run("ISPDB over plain HTTP", func(t *testing.T) {
+		f := newFixture(t, []string{"example.test"})
+		f.serveDoc("http://ispdb.test/v1.1/example.test", configDoc("example.test"))
+		d := f.discoverer()
+		d.ISPDBURL = "http://ispdb.test/v1.1/"
+		disc, err := d.Discover(t.Context(), "example.test")
+		best, _ := disc.Best()
+		if err != nil || best.Source != SourceISPDB || best.Trust != TrustUnauthenticated || best.Reasons[0] != ReasonPlainHTTP {
 			t.Fatalf("best = %v %v %v, %v", best.Source, best.Trust, best.Reasons, err)
 		}
 	})

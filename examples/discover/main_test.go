@@ -114,6 +114,29 @@ func TestRunEndToEnd(t *testing.T) {
 	}
 }
 
+// TestRunResolverCoversProbes: with -guess, the guessing probes' DNS
+// questions go to -resolver too, fully qualified, and nothing outside the
+// queried domain (and the ISP database) is asked.
+func TestRunResolverCoversProbes(t *testing.T) {
+	dns := dnstest.NewServer(t)
+	var out, errOut bytes.Buffer
+	code := run([]string{"-resolver", dns.Addr, "-no-ispdb", "-guess", "-timeout", "60s", "frank@guess.test"}, &out, &errOut)
+	if code != 1 {
+		t.Errorf("exit status %d, want 1; output %s %s", code, out.String(), errOut.String())
+	}
+	names := dns.Names()
+	for _, want := range []string{"imap.guess.test", "pop.guess.test", "smtp.guess.test", "mail.guess.test", "guess.test", "autoconfig.guess.test"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("DNS server not asked about %s: %q", want, names)
+		}
+	}
+	for _, n := range names {
+		if n != "guess.test" && !strings.HasSuffix(n, ".guess.test") {
+			t.Errorf("asked about %q", n)
+		}
+	}
+}
+
 func TestRunUsage(t *testing.T) {
 	var out, errOut bytes.Buffer
 	if code := run(nil, &out, &errOut); code != 2 {
