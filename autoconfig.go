@@ -360,7 +360,7 @@ func httpsURL(u string) string {
 // hasPlaintextOnly reports whether some protocol in es has only plaintext
 // endpoints.
 func hasPlaintextOnly(es []ServerEndpoint) bool {
-	p := Provider{info: ProviderInfo{Endpoints: es}}
+	p := Provider{info: &ProviderInfo{Endpoints: es}}
 	return p.PlaintextOnly()
 }
 

@@ -31,8 +31,8 @@ func MarshalAutoconfig(info ProviderInfo) ([]byte, error) {
 
 // MarshalAutoconfig writes the provider as a Mozilla autoconfig v1.1
 // document; see the function [MarshalAutoconfig].
-func (p *Provider) MarshalAutoconfig() ([]byte, error) {
-	i := &p.info
+func (p Provider) MarshalAutoconfig() ([]byte, error) {
+	i := p.data()
 	doc := acXMLConfig{Version: "1.1", Provider: acXMLProvider{
 		ID: i.ID, Domains: i.Domains, DisplayName: i.Name, DisplayShortName: i.Name,
 	}}

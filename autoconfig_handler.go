@@ -25,19 +25,19 @@ const AutoconfigContentType = "application/xml; charset=utf-8"
 // Documents are rendered once, here; the handler does no I/O of its own.
 //
 // A key of domains may be given as users type it ("例子.中国", "Example.COM");
-// it fails if a key is not a valid domain, a provider is nil, or a
+// it fails if a key is not a valid domain, a provider is zero, or a
 // document cannot be written.
-func AutoconfigHandler(domains map[string]*Provider) (http.Handler, error) {
+func AutoconfigHandler(domains map[string]Provider) (http.Handler, error) {
 	h := &autoconfigHandler{docs: make(map[string][]byte, len(domains))}
 	for d, p := range domains {
 		q, err := parseQuery(d)
 		if err != nil || q.local != "" {
 			return nil, fmt.Errorf("mailsettings: autoconfig handler: %q is not a domain", d)
 		}
-		if p == nil {
+		if p.IsZero() {
 			return nil, fmt.Errorf("mailsettings: autoconfig handler: no provider for %s", q.domain)
 		}
-		info := p.info.clone()
+		info := p.data().clone()
 		info.Domains = []string{q.domain}
 		doc, err := MarshalAutoconfig(info)
 		if err != nil {
@@ -103,7 +103,7 @@ func requestDomain(r *http.Request) string {
 // ProviderByID returns the built-in provider with the given id, such as
 // "exmail" or "google-workspace", for serving or configuring a custom
 // domain that the provider hosts.
-func ProviderByID(id string) (*Provider, bool) {
+func ProviderByID(id string) (Provider, bool) {
 	p := builtinTable().byID[id]
-	return p, p != nil
+	return p, !p.IsZero()
 }

@@ -17,7 +17,7 @@ func TestAutoconfigHandler(t *testing.T) {
 		t.Fatal("no exmail provider")
 	}
 	qq, _ := mailsettings.Lookup("qq.com")
-	h, err := mailsettings.AutoconfigHandler(map[string]*mailsettings.Provider{
+	h, err := mailsettings.AutoconfigHandler(map[string]mailsettings.Provider{
 		"Example.COM": exmail,
 		"例子.中国":       qq.Provider,
 	})
@@ -87,10 +87,10 @@ func TestAutoconfigHandler(t *testing.T) {
 
 func TestAutoconfigHandlerErrors(t *testing.T) {
 	qq, _ := mailsettings.Lookup("qq.com")
-	for _, m := range []map[string]*mailsettings.Provider{
+	for _, m := range []map[string]mailsettings.Provider{
 		{"not a domain": qq.Provider},
 		{"alice@qq.com": qq.Provider},
-		{"example.com": nil},
+		{"example.com": {}},
 	} {
 		if _, err := mailsettings.AutoconfigHandler(m); err == nil {
 			t.Errorf("AutoconfigHandler(%v) succeeded", m)
@@ -114,7 +114,7 @@ func TestAutoconfigHandlerErrors(t *testing.T) {
 // response header or chooses a document it should not.
 func TestAutoconfigHandlerHostileRequests(t *testing.T) {
 	exmail, _ := mailsettings.ProviderByID("exmail")
-	h, err := mailsettings.AutoconfigHandler(map[string]*mailsettings.Provider{"example.com": exmail})
+	h, err := mailsettings.AutoconfigHandler(map[string]mailsettings.Provider{"example.com": exmail})
 	if err != nil {
 		t.Fatal(err)
 	}

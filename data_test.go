@@ -39,7 +39,7 @@ func TestNoDomainTwiceInALayer(t *testing.T) {
 					t.Errorf("%s layer: domain %s listed by %s and %s", name, d, prev, p.ID)
 				}
 				owner[d] = p.ID
-				if got := tab.byDomain[d]; got != nil && got.info.ID != p.ID && name == "ispdb" {
+				if got := tab.byDomain[d]; !got.IsZero() && got.info.ID != p.ID && name == "ispdb" {
 					t.Logf("ISPDB %s: %s is served by curated %s", p.ID, d, got.info.ID)
 				}
 			}

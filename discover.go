@@ -98,7 +98,7 @@ type Discoverer struct {
 	SourceTimeout time.Duration
 	// Providers are consulted like the built-in table, before it: a
 	// provider that lists the domain answers at once.
-	Providers []*Provider
+	Providers []Provider
 }
 
 // A Candidate is one configuration found by discovery, with where it came
@@ -212,7 +212,7 @@ func (d *Discoverer) Discover(ctx context.Context, addressOrDomain string) (Disc
 		return Discovery{Query: addressOrDomain}, err
 	}
 	disc := Discovery{Query: addressOrDomain, LocalPart: q.local, Domain: q.domain, UnicodeDomain: q.unicode}
-	if p := d.tableProvider(q.domain); p != nil {
+	if p := d.tableProvider(q.domain); !p.IsZero() {
 		disc.Candidates = []Candidate{{
 			Settings: disc.settings(p), Source: SourceBuiltin, Trust: TrustCurated,
 			Reasons: []Reason{ReasonCurated},
@@ -229,17 +229,17 @@ func (d *Discoverer) Discover(ctx context.Context, addressOrDomain string) (Disc
 }
 
 // tableProvider returns the provider that lists domain in d.Providers or
-// the built-in table, or nil.
-func (d *Discoverer) tableProvider(domain string) *Provider {
+// the built-in table, or the zero Provider.
+func (d *Discoverer) tableProvider(domain string) Provider {
 	for _, p := range d.Providers {
-		if p != nil && slices.Contains(p.info.Domains, domain) {
+		if !p.IsZero() && slices.Contains(p.data().Domains, domain) {
 			return p
 		}
 	}
 	return builtinTable().byDomain[domain]
 }
 
-func (disc *Discovery) settings(p *Provider) Settings {
+func (disc *Discovery) settings(p Provider) Settings {
 	return Settings{Query: disc.Query, LocalPart: disc.LocalPart, Domain: disc.Domain, UnicodeDomain: disc.UnicodeDomain, Provider: p}
 }
 

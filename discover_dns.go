@@ -272,7 +272,7 @@ func (r *run) mxJob() *job {
 			return fail(fmt.Errorf("MX host %s has no registrable domain", hosts[0]))
 		case base == r.reg:
 			return res // the domain runs its own mail: nothing to learn
-		case r.d.tableProvider(base) != nil:
+		case !r.d.tableProvider(base).IsZero():
 			return fail(fmt.Errorf("MX domain %s is a mail domain of the built-in table; only its specific MX patterns are used", base))
 		}
 		res.spawn = append(res.spawn, r.autoconfigJobBase(SourceMXAutoconfig, "https://autoconfig."+base+"/mail/config-v1.1.xml", base))

@@ -106,7 +106,7 @@ func TestDiscoverBuiltinNoIO(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.Providers = []*Provider{p}
+	d.Providers = []Provider{p}
 	disc, err = d.Discover(t.Context(), "example.test")
 	if best, _ := disc.Best(); err != nil || best.Provider != p || best.Source != SourceBuiltin {
 		t.Errorf("extra provider: %v %v", best.Provider, err)

@@ -23,10 +23,10 @@ type mxRule struct {
 //
 // DNS answers are unauthenticated: a match says who the domain's DNS claims
 // hosts it, not that the domain's owner chose that provider.
-func LookupMX(mxHost string) (*Provider, bool) {
+func LookupMX(mxHost string) (Provider, bool) {
 	q, err := parseQuery(strings.TrimSuffix(mxHost, "."))
 	if err != nil || q.local != "" {
-		return nil, false
+		return Provider{}, false
 	}
 	t := builtinTable()
 	host := q.domain
@@ -39,7 +39,7 @@ func LookupMX(mxHost string) (*Provider, bool) {
 			return t.byID[id], true
 		}
 	}
-	return nil, false
+	return Provider{}, false
 }
 
 // indexMX adds MX rules to t. It reports rules that name an unknown
@@ -48,7 +48,7 @@ func LookupMX(mxHost string) (*Provider, bool) {
 func (t *table) indexMX(rules []mxRule) error {
 	var errs []string
 	for _, r := range rules {
-		if t.byID[r.provider] == nil {
+		if t.byID[r.provider].IsZero() {
 			errs = append(errs, fmt.Sprintf("MX pattern %q names unknown provider %q", r.pattern, r.provider))
 			continue
 		}

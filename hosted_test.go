@@ -38,7 +38,7 @@ func TestLookupMX(t *testing.T) {
 		if ok {
 			got = p.ID()
 		}
-		if got != tt.want || ok != (p != nil) {
+		if got != tt.want || ok != (!p.IsZero()) {
 			t.Errorf("LookupMX(%q) = %q, %v; want %q", tt.mx, got, ok, tt.want)
 		}
 	}

@@ -116,7 +116,7 @@ func TestBuildTableBadISPDB(t *testing.T) {
 	if tab.err == nil || !strings.Contains(tab.err.Error(), "ISPDB data") {
 		t.Errorf("err = %v, want the decode error", tab.err)
 	}
-	if tab.byDomain["qq.com"] == nil || tab.byID["google-workspace"] == nil {
+	if tab.byDomain["qq.com"].IsZero() || tab.byID["google-workspace"].IsZero() {
 		t.Error("curated or hosted layer missing")
 	}
 	for _, p := range tab.providers {

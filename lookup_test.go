@@ -59,7 +59,7 @@ func TestLookupSeed(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Lookup(%q) error: %v", d, err)
 				}
-				if s.Provider == nil || s.Provider.ID() != p.provider {
+				if s.Provider.IsZero() || s.Provider.ID() != p.provider {
 					t.Fatalf("Lookup(%q).Provider = %v, want %s", d, s.Provider, p.provider)
 				}
 				var got []string
@@ -176,7 +176,7 @@ func TestLookupUnicodeDomains(t *testing.T) {
 		if errors.Is(err, mailsettings.ErrInvalidInput) {
 			t.Errorf("Lookup(%q) error %v also matches ErrInvalidInput", tt.in, err)
 		}
-		if s.Domain != tt.domain || s.UnicodeDomain != tt.unicode || s.Provider != nil || s.Endpoints() != nil {
+		if s.Domain != tt.domain || s.UnicodeDomain != tt.unicode || !s.Provider.IsZero() || s.Endpoints() != nil {
 			t.Errorf("Lookup(%q) = %q %q %v, want %q %q and no provider", tt.in, s.Domain, s.UnicodeDomain, s.Provider, tt.domain, tt.unicode)
 		}
 		if !strings.Contains(err.Error(), tt.domain) {
@@ -248,7 +248,7 @@ func TestLookupErrors(t *testing.T) {
 		if len(err.Error()) > 300 {
 			t.Errorf("Lookup(%.40q) error message is %d bytes long", tt.in, len(err.Error()))
 		}
-		if s.Provider != nil || s.Endpoints() != nil || s.Domain != "" {
+		if !s.Provider.IsZero() || s.Endpoints() != nil || s.Domain != "" {
 			t.Errorf("Lookup(%.40q) returned settings %+v with an error", tt.in, s)
 		}
 	}
@@ -280,6 +280,11 @@ func TestLookupResultIsACopy(t *testing.T) {
 	info := a.Provider.Info()
 	info.Endpoints[0].Host = "evil.example"
 	info.Domains[0] = "evil.example"
+	// A Provider is a value: overwriting one changes only that copy.
+	a.Provider = mailsettings.Provider{}
+	if !a.Provider.IsZero() || a.Endpoints() != nil {
+		t.Error("the zero Provider is not empty")
+	}
 	b, _ := mailsettings.Lookup("qq.com")
 	if !slices.Equal(b.Endpoints(), want) || !slices.Equal(b.Provider.Endpoints(), want) || want[0].Host != "imap.qq.com" {
 		t.Errorf("a caller changed the shared table: %v", b.Endpoints())

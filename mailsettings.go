@@ -62,8 +62,8 @@ type Settings struct {
 	// domain it equals Domain.
 	UnicodeDomain string
 	// Provider is the provider that serves Domain, with its endpoints and
-	// notes, or nil. It is immutable and may be shared.
-	Provider *Provider
+	// notes, or the zero Provider (see [Provider.IsZero]).
+	Provider Provider
 }
 
 // Lookup returns the settings for an address ("alice@qq.com") or a domain
@@ -82,7 +82,7 @@ func Lookup(addressOrDomain string) (Settings, error) {
 	if at := strings.LastIndexByte(addressOrDomain, '@'); at >= 0 {
 		local, domain = addressOrDomain[:at], addressOrDomain[at+1:]
 	}
-	if p := byDomain[domain]; p != nil && (local == "" && len(addressOrDomain) == len(domain) || isSimpleLocalPart(local)) {
+	if p := byDomain[domain]; !p.IsZero() && (local == "" && len(addressOrDomain) == len(domain) || isSimpleLocalPart(local)) {
 		return Settings{Query: addressOrDomain, LocalPart: local, Domain: domain, UnicodeDomain: domain, Provider: p}, nil
 	}
 	q, err := parseQuery(addressOrDomain)
@@ -91,7 +91,7 @@ func Lookup(addressOrDomain string) (Settings, error) {
 	}
 	s := Settings{Query: addressOrDomain, LocalPart: q.local, Domain: q.domain, UnicodeDomain: q.unicode}
 	p := byDomain[q.domain]
-	if p == nil {
+	if p.IsZero() {
 		return s, fmt.Errorf("%w: %s", ErrUnknownDomain, q.domain)
 	}
 	s.Provider = p
@@ -102,7 +102,7 @@ func Lookup(addressOrDomain string) (Settings, error) {
 // preference: encrypted before plaintext, then IMAP, POP3, SMTP, and within
 // each protocol implicit TLS before STARTTLS (RFC 8314).
 func (s Settings) Endpoints() []ServerEndpoint {
-	if s.Provider == nil {
+	if s.Provider.IsZero() {
 		return nil
 	}
 	return s.Provider.Endpoints()
@@ -110,10 +110,10 @@ func (s Settings) Endpoints() []ServerEndpoint {
 
 // endpoints returns the shared slice, for reading only.
 func (s Settings) endpoints() []ServerEndpoint {
-	if s.Provider == nil {
+	if s.Provider.IsZero() {
 		return nil
 	}
-	return s.Provider.info.Endpoints
+	return s.Provider.data().Endpoints
 }
 
 // Best returns the preferred endpoint for protocol p. A plaintext endpoint
@@ -155,7 +155,7 @@ func (s Settings) Username(e ServerEndpoint) string {
 
 // Notes returns the provider's notes, or nil.
 func (s Settings) Notes() []Note {
-	if s.Provider == nil {
+	if s.Provider.IsZero() {
 		return nil
 	}
 	return s.Provider.Notes()
@@ -176,7 +176,7 @@ type settingsJSON struct {
 	Address       string         `json:"address,omitempty"`
 	Domain        string         `json:"domain"`
 	UnicodeDomain string         `json:"unicode_domain"`
-	Provider      *Provider      `json:"provider"`
+	Provider      *Provider      `json:"provider"` // null for no provider
 	Endpoints     []endpointJSON `json:"endpoints"`
 	Notes         []Note         `json:"notes"`
 }
@@ -188,7 +188,10 @@ type settingsJSON struct {
 func (s Settings) MarshalJSON() ([]byte, error) {
 	w := settingsJSON{
 		Query: s.Query, Address: s.Address(), Domain: s.Domain, UnicodeDomain: s.UnicodeDomain,
-		Provider: s.Provider, Endpoints: []endpointJSON{}, Notes: s.Notes(),
+		Endpoints: []endpointJSON{}, Notes: s.Notes(),
+	}
+	if !s.Provider.IsZero() {
+		w.Provider = &s.Provider
 	}
 	if w.Notes == nil {
 		w.Notes = []Note{}

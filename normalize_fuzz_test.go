@@ -92,11 +92,11 @@ func FuzzLookup(f *testing.F) {
 		case err != nil && invalid == unknown:
 			t.Fatalf("Lookup(%q) error %v wraps %v of the sentinels", in, err, map[bool]string{true: "both", false: "neither"}[invalid])
 		case invalid:
-			if s.Provider != nil || s.Domain != "" {
+			if !s.Provider.IsZero() || s.Domain != "" {
 				t.Fatalf("Lookup(%q) = %+v with an invalid-input error", in, s)
 			}
 			return
-		case unknown != (s.Provider == nil):
+		case unknown != (s.Provider.IsZero()):
 			t.Fatalf("Lookup(%q) = provider %v, error %v", in, s.Provider, err)
 		}
 		q, qerr := parseQuery(in)

@@ -70,8 +70,8 @@ type Prober struct {
 // BeforeTLS fields say when that is the case.
 type ProbeResult struct {
 	Endpoint ServerEndpoint
-	Addr     string    // the IP address and port dialled
-	Provider *Provider // the known provider whose host this is, or nil
+	Addr     string   // the IP address and port dialled
+	Provider Provider // the known provider whose host this is, or the zero Provider
 
 	// TLS facts, zero for a plaintext probe.
 	TLSVersion  uint16       // such as tls.VersionTLS13

@@ -72,7 +72,7 @@ func (s *session) loginDone(mech string, accepted bool, text string) error {
 		return nil
 	}
 	k := classifyLoginFailure(text)
-	if k == KindAuthRejected && s.cred.OAuth2Token == "" && s.res.Provider != nil && s.res.Provider.Password() == PasswordOAuth2Only {
+	if k == KindAuthRejected && s.cred.OAuth2Token == "" && !s.res.Provider.IsZero() && s.res.Provider.Password() == PasswordOAuth2Only {
 		k = KindAuthOAuth2Required
 	}
 	return s.fail(k, k.Err(), text)
@@ -132,7 +132,7 @@ func (s *session) imapLogin(caps []string) error {
 	if err := s.authAllowed(); err != nil {
 		return err
 	}
-	if s.res.Provider != nil && s.res.Provider.NeedsIMAPID() {
+	if !s.res.Provider.IsZero() && s.res.Provider.NeedsIMAPID() {
 		if _, err := s.imapCommand(`ID ("name" "mailsettings")`); err != nil {
 			return err
 		}

@@ -151,7 +151,7 @@ func TestCheckLoginProviderHints(t *testing.T) {
 			srv := newServer(t, c.proto, c.enc, mailsettingstest.WithHost(c.host), mailsettingstest.WithAuthFailure(c.reply))
 			res, err := checkLogin(t, srv, srv.Prober(), mailsettings.Credentials{Username: "alice@example.test", Password: "account-password"})
 			pe := wantKind(t, err, c.want)
-			if res.Provider == nil || pe.Provider == nil {
+			if res.Provider.IsZero() || pe.Provider.IsZero() {
 				t.Fatalf("no provider found for %s", c.host)
 			}
 			if res.Login == nil || res.Login.Accepted {

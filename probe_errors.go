@@ -234,9 +234,10 @@ type ProbeError struct {
 	CertNames    []string
 	CertNotAfter time.Time
 
-	// Provider is the known provider whose host the endpoint is, or nil.
+	// Provider is the known provider whose host the endpoint is, or the
+	// zero Provider.
 	// Its notes are added to the explanation's fix.
-	Provider *Provider
+	Provider Provider
 }
 
 func (e *ProbeError) Error() string {

@@ -21,8 +21,8 @@ func (e *ProbeError) Explanation() Text {
 // authorization codes, OAuth2, IMAP ID) are appended.
 func (e *ProbeError) Fix() Text {
 	t := fix(e)
-	if e.Provider != nil {
-		for _, n := range e.Provider.info.Notes {
+	if !e.Provider.IsZero() {
+		for _, n := range e.Provider.data().Notes {
 			t.English += " " + e.Provider.Name() + ": " + n.English
 			zh := n.Chinese
 			if zh == "" {

@@ -8,10 +8,10 @@ import (
 // providerHosts indexes the built-in providers by the host names of their
 // endpoints. It is built on first use; a host shared by two providers
 // belongs to the first.
-var providerHosts = sync.OnceValue(func() map[string]*Provider {
-	m := make(map[string]*Provider)
+var providerHosts = sync.OnceValue(func() map[string]Provider {
+	m := make(map[string]Provider)
 	for _, p := range builtinTable().providers {
-		for _, e := range p.info.Endpoints {
+		for _, e := range p.data().Endpoints {
 			if _, ok := m[e.Host]; !ok {
 				m[e.Host] = p
 			}
@@ -20,7 +20,8 @@ var providerHosts = sync.OnceValue(func() map[string]*Provider {
 	return m
 })
 
-// providerForHost returns the built-in provider that serves host, or nil.
-func providerForHost(host string) *Provider {
+// providerForHost returns the built-in provider that serves host, or the
+// zero Provider.
+func providerForHost(host string) Provider {
 	return providerHosts()[strings.TrimSuffix(strings.ToLower(host), ".")]
 }

@@ -159,29 +159,46 @@ func (i ProviderInfo) clone() ProviderInfo {
 }
 
 // A Provider is a mail service and the settings for all of its domains. It
-// is immutable: every method that returns a slice returns a new copy, so a
-// *Provider from the built-in database can be shared safely. The zero value
-// is an empty provider.
+// is a small immutable handle, meant to be passed by value: its data is
+// shared and cannot be reached except through methods that return copies,
+// so nothing a caller does to a Provider from the built-in database changes
+// what others see. Two Providers are == when they are the same record. The
+// zero value is no provider: [Provider.IsZero] reports it, and its methods
+// return zero values.
 type Provider struct {
-	info ProviderInfo // endpoints sorted into preference order
+	info *ProviderInfo // endpoints sorted into preference order; never handed out
 }
 
 // NewProvider checks info and returns an immutable provider built from a
 // copy of it, with the endpoints sorted into preference order (see
 // [Settings.Endpoints]). It fails if the ID or Name is empty, a domain is not
 // normalized, there is no endpoint, or an endpoint is invalid or repeated.
-func NewProvider(info ProviderInfo) (*Provider, error) {
-	p := &Provider{info: info.clone()}
-	sortEndpoints(p.info.Endpoints)
+func NewProvider(info ProviderInfo) (Provider, error) {
+	info = info.clone()
+	sortEndpoints(info.Endpoints)
+	p := Provider{info: &info}
 	if err := p.check(); err != nil {
-		return nil, err
+		return Provider{}, err
 	}
 	return p, nil
 }
 
+// IsZero reports whether p is the zero Provider, which stands for no
+// provider.
+func (p Provider) IsZero() bool { return p.info == nil }
+
+// data returns the provider's shared data, or empty data for the zero
+// Provider. Callers must not change it.
+func (p Provider) data() *ProviderInfo {
+	if p.info == nil {
+		return &ProviderInfo{}
+	}
+	return p.info
+}
+
 // check validates a provider's data.
-func (p *Provider) check() error {
-	i := &p.info
+func (p Provider) check() error {
+	i := p.data()
 	if i.ID == "" || i.Name == "" {
 		return fmt.Errorf("mailsettings: provider %q: missing id or name", i.ID)
 	}
@@ -224,63 +241,63 @@ func sortEndpoints(es []ServerEndpoint) {
 }
 
 // Info returns a copy of everything known about the provider.
-func (p *Provider) Info() ProviderInfo { return p.info.clone() }
+func (p Provider) Info() ProviderInfo { return p.data().clone() }
 
 // ID returns a short stable identifier, such as "qq" or "gmail".
-func (p *Provider) ID() string { return p.info.ID }
+func (p Provider) ID() string { return p.data().ID }
 
 // Name returns the display name, such as "QQ Mail".
-func (p *Provider) Name() string { return p.info.Name }
+func (p Provider) Name() string { return p.data().Name }
 
 // Domains returns the mail domains (A-labels) the provider serves.
-func (p *Provider) Domains() []string { return slices.Clone(p.info.Domains) }
+func (p Provider) Domains() []string { return slices.Clone(p.data().Domains) }
 
 // Endpoints returns every endpoint the provider offers, in order of
 // preference (see [Settings.Endpoints]).
-func (p *Provider) Endpoints() []ServerEndpoint { return slices.Clone(p.info.Endpoints) }
+func (p Provider) Endpoints() []ServerEndpoint { return slices.Clone(p.data().Endpoints) }
 
 // DocURL returns the provider's own help page for client settings.
-func (p *Provider) DocURL() string { return p.info.DocURL }
+func (p Provider) DocURL() string { return p.data().DocURL }
 
 // SettingsURL returns the web page where IMAP/POP3/SMTP access is switched
 // on or app passwords are made, or "".
-func (p *Provider) SettingsURL() string { return p.info.SettingsURL }
+func (p Provider) SettingsURL() string { return p.data().SettingsURL }
 
 // Password returns which secret the provider accepts.
-func (p *Provider) Password() PasswordKind { return p.info.Password }
+func (p Provider) Password() PasswordKind { return p.data().Password }
 
 // NeedsIMAPID reports whether IMAP clients must send the ID command
 // (RFC 2971) after login and before SELECT. NetEase answers SELECT with
 // "NO Unsafe Login" otherwise.
-func (p *Provider) NeedsIMAPID() bool { return p.info.IMAPID }
+func (p Provider) NeedsIMAPID() bool { return p.data().IMAPID }
 
 // OAuth2 returns the provider's OAuth2 service, if it lists one.
-func (p *Provider) OAuth2() (OAuth2, bool) {
-	if p.info.OAuth2 == nil {
+func (p Provider) OAuth2() (OAuth2, bool) {
+	if p.data().OAuth2 == nil {
 		return OAuth2{}, false
 	}
-	o := *p.info.OAuth2
+	o := *p.data().OAuth2
 	o.Scopes = slices.Clone(o.Scopes)
 	return o, true
 }
 
 // Notes returns what a user must know or do, in order of importance.
-func (p *Provider) Notes() []Note { return slices.Clone(p.info.Notes) }
+func (p Provider) Notes() []Note { return slices.Clone(p.data().Notes) }
 
 // Source returns where the provider's settings come from: a help page, or
 // the Thunderbird ISP database.
-func (p *Provider) Source() string { return p.info.Source }
+func (p Provider) Source() string { return p.data().Source }
 
 // LastChecked returns the date (YYYY-MM-DD) the settings were last checked
 // against Source, or "" if they were imported unchecked.
-func (p *Provider) LastChecked() string { return p.info.LastChecked }
+func (p Provider) LastChecked() string { return p.data().LastChecked }
 
 // PlaintextOnly reports whether the provider offers no encrypted endpoint
 // for some protocol it offers, so that passwords would travel in the clear.
-func (p *Provider) PlaintextOnly() bool {
+func (p Provider) PlaintextOnly() bool {
 	for _, proto := range []Protocol{IMAP, POP3, SMTP} {
 		offered, encrypted := false, false
-		for _, e := range p.info.Endpoints {
+		for _, e := range p.data().Endpoints {
 			if e.Protocol == proto {
 				offered = true
 				encrypted = encrypted || e.Encryption != Plaintext
@@ -294,7 +311,7 @@ func (p *Provider) PlaintextOnly() bool {
 }
 
 // String returns the display name.
-func (p *Provider) String() string { return p.info.Name }
+func (p Provider) String() string { return p.data().Name }
 
 type providerJSON struct {
 	ID          string       `json:"id"`
@@ -310,8 +327,8 @@ type providerJSON struct {
 
 // MarshalJSON writes the provider's identity and account facts; domains,
 // endpoints and notes are left to the [Settings] that holds it.
-func (p *Provider) MarshalJSON() ([]byte, error) {
-	i := &p.info
+func (p Provider) MarshalJSON() ([]byte, error) {
+	i := p.data()
 	return marshalJSON(providerJSON{
 		ID: i.ID, Name: i.Name, DocURL: i.DocURL, SettingsURL: i.SettingsURL,
 		Password: i.Password, IMAPID: i.IMAPID, OAuth2: i.OAuth2,

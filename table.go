@@ -7,9 +7,9 @@ import (
 
 // A table indexes providers by domain, by id and by MX host pattern.
 type table struct {
-	providers []*Provider
-	byDomain  map[string]*Provider
-	byID      map[string]*Provider
+	providers []Provider
+	byDomain  map[string]Provider
+	byID      map[string]Provider
 	mxExact   map[string]string // MX host -> provider id
 	mxSuffix  map[string]string // suffix of "*.suffix" patterns -> provider id
 	err       error             // problems found while indexing; checked by tests
@@ -40,17 +40,17 @@ func buildTableWith(ispdb string) *table {
 // order. The data is trusted here and checked by tests.
 func newTable(layers ...[]ProviderInfo) *table {
 	t := &table{
-		byDomain: make(map[string]*Provider),
-		byID:     make(map[string]*Provider),
+		byDomain: make(map[string]Provider),
+		byID:     make(map[string]Provider),
 		mxExact:  make(map[string]string),
 		mxSuffix: make(map[string]string),
 	}
 	for _, layer := range layers {
 		for _, info := range layer {
-			if t.byID[info.ID] != nil {
+			if !t.byID[info.ID].IsZero() {
 				continue
 			}
-			p := &Provider{info: info}
+			p := Provider{info: &info}
 			owned := info.Domains[:0:0]
 			for _, d := range info.Domains {
 				if _, taken := t.byDomain[d]; !taken {

@@ -25,7 +25,7 @@ type Provider struct {
 	Domain string
 	// Provider lists Domain and the endpoints of Servers. It is built with
 	// [mailsettings.NewProvider] (ID and Name are Domain).
-	Provider *mailsettings.Provider
+	Provider mailsettings.Provider
 	// Servers are the mail servers, in the order they were asked for. A
 	// server's host is PROTOCOL.DOMAIN, such as imap.example.test, unless
 	// [WithHost] gave another.
@@ -143,7 +143,7 @@ func StartProvider(domain string, opts ...ProviderOption) (_ *Provider, err erro
 		return nil, err
 	}
 	if cfg.autoconfig {
-		h, err := mailsettings.AutoconfigHandler(map[string]*mailsettings.Provider{p.Domain: p.Provider})
+		h, err := mailsettings.AutoconfigHandler(map[string]mailsettings.Provider{p.Domain: p.Provider})
 		if err != nil {
 			return nil, err
 		}
@@ -214,7 +214,7 @@ func (d *dialer) DialContext(ctx context.Context, network, address string) (net.
 // to nil to make it find the provider over HTTPS autoconfig instead.
 func (p *Provider) Discoverer() *mailsettings.Discoverer {
 	return &mailsettings.Discoverer{
-		Providers: []*mailsettings.Provider{p.Provider},
+		Providers: []mailsettings.Provider{p.Provider},
 		Resolver:  p.Resolver,
 		Dialer:    p.Dialer(),
 		TLSConfig: p.ClientTLSConfig(),

@@ -77,10 +77,10 @@ func run(args []string, stderr io.Writer, serve func(string, http.Handler) error
 // handler builds the autoconfig handler for arguments DOMAIN or
 // DOMAIN=PROVIDER-ID.
 func handler(args []string) (http.Handler, error) {
-	domains := make(map[string]*mailsettings.Provider, len(args))
+	domains := make(map[string]mailsettings.Provider, len(args))
 	for _, a := range args {
 		domain, id, custom := strings.Cut(a, "=")
-		var p *mailsettings.Provider
+		var p mailsettings.Provider
 		if custom {
 			var ok bool
 			if p, ok = mailsettings.ProviderByID(id); !ok {

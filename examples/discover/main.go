@@ -136,7 +136,7 @@ func printText(w io.Writer, disc mailsettings.Discovery, err error, lang string)
 	fmt.Fprintf(w, "%s: %s, %d candidates\n", disc.Query, domain, len(disc.Candidates))
 	for i, c := range disc.Candidates {
 		fmt.Fprintf(w, "%d. source %v, trust %v, from %s\n", i+1, c.Source, c.Trust, c.URL)
-		if c.Provider != nil {
+		if !c.Provider.IsZero() {
 			fmt.Fprintf(w, "   provider %s\n", c.Provider.Name())
 		}
 		for _, r := range c.Reasons {
