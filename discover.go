@@ -324,6 +324,11 @@ loop:
 	}
 	cancel()
 	wg.Wait()
+	if ctxErr == nil && len(disc.Candidates) == 0 {
+		// Every source may have failed because the caller's context ended
+		// before the select above saw it: report that, not "unreachable".
+		ctxErr = ctx.Err()
+	}
 	for j := range pending {
 		if !slices.Contains(disc.Unfinished, j.source) {
 			disc.Unfinished = append(disc.Unfinished, j.source)
