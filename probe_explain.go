@@ -79,7 +79,7 @@ func explain(e *ProbeError) Text {
 	host, port, proto := ep.Host, ep.Port, ep.Protocol.String()
 	switch e.Kind {
 	case KindInvalidRequest:
-		return tr("The probe was not started: %v.", "未开始检测：%v。", e.Err)
+		return tr("The probe was not started: %v.", "未开始检测：%v。", e.cause())
 	case KindDNSNotFound:
 		return tr("The host name %s does not exist in DNS (or has no address).", "DNS中不存在主机名%s（或它没有地址）。", host)
 	case KindDNSFailure:
@@ -90,7 +90,7 @@ func explain(e *ProbeError) Text {
 		return tr("The connection to %s port %d timed out. A firewall or the network is probably blocking the port (many networks block 25, and some block 465, 587, 993 or 995).",
 			"连接%s的%d端口超时。很可能是防火墙或网络屏蔽了该端口（许多网络屏蔽25端口，有些也屏蔽465、587、993或995端口）。", host, port)
 	case KindNetwork:
-		return tr("The network failed while talking to %s port %d: %v.", "与%s的%d端口通信时网络出错：%v。", host, port, e.Err)
+		return tr("The network failed while talking to %s port %d: %v.", "与%s的%d端口通信时网络出错：%v。", host, port, e.cause())
 	case KindExpectedTLSGotPlaintext:
 		what := proto
 		if e.Detected != 0 {
@@ -125,12 +125,12 @@ func explain(e *ProbeError) Text {
 	case KindCertNameMismatch:
 		return e.withCertNames(tr("The certificate of %s is for other names.", "%s的证书属于其他名称。", host))
 	case KindCertInvalid:
-		return tr("The certificate of %s cannot be used: %v.", "%s的证书无法使用：%v。", host, e.Err)
+		return tr("The certificate of %s cannot be used: %v.", "%s的证书无法使用：%v。", host, e.cause())
 	case KindTLSVersion:
 		return tr("The server at %s port %d offers only TLS 1.0 or 1.1, which are obsolete and insecure (RFC 8996); TLS 1.2 or later is required.",
 			"%s的%d端口上的服务器只支持TLS 1.0或1.1，这些版本已过时且不安全（RFC 8996）；至少需要TLS 1.2。", host, port)
 	case KindTLSHandshake:
-		return tr("The TLS handshake with %s port %d failed: %v.", "与%s的%d端口的TLS握手失败：%v。", host, port, e.Err)
+		return tr("The TLS handshake with %s port %d failed: %v.", "与%s的%d端口的TLS握手失败：%v。", host, port, e.cause())
 	case KindGreetingTimeout:
 		return tr("The server at %s port %d accepted the connection but did not speak (no greeting, or no TLS handshake) in time. The port may be filtered, run another service, or the server is overloaded.",
 			"%s的%d端口上的服务器接受了连接，但没有及时响应（没有问候语或TLS握手）。该端口可能被过滤、运行着其他服务，或服务器过载。", host, port)
@@ -163,7 +163,7 @@ func explain(e *ProbeError) Text {
 		return tr("The server at %s port %d does not accept passwords at all: it requires OAuth2 (modern authentication).",
 			"%s的%d端口上的服务器完全不接受密码登录：必须使用OAuth2（现代身份验证）。", host, port)
 	}
-	return tr("The probe of %s port %d failed: %v.", "对%s的%d端口的检测失败：%v。", host, port, e.Err)
+	return tr("The probe of %s port %d failed: %v.", "对%s的%d端口的检测失败：%v。", host, port, e.cause())
 }
 
 func fix(e *ProbeError) Text {

@@ -3,6 +3,7 @@ package mailsettings_test
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"net"
 	"slices"
@@ -300,6 +301,33 @@ func TestExplanations(t *testing.T) {
 		}
 		if strings.Contains(x.Chinese+f.Chinese, c.lacksZH) {
 			t.Errorf("%s: English in the Chinese text: %+v %+v", c.pe.Kind, x, f)
+		}
+	}
+}
+
+// TestProbeSanitizesCertificateText checks that names from a hostile
+// certificate reach neither Error() nor the explanation raw: Go's
+// x509.HostnameError quotes the certificate's DNS names as they are, and
+// an IA5String name may hold ESC.
+func TestProbeSanitizesCertificateText(t *testing.T) {
+	evil := "evil\x1b[2J\x1b]0;pwned\x07.example.test"
+	cert, err := testCA.Issue(evil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, enc := range []mailsettings.Encryption{itls, stls} {
+		srv := newServer(t, imap, enc, mailsettingstest.WithCert(cert))
+		_, err := probe(t, srv, 0, 30*time.Second)
+		pe := wantKind(t, err, mailsettings.KindCertNameMismatch)
+		if _, ok := errors.AsType[x509.HostnameError](err); !ok {
+			t.Errorf("no x509.HostnameError in %v", err)
+		}
+		x, f := pe.Explanation(), pe.Fix()
+		for _, s := range []string{err.Error(), x.English, x.Chinese, f.English, f.Chinese} {
+			checkSanitized(t, s)
+		}
+		if !strings.Contains(x.English, "evil [2J") {
+			t.Errorf("explanation lacks the certificate's name: %q", x.English)
 		}
 	}
 }
