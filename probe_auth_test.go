@@ -183,3 +183,28 @@ func TestCheckLoginIMAPID(t *testing.T) {
 		t.Errorf("ID at %d, login at %d, want ID first:\n%v", id, login, lines)
 	}
 }
+
+// TestCheckLoginRefusesUnsafeCredentials checks that credentials that could
+// inject a command (CR, LF or NUL, as in an IMAP LOGIN line or a POP3 USER
+// line) or are empty are refused before anything is dialled.
+func TestCheckLoginRefusesUnsafeCredentials(t *testing.T) {
+	for _, c := range []mailsettings.Credentials{
+		{Username: "", Password: "pw"},
+		{Username: "alice@example.test"},
+		{Username: "alice@example.test", Password: "pw\r\na2 DELETE INBOX"},
+		{Username: "alice@example.test\r\nDELE 1", Password: "pw"},
+		{Username: "alice@example.test", Password: "pw\nQUIT"},
+		{Username: "alice@example.test", Password: "pw\x00admin"},
+		{Username: "alice@example.test", OAuth2Token: "tok\r\nQUIT"},
+	} {
+		for _, p := range protocols {
+			srv := newServer(t, p, itls, mailsettingstest.WithUsers(users))
+			_, err := checkLogin(t, srv, srv.Prober(), c)
+			wantKind(t, err, mailsettings.KindInvalidRequest)
+			srv.Close()
+			if n := srv.Connections(); n != 0 {
+				t.Errorf("%s %q: %d connections, want none; transcript:\n%s", p, c.Password, n, srv.Transcript())
+			}
+		}
+	}
+}

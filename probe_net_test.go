@@ -331,3 +331,14 @@ func TestProbeSanitizesCertificateText(t *testing.T) {
 		}
 	}
 }
+
+// TestProberRaisesMinVersion checks that a caller's config that allows TLS
+// 1.0 still cannot reach a server that speaks only TLS 1.1.
+func TestProberRaisesMinVersion(t *testing.T) {
+	srv := newServer(t, imap, itls, mailsettingstest.WithMaxTLSVersion(tls.VersionTLS11))
+	p := mailsettings.Prober{Resolver: srv.Resolver(), TLSConfig: &tls.Config{RootCAs: testCA.Pool(), MinVersion: tls.VersionTLS10}}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err := p.Probe(ctx, srv.Endpoint())
+	wantKind(t, err, mailsettings.KindTLSVersion)
+}
