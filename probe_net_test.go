@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"net"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -117,6 +118,28 @@ func TestProbeCanceledMidHandshake(t *testing.T) {
 				t.Errorf("errors.Is(err, context.Canceled) = false: %v", err)
 			}
 		})
+	}
+}
+
+// TestProbeLeavesNoGoroutine checks that, the moment Probe returns, no
+// goroutine of the probe is left, even when the context was canceled
+// mid-probe (goleak in TestMain retries for a while, so it misses a
+// goroutine that ends a little after the call). This test must not run in
+// parallel with other probes.
+func TestProbeLeavesNoGoroutine(t *testing.T) {
+	srv := newServer(t, imap, plain, mailsettingstest.NeverGreet())
+	p := srv.Prober()
+	buf := make([]byte, 1<<20)
+	for i := range 50 {
+		ctx, cancel := context.WithCancel(context.Background())
+		timer := time.AfterFunc(time.Millisecond, cancel)
+		p.Probe(ctx, srv.Endpoint())
+		n := runtime.Stack(buf, true)
+		timer.Stop()
+		cancel()
+		if stacks := string(buf[:n]); strings.Contains(stacks, "mailsettings.(*session)") {
+			t.Fatalf("probe %d: a goroutine of the probe outlived the call:\n%s", i, stacks)
+		}
 	}
 }
 
