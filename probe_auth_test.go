@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mailsettings/mailsettings"
 	"github.com/mailsettings/mailsettings/mailsettingstest"
@@ -16,7 +15,7 @@ var users = map[string]string{"alice@example.test": "right-password"}
 
 func checkLogin(t *testing.T, srv *mailsettingstest.Server, p *mailsettings.Prober, c mailsettings.Credentials) (*mailsettings.ProbeResult, error) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), longWait)
 	defer cancel()
 	return p.CheckLogin(ctx, srv.Endpoint(), c)
 }

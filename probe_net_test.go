@@ -195,7 +195,7 @@ func TestSTARTTLSForgetsPreTLSState(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			srv := newServer(t, c.proto, stls, mailsettingstest.WithSTARTTLSGoAhead(c.goAhead))
-			res, err := probe(t, srv, 0, 10*time.Second)
+			res, err := probe(t, srv, 0, longWait)
 			if err != nil {
 				t.Fatalf("Probe: %v", err)
 			}
@@ -218,7 +218,7 @@ func TestSTARTTLSForgetsPreTLSState(t *testing.T) {
 
 func TestProbePreauthAfterImplicitTLS(t *testing.T) {
 	srv := newServer(t, imap, itls, mailsettingstest.WithGreeting("* PREAUTH [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n"))
-	res, err := probe(t, srv, 0, 10*time.Second)
+	res, err := probe(t, srv, 0, longWait)
 	if err != nil || !res.Preauth {
 		t.Fatalf("Probe: %v, Preauth %v; want success with Preauth", err, res.Preauth)
 	}
@@ -226,7 +226,7 @@ func TestProbePreauthAfterImplicitTLS(t *testing.T) {
 
 func TestProbeSanitizesServerText(t *testing.T) {
 	srv := newServer(t, smtp, stls, mailsettingstest.WithGreeting("220-evil \x1b[2J\x07 "+strings.Repeat("x", 1000)+"\r\n220 \u202eoops\r\n"))
-	res, err := probe(t, srv, 0, 10*time.Second)
+	res, err := probe(t, srv, 0, longWait)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,7 +238,7 @@ func TestProbeSanitizesServerText(t *testing.T) {
 		t.Errorf("STARTTLS greeting not marked as received before TLS")
 	}
 	srv2 := newServer(t, imap, stls, mailsettingstest.WithGreeting("* BYE [ALERT] \x1b]0;pwned\x07 go away\r\n"))
-	_, err = probe(t, srv2, 0, 10*time.Second)
+	_, err = probe(t, srv2, 0, longWait)
 	pe := wantKind(t, err, mailsettings.KindServiceRefused)
 	checkSanitized(t, pe.ServerText)
 	if !pe.ServerTextBeforeTLS || !strings.Contains(pe.Explanation().English, "before TLS") || !strings.Contains(pe.Explanation().Chinese, "TLS之前") {
@@ -340,7 +340,7 @@ func TestProbeSanitizesCertificateText(t *testing.T) {
 	}
 	for _, enc := range []mailsettings.Encryption{itls, stls} {
 		srv := newServer(t, imap, enc, mailsettingstest.WithCert(cert))
-		_, err := probe(t, srv, 0, 30*time.Second)
+		_, err := probe(t, srv, 0, longWait)
 		pe := wantKind(t, err, mailsettings.KindCertNameMismatch)
 		if _, ok := errors.AsType[x509.HostnameError](err); !ok {
 			t.Errorf("no x509.HostnameError in %v", err)
@@ -360,7 +360,7 @@ func TestProbeSanitizesCertificateText(t *testing.T) {
 func TestProberRaisesMinVersion(t *testing.T) {
 	srv := newServer(t, imap, itls, mailsettingstest.WithMaxTLSVersion(tls.VersionTLS11))
 	p := mailsettings.Prober{Resolver: srv.Resolver(), TLSConfig: &tls.Config{RootCAs: testCA.Pool(), MinVersion: tls.VersionTLS10}}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), longWait)
 	defer cancel()
 	_, err := p.Probe(ctx, srv.Endpoint())
 	wantKind(t, err, mailsettings.KindTLSVersion)

@@ -18,6 +18,11 @@ var (
 	encryptions = []mailsettings.Encryption{mailsettings.ImplicitTLS, mailsettings.STARTTLS, mailsettings.Plaintext}
 )
 
+// longWait is the deadline of a probe that should not time out. It is
+// long so that a slow or loaded machine cannot make a test fail; a working
+// probe ends far sooner.
+const longWait = 30 * time.Second
+
 // testCA is shared by the tests of this package; it is made once.
 var testCA = func() *mailsettingstest.CA {
 	ca, err := mailsettingstest.NewCA()
@@ -76,7 +81,7 @@ func TestProbeEachProtocolAndMode(t *testing.T) {
 			t.Run(p.String()+"/"+enc.String(), func(t *testing.T) {
 				t.Parallel()
 				srv := newServer(t, p, enc)
-				res, err := probe(t, srv, 0, 10*time.Second)
+				res, err := probe(t, srv, 0, longWait)
 				if err != nil {
 					t.Fatalf("Probe: %v", err)
 				}
