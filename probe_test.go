@@ -127,3 +127,19 @@ func TestProbeEachProtocolAndMode(t *testing.T) {
 		}
 	}
 }
+
+// TestProbeIMAPLiteral checks that an untagged response holding a literal
+// (RFC 9051 §4.3), whose line goes on after the literal's bytes, is
+// skipped whole and does not end the probe.
+func TestProbeIMAPLiteral(t *testing.T) {
+	srv := newServer(t, imap, itls, dialogue("* OK hi\r\n",
+		exch{verb: "CAPABILITY", reply: "* ID (\"name\" {4}\r\na)b* \"vendor\" {3}\r\nx\r\n)\r\n* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n{tag} OK done\r\n"},
+		exch{verb: "LOGOUT", reply: "* BYE bye\r\n{tag} OK bye\r\n"}))
+	res, err := probe(t, srv, 0, longWait)
+	if err != nil {
+		t.Fatalf("Probe: %v", err)
+	}
+	if !slices.Equal(res.Capabilities, []string{"IMAP4rev1", "AUTH=PLAIN"}) {
+		t.Errorf("Capabilities = %q", res.Capabilities)
+	}
+}
