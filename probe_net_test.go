@@ -312,6 +312,10 @@ func TestExplanations(t *testing.T) {
 		{mailsettings.ProbeError{Endpoint: e(imap, 993, stls), Kind: mailsettings.KindExpectedPlaintextGotTLS}, "but STARTTLS was configured", "配置的是STARTTLS", "993 is implicit TLS, 143 is STARTTLS", "993端口是隐式TLS", "is implicit"},
 		{mailsettings.ProbeError{Endpoint: e(imap, 993, itls), Kind: mailsettings.KindCertNameMismatch, CertNames: []string{"a.example.test", "b.example.test"}}, "It covers: a.example.test, b.example.test", "a.example.test、b.example.test", "a.example.test, b.example.test", "a.example.test、b.example.test", "It covers"},
 		{mailsettings.ProbeError{Endpoint: e(imap, 143, stls), Kind: mailsettings.KindWrongProtocol, Detected: smtp}, "like a SMTP server", "SMTP服务器", "993 is implicit TLS", "993端口", "is implicit"},
+		{mailsettings.ProbeError{Endpoint: e(smtp, 587, stls), Kind: mailsettings.KindTimeout, Step: mailsettings.StepSTARTTLS}, "during the STARTTLS command", "在执行STARTTLS命令时", "Try again later", "请稍后重试", "starttls"},
+		{mailsettings.ProbeError{Endpoint: e(imap, 993, itls), Kind: mailsettings.KindConnectionClosed, Step: mailsettings.StepCapabilities}, "during the capability request", "在查询服务器功能", "Try again later", "请稍后重试", "capabilities"},
+		{mailsettings.ProbeError{Endpoint: e(imap, 993, itls), Kind: mailsettings.KindCertExpired, CertNotAfter: time.Date(2020, 5, 1, 0, 0, 0, 0, time.UTC)}, "valid until 2020-05-01", "有效期至2020-05-01", "renew the certificate", "续期证书", "valid until"},
+		{mailsettings.ProbeError{Endpoint: e(imap, 993, itls), Kind: mailsettings.KindCertExpired}, "has expired or is not yet valid.", "已过期或尚未生效。", "renew the certificate", "续期证书", "0001"},
 		{mailsettings.ProbeError{Endpoint: e(pop3, 110, stls), Kind: mailsettings.KindSTARTTLSNotOffered}, "does not offer STARTTLS", "不支持STARTTLS", "995 is implicit TLS, 110 is STARTTLS", "995端口是隐式TLS", "is implicit"},
 	}
 	for _, c := range cases {
