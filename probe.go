@@ -260,9 +260,20 @@ func (s *session) run(parent context.Context) error {
 	if err := s.connect(ips); err != nil {
 		return err
 	}
-	defer s.raw.Close()
-	stop := context.AfterFunc(ctx, func() { s.raw.Close() })
-	defer stop()
+	// Closing the connection when ctx is done unblocks every read, write
+	// and handshake. If the closing function has started, wait for it, so
+	// that no goroutine outlives the call.
+	closed := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		s.raw.Close()
+		close(closed)
+	})
+	defer func() {
+		if !stop() {
+			<-closed
+		}
+		s.raw.Close()
+	}()
 	if dl, ok := ctx.Deadline(); ok {
 		s.raw.SetDeadline(dl)
 	}

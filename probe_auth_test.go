@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/mailsettings/mailsettings"
 	"github.com/mailsettings/mailsettings/mailsettingstest"
@@ -16,7 +15,7 @@ var users = map[string]string{"alice@example.test": "right-password"}
 
 func checkLogin(t *testing.T, srv *mailsettingstest.Server, p *mailsettings.Prober, c mailsettings.Credentials) (*mailsettings.ProbeResult, error) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), longWait)
 	defer cancel()
 	return p.CheckLogin(ctx, srv.Endpoint(), c)
 }
@@ -181,5 +180,30 @@ func TestCheckLoginIMAPID(t *testing.T) {
 	login := slices.IndexFunc(lines, func(l mailsettingstest.Line) bool { return strings.Contains(l.Text, "AUTHENTICATE") })
 	if id < 0 || login < 0 || id > login {
 		t.Errorf("ID at %d, login at %d, want ID first:\n%v", id, login, lines)
+	}
+}
+
+// TestCheckLoginRefusesUnsafeCredentials checks that credentials that could
+// inject a command (CR, LF or NUL, as in an IMAP LOGIN line or a POP3 USER
+// line) or are empty are refused before anything is dialled.
+func TestCheckLoginRefusesUnsafeCredentials(t *testing.T) {
+	for _, c := range []mailsettings.Credentials{
+		{Username: "", Password: "pw"},
+		{Username: "alice@example.test"},
+		{Username: "alice@example.test", Password: "pw\r\na2 DELETE INBOX"},
+		{Username: "alice@example.test\r\nDELE 1", Password: "pw"},
+		{Username: "alice@example.test", Password: "pw\nQUIT"},
+		{Username: "alice@example.test", Password: "pw\x00admin"},
+		{Username: "alice@example.test", OAuth2Token: "tok\r\nQUIT"},
+	} {
+		for _, p := range protocols {
+			srv := newServer(t, p, itls, mailsettingstest.WithUsers(users))
+			_, err := checkLogin(t, srv, srv.Prober(), c)
+			wantKind(t, err, mailsettings.KindInvalidRequest)
+			srv.Close()
+			if n := srv.Connections(); n != 0 {
+				t.Errorf("%s %q: %d connections, want none; transcript:\n%s", p, c.Password, n, srv.Transcript())
+			}
+		}
 	}
 }

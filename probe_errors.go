@@ -248,12 +248,21 @@ func (e *ProbeError) Error() string {
 	}
 	fmt.Fprintf(&b, ": %s", e.Kind)
 	if e.Err != nil {
-		fmt.Fprintf(&b, ": %v", e.Err)
+		fmt.Fprintf(&b, ": %s", e.cause())
 	}
 	if e.ServerText != "" {
 		fmt.Fprintf(&b, " (server said %q)", truncate(e.ServerText, 120))
 	}
 	return b.String()
+}
+
+// cause returns the cause's message, sanitized: it can hold text from the
+// server, such as the names of a certificate in an x509.HostnameError.
+func (e *ProbeError) cause() string {
+	if e.Err == nil {
+		return ""
+	}
+	return sanitize(e.Err.Error())
 }
 
 // Unwrap returns the cause.

@@ -63,6 +63,29 @@ func portsHint(p Protocol) Text {
 	return Text{"465 is implicit TLS, 587 is STARTTLS, and 25 is for server-to-server mail", "465端口是隐式TLS（SSL/TLS），587端口是STARTTLS，25端口用于服务器之间投递"}
 }
 
+// stepName names a step in both languages.
+func stepName(st Step) Text {
+	switch st {
+	case StepResolve:
+		return Text{"the DNS lookup", "DNS查询"}
+	case StepConnect:
+		return Text{"the connection", "建立连接"}
+	case StepTLS:
+		return Text{"the TLS handshake", "TLS握手"}
+	case StepGreeting:
+		return Text{"the greeting", "发送问候语"}
+	case StepCapabilities:
+		return Text{"the capability request (CAPABILITY, CAPA or EHLO)", "查询服务器功能（CAPABILITY、CAPA或EHLO）"}
+	case StepSTARTTLS:
+		return Text{"the STARTTLS command", "执行STARTTLS命令"}
+	case StepAuth:
+		return Text{"the login", "登录"}
+	case StepLogout:
+		return Text{"the logout", "退出登录"}
+	}
+	return Text{"the " + string(st) + " step", "“" + string(st) + "”步骤"}
+}
+
 // encName names an encryption mode in both languages.
 func encName(enc Encryption) Text {
 	switch enc {
@@ -79,7 +102,7 @@ func explain(e *ProbeError) Text {
 	host, port, proto := ep.Host, ep.Port, ep.Protocol.String()
 	switch e.Kind {
 	case KindInvalidRequest:
-		return tr("The probe was not started: %v.", "未开始检测：%v。", e.Err)
+		return tr("The probe was not started: %v.", "未开始检测：%v。", e.cause())
 	case KindDNSNotFound:
 		return tr("The host name %s does not exist in DNS (or has no address).", "DNS中不存在主机名%s（或它没有地址）。", host)
 	case KindDNSFailure:
@@ -90,7 +113,7 @@ func explain(e *ProbeError) Text {
 		return tr("The connection to %s port %d timed out. A firewall or the network is probably blocking the port (many networks block 25, and some block 465, 587, 993 or 995).",
 			"连接%s的%d端口超时。很可能是防火墙或网络屏蔽了该端口（许多网络屏蔽25端口，有些也屏蔽465、587、993或995端口）。", host, port)
 	case KindNetwork:
-		return tr("The network failed while talking to %s port %d: %v.", "与%s的%d端口通信时网络出错：%v。", host, port, e.Err)
+		return tr("The network failed while talking to %s port %d: %v.", "与%s的%d端口通信时网络出错：%v。", host, port, e.cause())
 	case KindExpectedTLSGotPlaintext:
 		what := proto
 		if e.Detected != 0 {
@@ -120,24 +143,35 @@ func explain(e *ProbeError) Text {
 		return e.withCertNames(tr("The certificate of %s is not trusted: it is self-signed or issued by an unknown certificate authority.",
 			"%s的证书不受信任：它是自签名的，或由未知的证书颁发机构签发。", host))
 	case KindCertExpired:
+		if e.CertNotAfter.IsZero() {
+			return tr("The certificate of %s has expired or is not yet valid.", "%s的证书已过期或尚未生效。", host)
+		}
 		return tr("The certificate of %s has expired or is not yet valid (valid until %s).",
 			"%s的证书已过期或尚未生效（有效期至%s）。", host, e.CertNotAfter.UTC().Format("2006-01-02"))
 	case KindCertNameMismatch:
 		return e.withCertNames(tr("The certificate of %s is for other names.", "%s的证书属于其他名称。", host))
 	case KindCertInvalid:
-		return tr("The certificate of %s cannot be used: %v.", "%s的证书无法使用：%v。", host, e.Err)
+		return tr("The certificate of %s cannot be used: %v.", "%s的证书无法使用：%v。", host, e.cause())
 	case KindTLSVersion:
 		return tr("The server at %s port %d offers only TLS 1.0 or 1.1, which are obsolete and insecure (RFC 8996); TLS 1.2 or later is required.",
 			"%s的%d端口上的服务器只支持TLS 1.0或1.1，这些版本已过时且不安全（RFC 8996）；至少需要TLS 1.2。", host, port)
 	case KindTLSHandshake:
-		return tr("The TLS handshake with %s port %d failed: %v.", "与%s的%d端口的TLS握手失败：%v。", host, port, e.Err)
+		return tr("The TLS handshake with %s port %d failed: %v.", "与%s的%d端口的TLS握手失败：%v。", host, port, e.cause())
 	case KindGreetingTimeout:
 		return tr("The server at %s port %d accepted the connection but did not speak (no greeting, or no TLS handshake) in time. The port may be filtered, run another service, or the server is overloaded.",
 			"%s的%d端口上的服务器接受了连接，但没有及时响应（没有问候语或TLS握手）。该端口可能被过滤、运行着其他服务，或服务器过载。", host, port)
 	case KindTimeout:
-		return tr("The server at %s port %d stopped answering during the %s step.", "%s的%d端口上的服务器在“%s”步骤中停止了响应。", host, port, e.Step)
+		st := stepName(e.Step)
+		return Text{
+			fmt.Sprintf("The server at %s port %d stopped answering during %s.", host, port, st.English),
+			fmt.Sprintf("%s的%d端口上的服务器在%s时停止了响应。", host, port, st.Chinese),
+		}
 	case KindConnectionClosed:
-		return tr("The server at %s port %d closed the connection during the %s step.", "%s的%d端口上的服务器在“%s”步骤中关闭了连接。", host, port, e.Step)
+		st := stepName(e.Step)
+		return Text{
+			fmt.Sprintf("The server at %s port %d closed the connection during %s.", host, port, st.English),
+			fmt.Sprintf("%s的%d端口上的服务器在%s时关闭了连接。", host, port, st.Chinese),
+		}
 	case KindWrongProtocol:
 		return tr("Port %d of %s does not speak %s: it answered like a %s server.", "%[2]s的%[1]d端口不是%[3]s服务：它的回应像%[4]s服务器。", port, host, proto, e.Detected)
 	case KindServiceRefused:
@@ -163,7 +197,7 @@ func explain(e *ProbeError) Text {
 		return tr("The server at %s port %d does not accept passwords at all: it requires OAuth2 (modern authentication).",
 			"%s的%d端口上的服务器完全不接受密码登录：必须使用OAuth2（现代身份验证）。", host, port)
 	}
-	return tr("The probe of %s port %d failed: %v.", "对%s的%d端口的检测失败：%v。", host, port, e.Err)
+	return tr("The probe of %s port %d failed: %v.", "对%s的%d端口的检测失败：%v。", host, port, e.cause())
 }
 
 func fix(e *ProbeError) Text {

@@ -3,8 +3,10 @@ package mailsettings_test
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"net"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -119,6 +121,28 @@ func TestProbeCanceledMidHandshake(t *testing.T) {
 	}
 }
 
+// TestProbeLeavesNoGoroutine checks that, the moment Probe returns, no
+// goroutine of the probe is left, even when the context was canceled
+// mid-probe (goleak in TestMain retries for a while, so it misses a
+// goroutine that ends a little after the call). This test must not run in
+// parallel with other probes.
+func TestProbeLeavesNoGoroutine(t *testing.T) {
+	srv := newServer(t, imap, plain, mailsettingstest.NeverGreet())
+	p := srv.Prober()
+	buf := make([]byte, 1<<20)
+	for i := range 50 {
+		ctx, cancel := context.WithCancel(context.Background())
+		timer := time.AfterFunc(time.Millisecond, cancel)
+		p.Probe(ctx, srv.Endpoint())
+		n := runtime.Stack(buf, true)
+		timer.Stop()
+		cancel()
+		if stacks := string(buf[:n]); strings.Contains(stacks, "mailsettings.(*session)") {
+			t.Fatalf("probe %d: a goroutine of the probe outlived the call:\n%s", i, stacks)
+		}
+	}
+}
+
 func TestProberDoesNotModifyTLSConfig(t *testing.T) {
 	srv := newServer(t, imap, itls)
 	cfg := &tls.Config{RootCAs: testCA.Pool(), MinVersion: tls.VersionTLS10, MaxVersion: tls.VersionTLS11}
@@ -171,7 +195,7 @@ func TestSTARTTLSForgetsPreTLSState(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			srv := newServer(t, c.proto, stls, mailsettingstest.WithSTARTTLSGoAhead(c.goAhead))
-			res, err := probe(t, srv, 0, 10*time.Second)
+			res, err := probe(t, srv, 0, longWait)
 			if err != nil {
 				t.Fatalf("Probe: %v", err)
 			}
@@ -194,7 +218,7 @@ func TestSTARTTLSForgetsPreTLSState(t *testing.T) {
 
 func TestProbePreauthAfterImplicitTLS(t *testing.T) {
 	srv := newServer(t, imap, itls, mailsettingstest.WithGreeting("* PREAUTH [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n"))
-	res, err := probe(t, srv, 0, 10*time.Second)
+	res, err := probe(t, srv, 0, longWait)
 	if err != nil || !res.Preauth {
 		t.Fatalf("Probe: %v, Preauth %v; want success with Preauth", err, res.Preauth)
 	}
@@ -202,7 +226,7 @@ func TestProbePreauthAfterImplicitTLS(t *testing.T) {
 
 func TestProbeSanitizesServerText(t *testing.T) {
 	srv := newServer(t, smtp, stls, mailsettingstest.WithGreeting("220-evil \x1b[2J\x07 "+strings.Repeat("x", 1000)+"\r\n220 \u202eoops\r\n"))
-	res, err := probe(t, srv, 0, 10*time.Second)
+	res, err := probe(t, srv, 0, longWait)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +238,7 @@ func TestProbeSanitizesServerText(t *testing.T) {
 		t.Errorf("STARTTLS greeting not marked as received before TLS")
 	}
 	srv2 := newServer(t, imap, stls, mailsettingstest.WithGreeting("* BYE [ALERT] \x1b]0;pwned\x07 go away\r\n"))
-	_, err = probe(t, srv2, 0, 10*time.Second)
+	_, err = probe(t, srv2, 0, longWait)
 	pe := wantKind(t, err, mailsettings.KindServiceRefused)
 	checkSanitized(t, pe.ServerText)
 	if !pe.ServerTextBeforeTLS || !strings.Contains(pe.Explanation().English, "before TLS") || !strings.Contains(pe.Explanation().Chinese, "TLS之前") {
@@ -288,6 +312,10 @@ func TestExplanations(t *testing.T) {
 		{mailsettings.ProbeError{Endpoint: e(imap, 993, stls), Kind: mailsettings.KindExpectedPlaintextGotTLS}, "but STARTTLS was configured", "配置的是STARTTLS", "993 is implicit TLS, 143 is STARTTLS", "993端口是隐式TLS", "is implicit"},
 		{mailsettings.ProbeError{Endpoint: e(imap, 993, itls), Kind: mailsettings.KindCertNameMismatch, CertNames: []string{"a.example.test", "b.example.test"}}, "It covers: a.example.test, b.example.test", "a.example.test、b.example.test", "a.example.test, b.example.test", "a.example.test、b.example.test", "It covers"},
 		{mailsettings.ProbeError{Endpoint: e(imap, 143, stls), Kind: mailsettings.KindWrongProtocol, Detected: smtp}, "like a SMTP server", "SMTP服务器", "993 is implicit TLS", "993端口", "is implicit"},
+		{mailsettings.ProbeError{Endpoint: e(smtp, 587, stls), Kind: mailsettings.KindTimeout, Step: mailsettings.StepSTARTTLS}, "during the STARTTLS command", "在执行STARTTLS命令时", "Try again later", "请稍后重试", "starttls"},
+		{mailsettings.ProbeError{Endpoint: e(imap, 993, itls), Kind: mailsettings.KindConnectionClosed, Step: mailsettings.StepCapabilities}, "during the capability request", "在查询服务器功能", "Try again later", "请稍后重试", "capabilities"},
+		{mailsettings.ProbeError{Endpoint: e(imap, 993, itls), Kind: mailsettings.KindCertExpired, CertNotAfter: time.Date(2020, 5, 1, 0, 0, 0, 0, time.UTC)}, "valid until 2020-05-01", "有效期至2020-05-01", "renew the certificate", "续期证书", "valid until"},
+		{mailsettings.ProbeError{Endpoint: e(imap, 993, itls), Kind: mailsettings.KindCertExpired}, "has expired or is not yet valid.", "已过期或尚未生效。", "renew the certificate", "续期证书", "0001"},
 		{mailsettings.ProbeError{Endpoint: e(pop3, 110, stls), Kind: mailsettings.KindSTARTTLSNotOffered}, "does not offer STARTTLS", "不支持STARTTLS", "995 is implicit TLS, 110 is STARTTLS", "995端口是隐式TLS", "is implicit"},
 	}
 	for _, c := range cases {
@@ -302,4 +330,42 @@ func TestExplanations(t *testing.T) {
 			t.Errorf("%s: English in the Chinese text: %+v %+v", c.pe.Kind, x, f)
 		}
 	}
+}
+
+// TestProbeSanitizesCertificateText checks that names from a hostile
+// certificate reach neither Error() nor the explanation raw: Go's
+// x509.HostnameError quotes the certificate's DNS names as they are, and
+// an IA5String name may hold ESC.
+func TestProbeSanitizesCertificateText(t *testing.T) {
+	evil := "evil\x1b[2J\x1b]0;pwned\x07.example.test"
+	cert, err := testCA.Issue(evil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, enc := range []mailsettings.Encryption{itls, stls} {
+		srv := newServer(t, imap, enc, mailsettingstest.WithCert(cert))
+		_, err := probe(t, srv, 0, longWait)
+		pe := wantKind(t, err, mailsettings.KindCertNameMismatch)
+		if _, ok := errors.AsType[x509.HostnameError](err); !ok {
+			t.Errorf("no x509.HostnameError in %v", err)
+		}
+		x, f := pe.Explanation(), pe.Fix()
+		for _, s := range []string{err.Error(), x.English, x.Chinese, f.English, f.Chinese} {
+			checkSanitized(t, s)
+		}
+		if !strings.Contains(x.English, "evil [2J") {
+			t.Errorf("explanation lacks the certificate's name: %q", x.English)
+		}
+	}
+}
+
+// TestProberRaisesMinVersion checks that a caller's config that allows TLS
+// 1.0 still cannot reach a server that speaks only TLS 1.1.
+func TestProberRaisesMinVersion(t *testing.T) {
+	srv := newServer(t, imap, itls, mailsettingstest.WithMaxTLSVersion(tls.VersionTLS11))
+	p := mailsettings.Prober{Resolver: srv.Resolver(), TLSConfig: &tls.Config{RootCAs: testCA.Pool(), MinVersion: tls.VersionTLS10}}
+	ctx, cancel := context.WithTimeout(context.Background(), longWait)
+	defer cancel()
+	_, err := p.Probe(ctx, srv.Endpoint())
+	wantKind(t, err, mailsettings.KindTLSVersion)
 }

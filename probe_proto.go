@@ -45,6 +45,7 @@ func (s *session) imapCommand(cmd string) (imapResponse, error) {
 func (s *session) imapRead(tag string) (imapResponse, error) {
 	var resp imapResponse
 	bye := ""
+	inLiteral := false // the line goes on after a literal
 	s.r.startResponse()
 	for {
 		line, err := s.r.readLine()
@@ -54,10 +55,18 @@ func (s *session) imapRead(tag string) (imapResponse, error) {
 			}
 			return resp, s.ioFail(err)
 		}
+		// A line that announces a literal goes on after the literal's
+		// bytes; the whole response line is skipped.
+		cont := inLiteral
+		inLiteral = false
 		if n := imapLiteral(line); n >= 0 {
 			if err := s.r.skip(n); err != nil {
 				return resp, s.ioFail(err)
 			}
+			inLiteral = true
+			continue
+		}
+		if cont {
 			continue
 		}
 		if status, text, ok := imapTagged(line, tag); ok {

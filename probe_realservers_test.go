@@ -132,7 +132,8 @@ func TestRealDovecot(t *testing.T) {
 		}
 	})
 	t.Run("starttls-on-implicit-port", func(t *testing.T) {
-		ctx, cancel := context.WithTimeout(context.Background(), 4*time.Second)
+		// The probe waits 6 s for a greeting, then has 2 s for the TLS check.
+		ctx, cancel := context.WithTimeout(context.Background(), 8*time.Second)
 		defer cancel()
 		_, err := trusting.Probe(ctx, realEndpoint(t, pop3, stls, realHost, d.POP3S))
 		wantKind(t, err, mailsettings.KindExpectedPlaintextGotTLS)

@@ -18,6 +18,11 @@ var (
 	encryptions = []mailsettings.Encryption{mailsettings.ImplicitTLS, mailsettings.STARTTLS, mailsettings.Plaintext}
 )
 
+// longWait is the deadline of a probe that should not time out. It is
+// long so that a slow or loaded machine cannot make a test fail; a working
+// probe ends far sooner.
+const longWait = 30 * time.Second
+
 // testCA is shared by the tests of this package; it is made once.
 var testCA = func() *mailsettingstest.CA {
 	ca, err := mailsettingstest.NewCA()
@@ -76,7 +81,7 @@ func TestProbeEachProtocolAndMode(t *testing.T) {
 			t.Run(p.String()+"/"+enc.String(), func(t *testing.T) {
 				t.Parallel()
 				srv := newServer(t, p, enc)
-				res, err := probe(t, srv, 0, 10*time.Second)
+				res, err := probe(t, srv, 0, longWait)
 				if err != nil {
 					t.Fatalf("Probe: %v", err)
 				}
@@ -120,5 +125,21 @@ func TestProbeEachProtocolAndMode(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestProbeIMAPLiteral checks that an untagged response holding a literal
+// (RFC 9051 §4.3), whose line goes on after the literal's bytes, is
+// skipped whole and does not end the probe.
+func TestProbeIMAPLiteral(t *testing.T) {
+	srv := newServer(t, imap, itls, dialogue("* OK hi\r\n",
+		exch{verb: "CAPABILITY", reply: "* ID (\"name\" {4}\r\na)b* \"vendor\" {3}\r\nx\r\n)\r\n* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n{tag} OK done\r\n"},
+		exch{verb: "LOGOUT", reply: "* BYE bye\r\n{tag} OK bye\r\n"}))
+	res, err := probe(t, srv, 0, longWait)
+	if err != nil {
+		t.Fatalf("Probe: %v", err)
+	}
+	if !slices.Equal(res.Capabilities, []string{"IMAP4rev1", "AUTH=PLAIN"}) {
+		t.Errorf("Capabilities = %q", res.Capabilities)
 	}
 }

@@ -69,10 +69,11 @@ type Server struct {
 	wg        sync.WaitGroup
 	closeOnce sync.Once
 
-	mu     sync.Mutex
-	conns  map[net.Conn]struct{}
-	nconn  int
-	chunks []Chunk
+	mu      sync.Mutex
+	conns   map[net.Conn]struct{}
+	nconn   int
+	chunks  []Chunk
+	closeBy time.Time // set by Close
 }
 
 // config is what the options set.
@@ -256,19 +257,35 @@ func (s *Server) Connections() int {
 	return s.nconn
 }
 
-// Close stops the server, closes its connections and waits for its
-// goroutines. It may be called more than once.
+// closeGrace bounds how long Close waits for a client that is still
+// connected.
+const closeGrace = 2 * time.Second
+
+// Close stops the server and waits for its goroutines. It may be called
+// more than once. Connections are not cut at once: each keeps reading (and
+// recording) until its client closes it or, for a client still connected,
+// for at most two seconds, so that the transcript holds every byte a
+// client sent before it hung up, even bytes the server had not read yet.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
-		close(s.done)
-		s.ln.Close()
 		s.mu.Lock()
+		s.closeBy = time.Now().Add(closeGrace)
+		close(s.done)
 		for c := range s.conns {
-			c.Close()
+			c.SetDeadline(s.closeBy)
 		}
 		s.mu.Unlock()
+		s.ln.Close()
 		s.wg.Wait()
 	})
+}
+
+// deadline is the deadline for connections: none, or the end of Close's
+// grace period.
+func (s *Server) deadline() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closeBy
 }
 
 func (s *Server) accept() {
@@ -338,8 +355,8 @@ type Chunk struct {
 // A Transcript is every byte a server received, in order.
 type Transcript []Chunk
 
-// Transcript returns what the server has received so far. It is complete
-// for connections that have ended; after Close it is complete.
+// Transcript returns what the server has received so far. After Close it
+// holds every byte that clients sent before closing their connections.
 func (s *Server) Transcript() Transcript {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -491,7 +508,7 @@ func (c *Conn) StartTLS() error {
 	tc := tls.Server(c.raw, c.srv.tlsConfig)
 	c.raw.SetDeadline(time.Now().Add(10 * time.Second))
 	err := tc.Handshake()
-	c.raw.SetDeadline(time.Time{})
+	c.raw.SetDeadline(c.srv.deadline())
 	if err != nil {
 		return err
 	}

@@ -152,3 +152,31 @@ func ExampleNewServer() {
 	// Output:
 	// <nil> +OK mailsettingstest POP3 ready true
 }
+
+// TestTranscriptCompleteAfterClose checks that Close does not cut a
+// connection before the server has recorded what its client sent: bytes a
+// client wrote just before hanging up, which the server had not read yet,
+// must be in the transcript, or a "no credential was sent" check could
+// pass wrongly.
+func TestTranscriptCompleteAfterClose(t *testing.T) {
+	for i := range 20 {
+		srv := mailsettingstest.NewServer(t, mailsettings.IMAP, mailsettings.Plaintext,
+			mailsettingstest.WithScript(func(c *mailsettingstest.Conn) { c.Pause(time.Hour) }))
+		c, err := net.Dial("tcp", srv.Addr())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for srv.Connections() == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		secret := fmt.Sprintf("a1 LOGIN alice secret-%d", i)
+		if _, err := c.Write([]byte(secret + "\r\n")); err != nil {
+			t.Fatal(err)
+		}
+		c.Close()
+		srv.Close()
+		if tr := srv.Transcript(); !tr.Contains(secret) {
+			t.Fatalf("run %d: transcript lacks what the client sent before closing:\n%s", i, tr)
+		}
+	}
+}
