@@ -47,7 +47,7 @@ func (r *run) guessJob() *job {
 			tlsConf = r.d.TLSConfig.Clone()
 		}
 		tlsConf.InsecureSkipVerify = false // a guess is only as good as its certificate
-		p := &Prober{Resolver: fqdnResolver{r.resolver}, Dialer: r.dialer, TLSConfig: tlsConf, Timeout: r.d.sourceTimeout()}
+		p := &Prober{Resolver: r.resolver, Dialer: r.dialer, TLSConfig: tlsConf, Timeout: r.d.sourceTimeout()}
 		tries := guessEndpoints(dom, r.d.AllowPlaintext)
 		reports := p.ProbeAll(ctx, tries)
 		var eps []ServerEndpoint
@@ -84,14 +84,4 @@ func (r *run) guessJob() *job {
 		}
 		return jobResult{cands: []Candidate{c}}
 	}}
-}
-
-// fqdnResolver asks every name fully qualified. The Prober passes the
-// endpoint's host as it is, and a *net.Resolver would append its search
-// domains to a guessed name that does not exist (imap.DOMAIN.corp.example),
-// asking about names outside the email's domain.
-type fqdnResolver struct{ Resolver }
-
-func (r fqdnResolver) LookupIPAddr(ctx context.Context, host string) ([]net.IPAddr, error) {
-	return r.Resolver.LookupIPAddr(ctx, fqdn(host))
 }

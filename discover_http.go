@@ -94,15 +94,6 @@ func (r *run) dialContext(ctx context.Context, network, addr string) (net.Conn, 
 	return nil, first
 }
 
-// fqdn returns host with a final dot, so that resolvers never append a
-// search domain.
-func fqdn(host string) string {
-	if strings.HasSuffix(host, ".") {
-		return host
-	}
-	return host + "."
-}
-
 // addressQuery returns "?emailaddress=..." if the caller opted in and the
 // query is an address, else "".
 func (r *run) addressQuery() string {

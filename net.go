@@ -3,6 +3,7 @@ package mailsettings
 import (
 	"context"
 	"net"
+	"strings"
 )
 
 // A Resolver answers the DNS questions of [Discoverer] and [Prober]. It is
@@ -18,4 +19,13 @@ type Resolver interface {
 // does golang.org/x/net/proxy.ContextDialer.
 type Dialer interface {
 	DialContext(ctx context.Context, network, address string) (net.Conn, error)
+}
+
+// fqdn returns host with a final dot, so that resolvers never append a
+// search domain.
+func fqdn(host string) string {
+	if strings.HasSuffix(host, ".") {
+		return host
+	}
+	return host + "."
 }

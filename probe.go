@@ -324,7 +324,9 @@ func (s *session) resolve() ([]net.IP, error) {
 		r = s.p.Resolver
 	}
 	t0 := time.Now()
-	addrs, err := r.LookupIPAddr(s.ctx, s.e.Host)
+	// Fully qualified, so that a resolver never appends its search
+	// domains and asks about names outside the endpoint's.
+	addrs, err := r.LookupIPAddr(s.ctx, fqdn(s.e.Host))
 	s.res.Timing.DNS = time.Since(t0)
 	if err != nil {
 		if k, ok := s.ctxKind(err); ok {

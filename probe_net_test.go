@@ -369,3 +369,28 @@ func TestProberRaisesMinVersion(t *testing.T) {
 	_, err := p.Probe(ctx, srv.Endpoint())
 	wantKind(t, err, mailsettings.KindTLSVersion)
 }
+
+// namesResolver records the names it is asked.
+type namesResolver struct {
+	*mailsettingstest.Resolver
+	names []string
+}
+
+func (r *namesResolver) LookupIPAddr(ctx context.Context, host string) ([]net.IPAddr, error) {
+	r.names = append(r.names, host)
+	return r.Resolver.LookupIPAddr(ctx, host)
+}
+
+// TestProbeAsksFullyQualifiedNames: a resolver must never be able to append
+// its search domains to the endpoint's host.
+func TestProbeAsksFullyQualifiedNames(t *testing.T) {
+	srv := mailsettingstest.NewServer(t, mailsettings.IMAP, mailsettings.ImplicitTLS)
+	r := &namesResolver{Resolver: srv.Resolver()}
+	p := mailsettings.Prober{Resolver: r, TLSConfig: srv.ClientTLSConfig()}
+	if _, err := p.Probe(context.Background(), srv.Endpoint()); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{srv.Endpoint().Host + "."}; !slices.Equal(r.names, want) {
+		t.Errorf("names asked = %q, want %q", r.names, want)
+	}
+}
