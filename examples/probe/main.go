@@ -7,7 +7,8 @@
 //	go run ./examples/probe [-json] [-ca FILE] [-timeout D] [-lang zh] TARGET...
 //
 // A TARGET is an address or a domain (alice@qq.com, qq.com), whose
-// endpoints from the built-in database are all probed, or
+// endpoints from the built-in database (or, for other domains, from
+// mailsettings.Discover) are all probed, or
 // SCHEME://HOST[:PORT] with SCHEME one of imaps (IMAP, implicit TLS, 993),
 // imap (IMAP, STARTTLS, 143), pop3s (995), pop3 (STARTTLS, 110), smtps (SMTP
 // submission, implicit TLS, 465) or smtp (STARTTLS, 587). -ca adds the
@@ -108,7 +109,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, base mail
 	var jobs []job
 	var eps []mailsettings.ServerEndpoint
 	for _, t := range fs.Args() {
-		es, err := endpoints(t)
+		es, err := endpoints(ctx, t, &p)
 		if err != nil {
 			jobs = append(jobs, job{target: t, err: err})
 			continue
@@ -162,10 +163,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, base mail
 }
 
 // endpoints turns a target into the endpoints to probe.
-func endpoints(target string) ([]mailsettings.ServerEndpoint, error) {
+//
+// An address or domain that the built-in database does not know is
+// discovered (autoconfig, SRV, MX) with the Prober's resolver, dialer and
+// TLS configuration, and the best candidate's endpoints are probed.
+func endpoints(ctx context.Context, target string, p *mailsettings.Prober) ([]mailsettings.ServerEndpoint, error) {
 	scheme, rest, ok := strings.Cut(target, "://")
 	if !ok {
 		s, err := mailsettings.Lookup(target)
+		if errors.Is(err, mailsettings.ErrUnknownDomain) {
+			d := mailsettings.Discoverer{Resolver: p.Resolver, Dialer: p.Dialer, TLSConfig: p.TLSConfig}
+			disc, err := d.Discover(ctx, target)
+			if err != nil {
+				return nil, err
+			}
+			best, _ := disc.Best()
+			return best.Endpoints(), nil
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -112,17 +112,42 @@ func TestUsage(t *testing.T) {
 		{"smtp://smtp.example.test:2525", "SMTP smtp.example.test:2525 STARTTLS"},
 		{"pop3://[::1]:1100", "POP3 [::1]:1100 STARTTLS"},
 	} {
-		es, err := endpoints(c.in)
+		es, err := endpoints(context.Background(), c.in, &mailsettings.Prober{})
 		if err != nil || len(es) != 1 || es[0].String() != c.want {
 			t.Errorf("endpoints(%q) = %v, %v; want %s", c.in, es, err, c.want)
 		}
 	}
-	if es, err := endpoints("alice@gmail.com"); err != nil || len(es) != 4 {
+	if es, err := endpoints(context.Background(), "alice@gmail.com", &mailsettings.Prober{}); err != nil || len(es) != 4 {
 		t.Errorf("endpoints(alice@gmail.com) = %v, %v", es, err)
 	}
 	for _, bad := range []string{"imaps://x.example.test:0", "imaps://x.example.test:99999", "gopher://x", "not a domain"} {
-		if _, err := endpoints(bad); err == nil {
+		if _, err := endpoints(context.Background(), bad, &mailsettings.Prober{}); err == nil {
 			t.Errorf("endpoints(%q) succeeded", bad)
+		}
+	}
+}
+
+// TestDiscoveredDomain: a domain the built-in database does not know is
+// discovered (here over HTTPS autoconfig on loopback) and all its
+// endpoints are probed with verified TLS.
+func TestDiscoveredDomain(t *testing.T) {
+	fake := mailsettingstest.NewProvider(t, "example.test", mailsettingstest.WithAutoconfig())
+	base := mailsettings.Prober{Resolver: fake.Resolver, Dialer: fake.Dialer(), TLSConfig: fake.ClientTLSConfig()}
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"-json", "-timeout", "20s", "alice@example.test"}, &out, &errOut, base); code != 0 {
+		t.Fatalf("exit status %d; stdout %s stderr %s", code, out.String(), errOut.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != len(fake.Provider.Endpoints()) {
+		t.Fatalf("%d lines for %d endpoints:\n%s", len(lines), len(fake.Provider.Endpoints()), out.String())
+	}
+	for _, l := range lines {
+		var o struct {
+			Target string `json:"target"`
+			OK     bool   `json:"ok"`
+		}
+		if err := json.Unmarshal([]byte(l), &o); err != nil || !o.OK || o.Target != "alice@example.test" {
+			t.Errorf("line %s: %+v, %v", l, o, err)
 		}
 	}
 }
