@@ -89,16 +89,22 @@ func (c *Conn) imapCaps() string {
 	return strings.Join(caps, " ")
 }
 
-func (c *Conn) serveIMAP() {
+// greet sends the configured greeting, or def, and reports whether the
+// dialogue goes on (not for a server that never greets or a failed write).
+func (c *Conn) greet(def string) bool {
 	cfg := &c.srv.cfg
 	if cfg.neverGreet {
-		return
+		return false
 	}
-	greeting := "* OK [CAPABILITY " + c.imapCaps() + "] mailsettingstest IMAP ready\r\n"
 	if cfg.greeting != nil {
-		greeting = *cfg.greeting
+		def = *cfg.greeting
 	}
-	if c.Write(greeting) != nil {
+	return c.Write(def) == nil
+}
+
+func (c *Conn) serveIMAP() {
+	cfg := &c.srv.cfg
+	if !c.greet("* OK [CAPABILITY " + c.imapCaps() + "] mailsettingstest IMAP ready\r\n") {
 		return
 	}
 	for {
@@ -228,14 +234,7 @@ func (c *Conn) pop3Caps() []string {
 
 func (c *Conn) servePOP3() {
 	cfg := &c.srv.cfg
-	if cfg.neverGreet {
-		return
-	}
-	greeting := "+OK mailsettingstest POP3 ready\r\n"
-	if cfg.greeting != nil {
-		greeting = *cfg.greeting
-	}
-	if c.Write(greeting) != nil {
+	if !c.greet("+OK mailsettingstest POP3 ready\r\n") {
 		return
 	}
 	user := ""
@@ -331,14 +330,7 @@ func (c *Conn) smtpEHLO() string {
 
 func (c *Conn) serveSMTP() {
 	cfg := &c.srv.cfg
-	if cfg.neverGreet {
-		return
-	}
-	greeting := "220 " + c.srv.Host + " ESMTP mailsettingstest\r\n"
-	if cfg.greeting != nil {
-		greeting = *cfg.greeting
-	}
-	if c.Write(greeting) != nil {
+	if !c.greet("220 " + c.srv.Host + " ESMTP mailsettingstest\r\n") {
 		return
 	}
 	for {
