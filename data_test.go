@@ -169,13 +169,13 @@ func chineseLanguageDomains() []string {
 func TestChineseLanguageDomains(t *testing.T) {
 	got := chineseLanguageDomains()
 	t.Logf("%d CN/HK/TW domains: %v", len(got), got)
-	for _, want := range []string{"qq.com", "foxmail.com", "163.com", "126.com", "yeah.net", "aliyun.com", "live.cn", "hotmail.com.tw", "fastmail.cn", "gmx.hk"} {
+	for _, want := range []string{"qq.com", "foxmail.com", "vip.qq.com", "163.com", "126.com", "yeah.net", "aliyun.com", "live.cn", "hotmail.com.tw", "fastmail.cn", "gmx.hk"} {
 		if !slices.Contains(got, want) {
 			t.Errorf("%s missing", want)
 		}
 	}
-	if len(got) < 19 {
-		t.Errorf("%d CN/HK/TW domains, want at least 19", len(got))
+	if len(got) < 20 {
+		t.Errorf("%d CN/HK/TW domains, want at least 20", len(got))
 	}
 }
 
