@@ -337,8 +337,8 @@ func (p AutoconfigParser) hostname(h string) (string, error) {
 	if err != nil || q.local != "" {
 		return "", fmt.Errorf("host name %q is invalid", truncate(h, 80))
 	}
-	if !strings.Contains(q.domain, ".") {
-		return "", fmt.Errorf("host name %q is a single label", q.domain)
+	if err := checkServerHost(q.domain); err != nil {
+		return "", fmt.Errorf("host name %q: %w", q.domain, err)
 	}
 	return q.domain, nil
 }

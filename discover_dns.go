@@ -47,7 +47,7 @@ func dnsURI(name, typ string) string { return "dns:" + name + "?type=" + typ }
 // validated like user input.
 func validDNSHost(h string) (string, bool) {
 	h = strings.ToLower(strings.TrimSuffix(h, "."))
-	if !strings.Contains(h, ".") || checkHostname(h) != nil {
+	if checkServerHost(h) != nil {
 		return "", false
 	}
 	return h, true

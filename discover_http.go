@@ -117,7 +117,7 @@ func (r *run) checkRedirectHost(u *url.URL) error {
 	if net.ParseIP(host) != nil {
 		return fmt.Errorf("IP address %q instead of a host name", host)
 	}
-	if !isNormalHostname(host) || checkHostname(host) != nil || !strings.Contains(host, ".") {
+	if !isNormalHostname(host) || checkServerHost(host) != nil {
 		return fmt.Errorf("invalid host name %q", truncate(host, 80))
 	}
 	if ps, _ := publicsuffix.PublicSuffix(host); ps == host || strings.HasSuffix(r.reg, "."+host) {

@@ -221,6 +221,19 @@ func checkHostname(a string) error {
 	return nil
 }
 
+// checkServerHost validates the name of a mail server taken from the
+// network (autoconfig, DNS, redirects): a valid A-label host name with at
+// least two labels, so that "localhost" or a bare TLD is never dialled.
+func checkServerHost(a string) error {
+	if err := checkHostname(a); err != nil {
+		return err
+	}
+	if !strings.Contains(a, ".") {
+		return errReason("single-label host name")
+	}
+	return nil
+}
+
 // checkLDH checks the length and letter-digit-hyphen syntax of a host name
 // in A-label form, without decoding its Punycode labels.
 func checkLDH(a string) error {
