@@ -21,7 +21,7 @@ func ExampleProbe() {
 		fmt.Println(pe.Kind, pe.Explanation().In("zh"), pe.Fix().In("zh"))
 		return
 	}
-	fmt.Println(res.TLSVersionName(), res.Greeting, res.AuthMechanisms)
+	fmt.Println(tls.VersionName(res.TLSVersion), res.Greeting, res.AuthMechanisms)
 }
 
 // A Prober that sends every DNS question to a test resolver and trusts a
@@ -50,7 +50,7 @@ func ExampleProber() {
 	// Without the CA, the certificate is not trusted.
 	p.TLSConfig = nil
 	_, err = p.Probe(context.Background(), srv.Endpoint())
-	fmt.Println(mailsettings.KindOf(err), errors.Is(err, mailsettings.ErrCertUntrusted))
+	fmt.Println(mailsettings.KindOf(err), errors.Is(err, mailsettings.KindCertUntrusted))
 	// Output:
 	// [smtp.example.test] true [PLAIN LOGIN XOAUTH2]
 	// cert_untrusted true

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"net"
 	"runtime"
 	"slices"
@@ -152,7 +153,7 @@ func TestProberDoesNotModifyTLSConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	if res.TLSVersion < tls.VersionTLS12 {
-		t.Errorf("negotiated %s below TLS 1.2", res.TLSVersionName())
+		t.Errorf("negotiated %s below TLS 1.2", tls.VersionName(res.TLSVersion))
 	}
 	if cfg.ServerName != "" || cfg.MinVersion != tls.VersionTLS10 || cfg.MaxVersion != tls.VersionTLS11 {
 		t.Errorf("caller's config changed: ServerName %q MinVersion %x MaxVersion %x", cfg.ServerName, cfg.MinVersion, cfg.MaxVersion)
@@ -271,19 +272,30 @@ func TestProbeAll(t *testing.T) {
 }
 
 func TestErrorKindsVocabulary(t *testing.T) {
-	seen := map[error]mailsettings.ErrorKind{}
-	for _, k := range mailsettings.ErrorKinds() {
+	kinds := mailsettings.ErrorKinds()
+	seen := map[mailsettings.ErrorKind]bool{}
+	for _, k := range kinds {
 		if k.String() == "" || strings.ToLower(k.String()) != k.String() || strings.ContainsAny(k.String(), " -") {
 			t.Errorf("kind %q is not snake_case", k)
 		}
-		s := k.Err()
-		if prev, dup := seen[s]; dup {
-			t.Errorf("kinds %s and %s share a sentinel", prev, k)
+		if seen[k] {
+			t.Errorf("kind %s listed twice", k)
 		}
-		seen[s] = k
+		seen[k] = true
+		if k.Error() != k.String() || fmt.Sprint(k) != k.String() {
+			t.Errorf("%s.Error() = %q", k, k.Error())
+		}
 		pe := &mailsettings.ProbeError{Endpoint: endpoint(smtp, "smtp.example.test", 465, itls), Step: mailsettings.StepTLS, Kind: k, Err: errors.New("cause")}
-		if !errors.Is(pe, s) {
-			t.Errorf("%s: errors.Is(pe, sentinel) = false", k)
+		if !errors.Is(pe, k) {
+			t.Errorf("%s: errors.Is(pe, kind) = false", k)
+		}
+		for _, other := range kinds {
+			if other != k && errors.Is(pe, other) {
+				t.Errorf("%s: errors.Is(pe, %s) = true", k, other)
+			}
+		}
+		if !errors.Is(fmt.Errorf("wrapped: %w", pe), k) {
+			t.Errorf("%s: a wrapped ProbeError does not match its kind", k)
 		}
 		for _, txt := range []mailsettings.Text{pe.Explanation(), pe.Fix()} {
 			if txt.English == "" || txt.Chinese == "" || strings.Contains(txt.English+txt.Chinese, "%!") {

@@ -1,133 +1,17 @@
-package mailsettings
+package wire
 
 import (
-	"bufio"
-	"errors"
-	"io"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/mailsettings/mailsettings/internal/sanitize"
 )
-
-// The bounds on what a server may send. A line longer than maxLineLength or
-// a response (greeting, capability list, reply) longer than maxResponseSize
-// ends the probe with [ErrResponseTooLong]. go-smtp allows 2000-byte lines;
-// IMAP capability lines can be longer, so lines get 4 KiB.
-const (
-	maxLineLength   = 4096
-	maxResponseSize = 64 << 10
-	// maxServerText caps server text kept in results and errors.
-	maxServerText = 512
-)
-
-// errLineTooLong and errResponseTooLong are wrapped into a ProbeError of
-// kind KindResponseTooLong.
-var (
-	errLineTooLong     = errors.New("mailsettings: server line longer than 4096 bytes")
-	errResponseTooLong = errors.New("mailsettings: server response longer than 64 KiB")
-)
-
-// A lineReader reads CRLF-terminated lines from a server with bounds on the
-// length of a line and of a whole response.
-type lineReader struct {
-	br *bufio.Reader
-	n  int // bytes read in the current response
-}
-
-func newLineReader(r io.Reader) *lineReader {
-	return &lineReader{br: bufio.NewReaderSize(r, maxLineLength)}
-}
-
-// startResponse resets the per-response byte count.
-func (l *lineReader) startResponse() { l.n = 0 }
-
-// buffered reports how many bytes were received but not yet read.
-func (l *lineReader) buffered() int { return l.br.Buffered() }
-
-// readLine returns the next line without its line ending. A bare LF ends a
-// line too. The returned string is a copy.
-func (l *lineReader) readLine() (string, error) {
-	line, err := l.br.ReadSlice('\n')
-	l.n += len(line)
-	switch {
-	case errors.Is(err, bufio.ErrBufferFull):
-		return "", errLineTooLong
-	case l.n > maxResponseSize:
-		return "", errResponseTooLong
-	case err != nil:
-		if err == io.EOF && len(line) > 0 {
-			err = io.ErrUnexpectedEOF
-		}
-		return "", err
-	}
-	line = line[:len(line)-1]
-	if n := len(line); n > 0 && line[n-1] == '\r' {
-		line = line[:n-1]
-	}
-	return string(line), nil
-}
-
-// skip discards n bytes (an IMAP literal), counting them in the response.
-func (l *lineReader) skip(n int) error {
-	if n < 0 || l.n+n > maxResponseSize {
-		return errResponseTooLong
-	}
-	l.n += n
-	_, err := l.br.Discard(n)
-	if err == io.EOF {
-		err = io.ErrUnexpectedEOF
-	}
-	return err
-}
-
-// sanitize makes server text safe to show: invalid UTF-8 becomes U+FFFD
-// (as ranging over a string does),
-// control characters (including ESC, CR, LF and Unicode format characters
-// that reorder text) become spaces, runs of space collapse, and the result
-// is at most maxServerText bytes.
-func sanitize(s string) string {
-	var b strings.Builder
-	space := false
-	for _, r := range s {
-		if b.Len()+utf8.RuneLen(r) > maxServerText {
-			return strings.TrimSpace(b.String()) + "…"
-		}
-		switch {
-		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.IsSpace(r):
-			if !space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = true
-			continue
-		}
-		space = false
-		b.WriteRune(r)
-	}
-	return strings.TrimRight(b.String(), " ")
-}
-
-// sanitizeWord is sanitize for a single token such as a capability name:
-// only printable ASCII without spaces, at most 64 bytes.
-func sanitizeWord(s string) string {
-	if len(s) > 64 {
-		s = s[:64]
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c <= ' ' || c >= 0x7f {
-			return strings.Map(func(r rune) rune {
-				if r <= ' ' || r >= 0x7f {
-					return -1
-				}
-				return r
-			}, s)
-		}
-	}
-	return s
-}
 
 // maxCapabilities caps how many capabilities are kept from one response.
 const maxCapabilities = 256
+
+// maxWord caps the length of one capability word.
+const maxWord = 64
 
 // appendWords appends the space-separated words of s, sanitized, to caps.
 func appendWords(caps []string, s string) []string {
@@ -135,7 +19,7 @@ func appendWords(caps []string, s string) []string {
 		if len(caps) >= maxCapabilities {
 			break
 		}
-		if w = sanitizeWord(w); w != "" {
+		if w = sanitize.Word(w, maxWord); w != "" {
 			caps = append(caps, w)
 		}
 	}
@@ -347,7 +231,7 @@ func containsFold(list []string, s string) bool {
 
 // detectProtocol guesses which mail protocol a greeting line belongs to,
 // or returns 0.
-func detectProtocol(line string) Protocol {
+func detectProtocol(line string) Proto {
 	switch {
 	case strings.HasPrefix(line, "* OK"), strings.HasPrefix(line, "* PREAUTH"), strings.HasPrefix(line, "* BYE"):
 		return IMAP

@@ -1,85 +1,53 @@
-package mailsettings
+package wire
 
 import (
-	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/mailsettings/mailsettings/internal/sanitize"
 )
 
-// Credentials are what a credential check logs in with.
-type Credentials struct {
-	Username string
-	// Password is the password, app password or authorization code, sent
-	// with SASL PLAIN, LOGIN (IMAP LOGIN, POP3 USER/PASS, SMTP AUTH LOGIN).
-	Password string
-	// OAuth2Token, if not empty, is an OAuth2 access token sent with
-	// XOAUTH2 instead of the password.
-	OAuth2Token string
-}
-
-// check refuses credentials that cannot be sent safely on one line.
-func (c *Credentials) check() error {
+// Check refuses credentials that cannot be sent safely on one line.
+func (c *Credentials) Check() error {
 	switch {
 	case c.Username == "":
-		return fmt.Errorf("%w: empty username", ErrInvalidRequest)
+		return errors.New("empty username")
 	case c.Password == "" && c.OAuth2Token == "":
-		return fmt.Errorf("%w: no password or token", ErrInvalidRequest)
+		return errors.New("no password or token")
 	case strings.ContainsAny(c.Username+c.Password+c.OAuth2Token, "\x00\r\n"):
-		return fmt.Errorf("%w: NUL, CR or LF in credentials", ErrInvalidRequest)
+		return errors.New("NUL, CR or LF in credentials")
 	}
 	return nil
-}
-
-// A LoginResult is the outcome of a credential check.
-type LoginResult struct {
-	Mechanism  string // "PLAIN", "LOGIN", "XOAUTH2", or "USER" for POP3 USER/PASS
-	Accepted   bool
-	ServerText string // the server's answer, sanitized
-}
-
-// CheckLogin probes the endpoint like [Prober.Probe] and then logs in with
-// c, to tell whether the credentials work. The credentials are sent only
-// over TLS with a verified certificate (never to a plaintext endpoint or
-// with InsecureSkipVerify); otherwise the error is of kind
-// [KindAuthInsecure] and nothing is sent. For a provider that needs it
-// (see [Provider.NeedsIMAPID]) IMAP ID is sent before logging in.
-//
-// A rejection is classified by the server's answer: [KindAuthAppPassword]
-// when it asks for an app password or authorization code (Gmail's
-// 534-5.7.9, QQ Mail's 535), [KindAuthOAuth2Required] when password login
-// is disabled (Microsoft's "basic authentication is disabled"), and
-// [KindAuthRejected] otherwise. The result's Login field holds the outcome.
-func (p *Prober) CheckLogin(ctx context.Context, e ServerEndpoint, c Credentials) (*ProbeResult, error) {
-	return p.run(ctx, e, &c)
 }
 
 // authAllowed refuses to go on unless TLS is on with a verified
 // certificate.
 func (s *session) authAllowed() error {
 	s.step = StepAuth
-	if s.e.Encryption == Plaintext || !s.tls || !s.verified {
-		return s.fail(KindAuthInsecure, ErrAuthInsecure, "")
+	if s.cfg.Mode == Plaintext || !s.tls || !s.verified {
+		return s.fail(KindAuthInsecure, errAuthInsecure, "")
 	}
 	return nil
 }
 
 // loginDone records the outcome and classifies a rejection.
 func (s *session) loginDone(mech string, accepted bool, text string) error {
-	s.res.Login = &LoginResult{Mechanism: mech, Accepted: accepted, ServerText: sanitize(text)}
+	s.res.Login = &Login{Mechanism: mech, Accepted: accepted, ServerText: sanitize.Text(text, MaxServerText)}
 	if accepted {
 		return nil
 	}
-	k := classifyLoginFailure(text)
-	if k == KindAuthRejected && s.cred.OAuth2Token == "" && !s.res.Provider.IsZero() && s.res.Provider.Password() == PasswordOAuth2Only {
+	k := ClassifyLoginFailure(text)
+	if k == KindAuthRejected && s.cfg.Credentials.OAuth2Token == "" && s.cfg.OAuth2Only {
 		k = KindAuthOAuth2Required
 	}
-	return s.fail(k, k.Err(), text)
+	return s.fail(k, errLoginFailed, text)
 }
 
-// classifyLoginFailure reads a rejection's text for the known hints.
-func classifyLoginFailure(text string) ErrorKind {
+// ClassifyLoginFailure reads a rejection's text for the known hints.
+func ClassifyLoginFailure(text string) Kind {
 	t := strings.ToLower(text)
 	has := func(subs ...string) bool {
 		for _, sub := range subs {
@@ -132,13 +100,13 @@ func (s *session) imapLogin(caps []string) error {
 	if err := s.authAllowed(); err != nil {
 		return err
 	}
-	if !s.res.Provider.IsZero() && s.res.Provider.NeedsIMAPID() {
+	if s.cfg.IMAPID {
 		if _, err := s.imapCommand(`ID ("name" "mailsettings")`); err != nil {
 			return err
 		}
 		s.step = StepAuth
 	}
-	c := s.cred
+	c := s.cfg.Credentials
 	var mech, ir string
 	switch {
 	case c.OAuth2Token != "":
@@ -150,7 +118,7 @@ func (s *session) imapLogin(caps []string) error {
 		mech = "LOGIN"
 	}
 	if mech == "" || mech == "XOAUTH2" && !hasCapability(caps, "AUTH=XOAUTH2") {
-		return s.fail(KindAuthUnavailable, ErrAuthUnavailable, "")
+		return s.fail(KindAuthUnavailable, errAuthUnavailable, "")
 	}
 	var resp imapResponse
 	var err error
@@ -160,7 +128,7 @@ func (s *session) imapLogin(caps []string) error {
 		u, ok1 := imapQuote(c.Username)
 		p, ok2 := imapQuote(c.Password)
 		if !ok1 || !ok2 {
-			return s.fail(KindAuthUnavailable, fmt.Errorf("%w: non-ASCII credentials need AUTH=PLAIN", ErrAuthUnavailable), "")
+			return s.fail(KindAuthUnavailable, fmt.Errorf("%w: non-ASCII credentials need AUTH=PLAIN", errAuthUnavailable), "")
 		}
 		err = s.write(tag + " LOGIN " + u + " " + p)
 	case hasCapability(caps, "SASL-IR"):
@@ -197,14 +165,14 @@ func (s *session) pop3Login(caps []string) error {
 	if err := s.authAllowed(); err != nil {
 		return err
 	}
-	c := s.cred
+	c := s.cfg.Credentials
 	mechs := pop3AuthMechanisms(caps)
 	var mech, ir string
 	switch {
 	case c.OAuth2Token != "" && containsFold(mechs, "XOAUTH2"):
 		mech, ir = "XOAUTH2", saslXOAUTH2(c)
 	case c.OAuth2Token != "":
-		return s.fail(KindAuthUnavailable, ErrAuthUnavailable, "")
+		return s.fail(KindAuthUnavailable, errAuthUnavailable, "")
 	case containsFold(mechs, "PLAIN"):
 		mech, ir = "PLAIN", saslPlain(c)
 	default:
@@ -244,17 +212,17 @@ func (s *session) pop3Login(caps []string) error {
 				return err
 			}
 		default:
-			return s.fail(KindProtocolError, fmt.Errorf("%w: POP3 AUTH answer", ErrProtocol), line)
+			return s.fail(KindProtocolError, fmt.Errorf("%w: POP3 AUTH answer", errProtocol), line)
 		}
 	}
-	return s.fail(KindProtocolError, fmt.Errorf("%w: POP3 AUTH did not end", ErrProtocol), "")
+	return s.fail(KindProtocolError, fmt.Errorf("%w: POP3 AUTH did not end", errProtocol), "")
 }
 
 func (s *session) smtpLogin(auth []string) error {
 	if err := s.authAllowed(); err != nil {
 		return err
 	}
-	c := s.cred
+	c := s.cfg.Credentials
 	var mech string
 	var steps []string // what to send after each 334
 	switch {
@@ -270,7 +238,7 @@ func (s *session) smtpLogin(auth []string) error {
 	var cmd string
 	switch mech {
 	case "":
-		return s.fail(KindAuthUnavailable, ErrAuthUnavailable, "")
+		return s.fail(KindAuthUnavailable, errAuthUnavailable, "")
 	case "XOAUTH2":
 		cmd = "AUTH XOAUTH2 " + saslXOAUTH2(c)
 	case "PLAIN":

@@ -1,10 +1,12 @@
-package mailsettings
+package wire
 
 import (
 	"bufio"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/mailsettings/mailsettings/internal/sanitize"
 )
 
 // checkWords checks the invariants of parsed capabilities: printable ASCII
@@ -104,7 +106,7 @@ func FuzzResponseReader(f *testing.F) {
 			if err != nil {
 				break
 			}
-			if len(line) > maxLineLength || strings.ContainsAny(line, "\n") {
+			if len(line) > MaxLine || strings.ContainsAny(line, "\n") {
 				t.Fatalf("line of %d bytes: %q", len(line), line)
 			}
 			if n := imapLiteral(line); n >= 0 {
@@ -114,15 +116,15 @@ func FuzzResponseReader(f *testing.F) {
 			}
 			lines = append(lines, line)
 		}
-		if l.n > maxResponseSize+maxLineLength {
+		if l.n > MaxResponse+MaxLine {
 			t.Fatalf("read %d bytes in one response", l.n)
 		}
 		checkWords(t, pop3AuthMechanisms(lines))
-		s := sanitize(data)
-		if len(s) > maxServerText+len("…") || !utf8.ValidString(s) || strings.ContainsAny(s, "\r\n\x1b\x00") {
+		s := sanitize.Text(data, MaxServerText)
+		if len(s) > MaxServerText+len("…") || !utf8.ValidString(s) || strings.ContainsAny(s, "\r\n\x1b\x00") {
 			t.Fatalf("sanitize(%q) = %q", data, s)
 		}
-		_ = classifyLoginFailure(data)
+		_ = ClassifyLoginFailure(data)
 	})
 }
 

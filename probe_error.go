@@ -5,13 +5,16 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/mailsettings/mailsettings/internal/sanitize"
 )
 
 // An ErrorKind names why a probe failed. Its values are a fixed vocabulary:
-// the strings below are stable and may be stored, compared and printed
-// (examples/probe prints them as "error_kind"). Each kind has a sentinel
-// error, returned by [ErrorKind.Err], that a failed probe's error matches
-// with [errors.Is].
+// the strings below are stable and may be stored, compared and printed (the
+// mailsettings command prints them as "error_kind"). An ErrorKind is itself
+// an error, so a failed probe's error can be tested with [errors.Is]:
+//
+//	errors.Is(err, mailsettings.KindCertExpired)
 type ErrorKind string
 
 // The kinds of probe failure, grouped by the step where they happen.
@@ -102,59 +105,6 @@ const (
 	KindAuthOAuth2Required ErrorKind = "auth_oauth2_required"
 )
 
-// The sentinel errors of the kinds. A failed probe's error matches its
-// kind's sentinel with [errors.Is]: errors.Is(err, ErrSTARTTLSInjection).
-var (
-	ErrInvalidRequest         = errors.New("mailsettings: invalid probe request")
-	ErrDNSNotFound            = errors.New("mailsettings: no such host")
-	ErrDNSFailure             = errors.New("mailsettings: DNS lookup failed")
-	ErrConnectionRefused      = errors.New("mailsettings: connection refused")
-	ErrConnectTimeout         = errors.New("mailsettings: connection timed out")
-	ErrNetwork                = errors.New("mailsettings: network error")
-	ErrExpectedTLS            = errors.New("mailsettings: expected TLS, server spoke plaintext")
-	ErrUnexpectedTLS          = errors.New("mailsettings: expected a plaintext greeting, server speaks TLS")
-	ErrNoSTARTTLS             = errors.New("mailsettings: server does not offer STARTTLS")
-	ErrSTARTTLSRefused        = errors.New("mailsettings: server refused STARTTLS")
-	ErrSTARTTLSInjection      = errors.New("mailsettings: data after the STARTTLS go-ahead, possible attack")
-	ErrPreauthPlaintext       = errors.New("mailsettings: PREAUTH greeting in plaintext")
-	ErrCertUntrusted          = errors.New("mailsettings: certificate not trusted")
-	ErrCertExpired            = errors.New("mailsettings: certificate expired or not yet valid")
-	ErrCertNameMismatch       = errors.New("mailsettings: certificate is for another name")
-	ErrCertInvalid            = errors.New("mailsettings: certificate invalid")
-	ErrTLSVersion             = errors.New("mailsettings: server offers only TLS versions older than 1.2")
-	ErrTLSHandshake           = errors.New("mailsettings: TLS handshake failed")
-	ErrGreetingTimeout        = errors.New("mailsettings: no greeting from server")
-	ErrTimeout                = errors.New("mailsettings: server stopped answering")
-	ErrConnectionClosed       = errors.New("mailsettings: server closed the connection")
-	ErrWrongProtocol          = errors.New("mailsettings: port speaks another protocol")
-	ErrServiceRefused         = errors.New("mailsettings: server refused service")
-	ErrResponseTooLong        = errors.New("mailsettings: server response too long")
-	ErrProtocol               = errors.New("mailsettings: protocol error")
-	ErrCanceled               = errors.New("mailsettings: probe canceled")
-	ErrAuthInsecure           = errors.New("mailsettings: credentials withheld: connection not TLS with a verified certificate")
-	ErrAuthUnavailable        = errors.New("mailsettings: no usable login method")
-	ErrAuthRejected           = errors.New("mailsettings: login rejected")
-	ErrAuthAppPassword        = errors.New("mailsettings: app password or authorization code required")
-	ErrAuthOAuth2Required     = errors.New("mailsettings: OAuth2 required")
-	errUnknownKind            = errors.New("mailsettings: unknown error kind")
-	errUnexpectedPlainAfterGo = errors.New("mailsettings: server sent plaintext instead of a TLS handshake after the STARTTLS go-ahead")
-)
-
-var kindErrors = map[ErrorKind]error{
-	KindInvalidRequest: ErrInvalidRequest, KindDNSNotFound: ErrDNSNotFound, KindDNSFailure: ErrDNSFailure,
-	KindConnectionRefused: ErrConnectionRefused, KindConnectTimeout: ErrConnectTimeout, KindNetwork: ErrNetwork,
-	KindExpectedTLSGotPlaintext: ErrExpectedTLS, KindExpectedPlaintextGotTLS: ErrUnexpectedTLS,
-	KindSTARTTLSNotOffered: ErrNoSTARTTLS, KindSTARTTLSRefused: ErrSTARTTLSRefused,
-	KindSTARTTLSInjection: ErrSTARTTLSInjection, KindPreauthPlaintext: ErrPreauthPlaintext,
-	KindCertUntrusted: ErrCertUntrusted, KindCertExpired: ErrCertExpired, KindCertNameMismatch: ErrCertNameMismatch,
-	KindCertInvalid: ErrCertInvalid, KindTLSVersion: ErrTLSVersion, KindTLSHandshake: ErrTLSHandshake,
-	KindGreetingTimeout: ErrGreetingTimeout, KindTimeout: ErrTimeout, KindConnectionClosed: ErrConnectionClosed,
-	KindWrongProtocol: ErrWrongProtocol, KindServiceRefused: ErrServiceRefused, KindResponseTooLong: ErrResponseTooLong,
-	KindProtocolError: ErrProtocol, KindCanceled: ErrCanceled, KindAuthInsecure: ErrAuthInsecure,
-	KindAuthUnavailable: ErrAuthUnavailable, KindAuthRejected: ErrAuthRejected, KindAuthAppPassword: ErrAuthAppPassword,
-	KindAuthOAuth2Required: ErrAuthOAuth2Required,
-}
-
 // ErrorKinds returns the whole vocabulary of error kinds, in the order of
 // the probe's steps.
 func ErrorKinds() []ErrorKind {
@@ -169,14 +119,10 @@ func ErrorKinds() []ErrorKind {
 	}
 }
 
-// Err returns the kind's sentinel error, such as [ErrSTARTTLSInjection]
-// for [KindSTARTTLSInjection].
-func (k ErrorKind) Err() error {
-	if err, ok := kindErrors[k]; ok {
-		return err
-	}
-	return errUnknownKind
-}
+// Error returns the kind's text, such as "starttls_injection", as String
+// does, so that printing a kind shows its stable text whether it is
+// formatted as an error or as a string.
+func (k ErrorKind) Error() string { return string(k) }
 
 // String returns the kind's text, such as "starttls_injection".
 func (k ErrorKind) String() string { return string(k) }
@@ -206,17 +152,16 @@ const (
 )
 
 // A ProbeError reports a failed probe: which endpoint, which step, what
-// kind of failure, and the underlying cause. It matches its kind's
-// sentinel (see [ErrorKind.Err]) with [errors.Is], and its cause with
-// [errors.Is] and [errors.As] (such as *net.DNSError,
-// *tls.CertificateVerificationError, x509.HostnameError or
+// kind of failure, and the underlying cause. It matches its [ErrorKind]
+// with [errors.Is], and its cause with [errors.Is] and [errors.As] (such as
+// *net.DNSError, *tls.CertificateVerificationError, x509.HostnameError or
 // context.DeadlineExceeded).
 type ProbeError struct {
 	Endpoint ServerEndpoint
 	Addr     string // the IP address and port dialled, or "" before the connection
 	Step     Step
 	Kind     ErrorKind
-	Err      error // the cause
+	Err      error // the cause, or nil
 
 	// ServerText is what the server said, if anything: sanitized (no
 	// control characters) and at most 512 bytes. It was received before
@@ -235,8 +180,8 @@ type ProbeError struct {
 	CertNotAfter time.Time
 
 	// Provider is the known provider whose host the endpoint is, or the
-	// zero Provider.
-	// Its notes are added to the explanation's fix.
+	// zero Provider. Its notes are added to the fix of the failures they
+	// explain.
 	Provider Provider
 }
 
@@ -262,14 +207,17 @@ func (e *ProbeError) cause() string {
 	if e.Err == nil {
 		return ""
 	}
-	return sanitize(e.Err.Error())
+	return sanitize.Text(e.Err.Error(), maxCauseText)
 }
+
+// maxCauseText caps the cause's message in errors and explanations.
+const maxCauseText = 512
 
 // Unwrap returns the cause.
 func (e *ProbeError) Unwrap() error { return e.Err }
 
-// Is reports whether target is the sentinel of e's kind.
+// Is reports whether target is e's [ErrorKind].
 func (e *ProbeError) Is(target error) bool {
-	s, ok := kindErrors[e.Kind]
-	return ok && target == s
+	k, ok := target.(ErrorKind)
+	return ok && k == e.Kind
 }
