@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/mailsettings/mailsettings/internal/hostname"
 )
 
 // Limits on an autoconfig document. Real documents are a few KiB; the
@@ -212,12 +214,12 @@ func (p AutoconfigParser) convert(doc *acDoc) (ProviderInfo, error) {
 	}
 	for _, d := range doc.domains {
 		q, err := parseQuery(d)
-		if err != nil || q.local != "" {
+		if err != nil || q.Local != "" {
 			p.drop("domain "+strconv.Quote(d), errors.New("not a valid domain"))
 			continue
 		}
-		if !slices.Contains(info.Domains, q.domain) {
-			info.Domains = append(info.Domains, q.domain)
+		if !slices.Contains(info.Domains, q.Domain) {
+			info.Domains = append(info.Domains, q.Domain)
 		}
 	}
 	// An outgoing server without a username logs in as the incoming one
@@ -334,13 +336,13 @@ func (p AutoconfigParser) hostname(h string) (string, error) {
 		return "", fmt.Errorf("host name %q has a placeholder or is not a plain name", truncate(h, 80))
 	}
 	q, err := parseQuery(h)
-	if err != nil || q.local != "" {
+	if err != nil || q.Local != "" {
 		return "", fmt.Errorf("host name %q is invalid", truncate(h, 80))
 	}
-	if err := checkServerHost(q.domain); err != nil {
-		return "", fmt.Errorf("host name %q: %w", q.domain, err)
+	if err := hostname.Check(q.Domain, hostname.Server); err != nil {
+		return "", fmt.Errorf("host name %q: %w", q.Domain, err)
 	}
-	return q.domain, nil
+	return q.Domain, nil
 }
 
 // httpsURL returns u if it is an absolute http or https URL without

@@ -31,19 +31,19 @@ func AutoconfigHandler(domains map[string]Provider) (http.Handler, error) {
 	h := &autoconfigHandler{docs: make(map[string][]byte, len(domains))}
 	for d, p := range domains {
 		q, err := parseQuery(d)
-		if err != nil || q.local != "" {
+		if err != nil || q.Local != "" {
 			return nil, fmt.Errorf("mailsettings: autoconfig handler: %q is not a domain", d)
 		}
 		if p.IsZero() {
-			return nil, fmt.Errorf("mailsettings: autoconfig handler: no provider for %s", q.domain)
+			return nil, fmt.Errorf("mailsettings: autoconfig handler: no provider for %s", q.Domain)
 		}
 		info := p.data().clone()
-		info.Domains = []string{q.domain}
+		info.Domains = []string{q.Domain}
 		doc, err := MarshalAutoconfig(info)
 		if err != nil {
 			return nil, err
 		}
-		h.docs[q.domain] = doc
+		h.docs[q.Domain] = doc
 	}
 	return h, nil
 }
@@ -94,10 +94,10 @@ func requestDomain(r *http.Request) string {
 		}
 	}
 	q, err := parseQuery(d)
-	if err != nil || q.local != "" {
+	if err != nil || q.Local != "" {
 		return ""
 	}
-	return q.domain
+	return q.Domain
 }
 
 // ProviderByID returns the built-in provider with the given id, such as

@@ -211,16 +211,16 @@ func (d *Discoverer) Discover(ctx context.Context, addressOrDomain string) (Disc
 	if err != nil {
 		return Discovery{Query: addressOrDomain}, err
 	}
-	disc := Discovery{Query: addressOrDomain, LocalPart: q.local, Domain: q.domain, UnicodeDomain: q.unicode}
-	if p := d.tableProvider(q.domain); !p.IsZero() {
+	disc := Discovery{Query: addressOrDomain, LocalPart: q.Local, Domain: q.Domain, UnicodeDomain: q.Unicode}
+	if p := d.tableProvider(q.Domain); !p.IsZero() {
 		disc.Candidates = []Candidate{{
 			Settings: disc.settings(p), Source: SourceBuiltin, Trust: TrustCurated,
 			Reasons: []Reason{ReasonCurated},
 		}}
 		return disc, nil
 	}
-	reg, err := publicsuffix.EffectiveTLDPlusOne(q.domain)
-	if err != nil || !strings.Contains(q.domain, ".") {
+	reg, err := publicsuffix.EffectiveTLDPlusOne(q.Domain)
+	if err != nil || !strings.Contains(q.Domain, ".") {
 		return disc, &InputError{Input: addressOrDomain, Reason: "a public suffix or a single label, not a mail domain"}
 	}
 	r := d.newRun(addressOrDomain, q, reg)
@@ -255,7 +255,7 @@ type run struct {
 	d         *Discoverer
 	input     string // the query as given
 	q         query
-	reg       string // registrable domain of q.domain
+	reg       string // registrable domain of q.Domain
 	resolver  Resolver
 	dialer    Dialer
 	client    *http.Client    // never the caller's: a copy or our own
@@ -381,7 +381,7 @@ func anyBetter(pending map[*job]bool, s Source) bool {
 
 // plan returns the jobs to start at once.
 func (r *run) plan() []*job {
-	d, dom := r.d, r.q.domain
+	d, dom := r.d, r.q.Domain
 	jobs := []*job{
 		r.autoconfigJob(SourceAutoconfig, "https://autoconfig."+dom+"/mail/config-v1.1.xml"+r.addressQuery()),
 		r.autoconfigJob(SourceWellKnown, "https://"+dom+"/.well-known/autoconfig/mail/config-v1.1.xml"+r.addressQuery()),
@@ -449,7 +449,7 @@ func (r *run) newCandidate(info ProviderInfo, s Source, url string, trust Trust,
 		reasons = append(reasons, ReasonPlaintext)
 	}
 	if info.ID == "" {
-		info.ID = r.q.domain
+		info.ID = r.q.Domain
 	}
 	if info.Name == "" {
 		info.Name = info.ID
@@ -458,7 +458,7 @@ func (r *run) newCandidate(info ProviderInfo, s Source, url string, trust Trust,
 	if err != nil {
 		return Candidate{}, err
 	}
-	disc := Discovery{Query: r.input, LocalPart: r.q.local, Domain: r.q.domain, UnicodeDomain: r.q.unicode}
+	disc := Discovery{Query: r.input, LocalPart: r.q.Local, Domain: r.q.Domain, UnicodeDomain: r.q.Unicode}
 	return Candidate{Settings: disc.settings(p), Source: s, Trust: trust, Reasons: reasons, URL: url}, nil
 }
 

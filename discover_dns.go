@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/mailsettings/mailsettings/internal/hostname"
 	"golang.org/x/net/publicsuffix"
 )
 
@@ -47,7 +48,7 @@ func dnsURI(name, typ string) string { return "dns:" + name + "?type=" + typ }
 // validated like user input.
 func validDNSHost(h string) (string, bool) {
 	h = strings.ToLower(strings.TrimSuffix(h, "."))
-	if checkServerHost(h) != nil {
+	if hostname.Check(h, hostname.Server) != nil {
 		return "", false
 	}
 	return h, true
@@ -139,7 +140,7 @@ func weighted(recs []*net.SRV, intn func(int) int) {
 
 // srvJob asks the six SRV names at once and builds one candidate.
 func (r *run) srvJob() *job {
-	dom := r.q.domain
+	dom := r.q.Domain
 	return &job{source: SourceSRV, url: dnsURI(dom, "SRV"), run: func(ctx context.Context) jobResult {
 		svcs := srvServices()
 		type answer struct {
@@ -190,7 +191,7 @@ func (r *run) srvJob() *job {
 		}
 		trust, reason := hostsTrust(eps, r.reg)
 		info := ProviderInfo{
-			ID: "srv:" + dom, Name: r.q.unicode + " (DNS SRV)", Domains: []string{dom}, Endpoints: eps,
+			ID: "srv:" + dom, Name: r.q.Unicode + " (DNS SRV)", Domains: []string{dom}, Endpoints: eps,
 			Source: "DNS SRV records (RFC 6186) of " + dom,
 		}
 		c, err := r.newCandidate(info, SourceSRV, dnsURI(dom, "SRV"), trust, ReasonDNSUnauthenticated, reason)
@@ -215,7 +216,7 @@ func (r *run) selectSRV(recs []*net.SRV) ([]*net.SRV, bool, int) {
 // registrable domain of mxbiz1.qq.com is qq.com, yet its customers are not
 // QQ Mail users).
 func (r *run) mxJob() *job {
-	dom := r.q.domain
+	dom := r.q.Domain
 	uri := dnsURI(dom, "MX")
 	return &job{source: SourceMX, url: uri, run: func(ctx context.Context) jobResult {
 		var res jobResult
@@ -254,7 +255,7 @@ func (r *run) mxJob() *job {
 				continue
 			}
 			res.cands = append(res.cands, Candidate{
-				Settings: Settings{Query: r.input, LocalPart: r.q.local, Domain: dom, UnicodeDomain: r.q.unicode, Provider: p},
+				Settings: Settings{Query: r.input, LocalPart: r.q.Local, Domain: dom, UnicodeDomain: r.q.Unicode, Provider: p},
 				Source:   SourceMX, Trust: TrustUnauthenticated, URL: uri,
 				Reasons: []Reason{ReasonMXHostedProvider, ReasonDNSUnauthenticated, ReasonHostOutsideDomain},
 			})

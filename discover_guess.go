@@ -40,7 +40,7 @@ func guessEndpoints(domain string, plaintext bool) []ServerEndpoint {
 // name after a real TLS handshake: a STARTTLS endpoint is not reported
 // because a plaintext banner offers STARTTLS.
 func (r *run) guessJob() *job {
-	dom := r.q.domain
+	dom := r.q.Domain
 	return &job{source: SourceGuess, url: "guess:" + dom, run: func(ctx context.Context) jobResult {
 		tlsConf := &tls.Config{}
 		if r.d.TLSConfig != nil {
@@ -76,7 +76,7 @@ func (r *run) guessJob() *job {
 		if hasPlaintext(eps) {
 			trust = TrustUnauthenticated
 		}
-		info := ProviderInfo{ID: "guess:" + dom, Name: r.q.unicode + " (guessed)", Domains: []string{dom}, Endpoints: eps,
+		info := ProviderInfo{ID: "guess:" + dom, Name: r.q.Unicode + " (guessed)", Domains: []string{dom}, Endpoints: eps,
 			Source: "guessed host names, probed with a verified TLS handshake"}
 		c, err := r.newCandidate(info, SourceGuess, "guess:"+dom, trust, reasons...)
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mailsettings/mailsettings/internal/hostname"
 	"golang.org/x/net/publicsuffix"
 )
 
@@ -97,10 +98,10 @@ func (r *run) dialContext(ctx context.Context, network, addr string) (net.Conn, 
 // addressQuery returns "?emailaddress=..." if the caller opted in and the
 // query is an address, else "".
 func (r *run) addressQuery() string {
-	if !r.d.SendAddress || r.q.local == "" {
+	if !r.d.SendAddress || r.q.Local == "" {
 		return ""
 	}
-	return "?emailaddress=" + url.QueryEscape(r.q.local+"@"+r.q.domain)
+	return "?emailaddress=" + url.QueryEscape(r.q.Local+"@"+r.q.Domain)
 }
 
 // checkRedirectHost validates the host of a redirect target like user
@@ -117,7 +118,7 @@ func (r *run) checkRedirectHost(u *url.URL) error {
 	if net.ParseIP(host) != nil {
 		return fmt.Errorf("IP address %q instead of a host name", host)
 	}
-	if !isNormalHostname(host) || checkServerHost(host) != nil {
+	if !hostname.IsNormal(host) || hostname.Check(host, hostname.Server) != nil {
 		return fmt.Errorf("invalid host name %q", truncate(host, 80))
 	}
 	if ps, _ := publicsuffix.PublicSuffix(host); ps == host || strings.HasSuffix(r.reg, "."+host) {
@@ -173,7 +174,7 @@ func (r *run) fetchAutoconfig(ctx context.Context, s Source, rawURL, base string
 	if resp.ContentLength > maxAutoconfigSize {
 		return ProviderInfo{}, final, outside, nil, fmt.Errorf("%w: Content-Length %d is over %d bytes", ErrAutoconfig, resp.ContentLength, maxAutoconfigSize)
 	}
-	p := AutoconfigParser{Domain: r.q.domain, Dropped: func(entry string, reason error) {
+	p := AutoconfigParser{Domain: r.q.Domain, Dropped: func(entry string, reason error) {
 		if len(dropped) < 64 {
 			dropped = append(dropped, &SourceError{Source: s, URL: final, Err: fmt.Errorf("dropped %s: %w", entry, reason)})
 		}

@@ -25,11 +25,11 @@ type mxRule struct {
 // hosts it, not that the domain's owner chose that provider.
 func LookupMX(mxHost string) (Provider, bool) {
 	q, err := parseQuery(strings.TrimSuffix(mxHost, "."))
-	if err != nil || q.local != "" {
+	if err != nil || q.Local != "" {
 		return Provider{}, false
 	}
 	t := builtinTable()
-	host := q.domain
+	host := q.Domain
 	if id, ok := t.mxExact[host]; ok {
 		return t.byID[id], true
 	}

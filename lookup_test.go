@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/mailsettings/mailsettings"
+	"github.com/mailsettings/mailsettings/internal/address"
 )
 
 // seed lists every domain of the seed table with its provider and the
@@ -543,4 +544,54 @@ func TestInfoIsACopy(t *testing.T) {
 			t.Errorf("%s: a caller changed the shared provider:\n%s\n%s", d, before, after)
 		}
 	}
+}
+
+// lookupSeeds are inputs for FuzzLookup: valid and invalid addresses and
+// domains in the forms users type.
+var lookupSeeds = []string{
+	"alice@qq.com", "QQ.COM.", " qq.com ", "例子.中国", "例子。中国", "ＱＱ．ＣＯＭ", "xn--fsqu00a.xn--fiqs8s",
+	"", "@", "a@b@qq.com", `"a@b"@qq.com`, "qq..com", "127.0.0.1", "[::1]", "qq.com:993", "http://qq.com",
+	"*.qq.com", "xn--zz.com", "xn--qq-.com", "q\u200Dq.com", "a\u05D0.com", "qq.cοm", "qq.com\x00",
+	"ab--cd.com", strings.Repeat("a.", 130) + "com", "用户@例子.中国", "Straße.de", "\u00df.com",
+}
+
+// FuzzLookup checks Lookup itself, whose fast path skips parseQuery: it
+// never panics; every error wraps exactly one of the two sentinels; the
+// result agrees with the general path; and looking up the normalized
+// domain, its U-label form or the normalized address gives the same answer.
+func FuzzLookup(f *testing.F) {
+	for _, s := range lookupSeeds {
+		f.Add(s)
+	}
+	for _, s := range []string{"qq.com", "alice@gmx.net", "a@b@qq.com", "@qq.com", "\"x\"@qq.com", "alice@qq.com.", "x@hotmail.co.uk"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		s, err := mailsettings.Lookup(in)
+		invalid, unknown := errors.Is(err, mailsettings.ErrInvalidInput), errors.Is(err, mailsettings.ErrUnknownDomain)
+		switch {
+		case err != nil && invalid == unknown:
+			t.Fatalf("Lookup(%q) error %v wraps %v of the sentinels", in, err, map[bool]string{true: "both", false: "neither"}[invalid])
+		case invalid:
+			if !s.Provider.IsZero() || s.Domain != "" {
+				t.Fatalf("Lookup(%q) = %+v with an invalid-input error", in, s)
+			}
+			return
+		case unknown != (s.Provider.IsZero()):
+			t.Fatalf("Lookup(%q) = provider %v, error %v", in, s.Provider, err)
+		}
+		q, qerr := address.Parse(in)
+		if qerr != nil || q.Domain != s.Domain || q.Unicode != s.UnicodeDomain || q.Local != s.LocalPart {
+			t.Fatalf("Lookup(%q) = %q %q %q, address.Parse = %+v, %v", in, s.LocalPart, s.Domain, s.UnicodeDomain, q, qerr)
+		}
+		for _, again := range []string{s.Domain, s.UnicodeDomain, s.Address()} {
+			if again == "" {
+				continue
+			}
+			a, err := mailsettings.Lookup(again)
+			if a.Domain != s.Domain || a.Provider != s.Provider || errors.Is(err, mailsettings.ErrInvalidInput) {
+				t.Fatalf("Lookup(%q) = %q %v, but Lookup(%q) = %q %v, %v", in, s.Domain, s.Provider, again, a.Domain, a.Provider, err)
+			}
+		}
+	})
 }

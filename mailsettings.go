@@ -23,6 +23,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/mailsettings/mailsettings/internal/address"
 )
 
 // ErrInvalidInput is wrapped by the error [Lookup] returns for input that is
@@ -48,6 +50,19 @@ func (e *InputError) Error() string {
 
 // Is reports whether target is [ErrInvalidInput].
 func (e *InputError) Is(target error) bool { return target == ErrInvalidInput }
+
+// A query is a normalized address or domain.
+type query = address.Query
+
+// parseQuery splits and normalizes an address or domain (see package
+// address); a rejection is an *InputError.
+func parseQuery(s string) (query, error) {
+	q, err := address.Parse(s)
+	if err != nil {
+		return query{}, &InputError{Input: s, Reason: err.Error()}
+	}
+	return q, nil
+}
 
 // Settings is what is known about configuring mail for one address or domain.
 type Settings struct {
@@ -82,17 +97,17 @@ func Lookup(addressOrDomain string) (Settings, error) {
 	if at := strings.LastIndexByte(addressOrDomain, '@'); at >= 0 {
 		local, domain = addressOrDomain[:at], addressOrDomain[at+1:]
 	}
-	if p := byDomain[domain]; !p.IsZero() && (local == "" && len(addressOrDomain) == len(domain) || isSimpleLocalPart(local)) {
+	if p := byDomain[domain]; !p.IsZero() && (local == "" && len(addressOrDomain) == len(domain) || address.IsSimpleLocalPart(local)) {
 		return Settings{Query: addressOrDomain, LocalPart: local, Domain: domain, UnicodeDomain: domain, Provider: p}, nil
 	}
 	q, err := parseQuery(addressOrDomain)
 	if err != nil {
 		return Settings{Query: addressOrDomain}, err
 	}
-	s := Settings{Query: addressOrDomain, LocalPart: q.local, Domain: q.domain, UnicodeDomain: q.unicode}
-	p := byDomain[q.domain]
+	s := Settings{Query: addressOrDomain, LocalPart: q.Local, Domain: q.Domain, UnicodeDomain: q.Unicode}
+	p := byDomain[q.Domain]
 	if p.IsZero() {
-		return s, fmt.Errorf("%w: %s", ErrUnknownDomain, q.domain)
+		return s, fmt.Errorf("%w: %s", ErrUnknownDomain, q.Domain)
 	}
 	s.Provider = p
 	return s, nil

@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mailsettings/mailsettings/internal/hostname"
 	"github.com/mailsettings/mailsettings/internal/sanitize"
 	"github.com/mailsettings/mailsettings/internal/wire"
 )
@@ -338,7 +339,7 @@ func checkProbeEndpoint(e ServerEndpoint) error {
 	if net.ParseIP(e.Host) != nil {
 		return nil
 	}
-	if err := checkLDH(e.Host); err != nil {
+	if err := hostname.Check(e.Host, hostname.Target); err != nil {
 		return fmt.Errorf("host %q: %w", truncate(e.Host, 80), err)
 	}
 	return nil

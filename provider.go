@@ -203,7 +203,7 @@ func (p Provider) check() error {
 		return fmt.Errorf("mailsettings: provider %q: missing id or name", i.ID)
 	}
 	for _, d := range i.Domains {
-		if q, err := parseQuery(d); err != nil || q.domain != d || q.local != "" {
+		if q, err := parseQuery(d); err != nil || q.Domain != d || q.Local != "" {
 			return fmt.Errorf("mailsettings: provider %q: domain %q is not a normalized domain", i.ID, d)
 		}
 	}

@@ -44,8 +44,8 @@ func TestTableInvariants(t *testing.T) {
 		}
 		for _, d := range p.info.Domains {
 			indexed++
-			if q, err := parseQuery(d); err != nil || q.domain != d || q.local != "" {
-				t.Errorf("%s: domain %q is not normalized (%q, %v)", p.info.ID, d, q.domain, err)
+			if q, err := parseQuery(d); err != nil || q.Domain != d || q.Local != "" {
+				t.Errorf("%s: domain %q is not normalized (%q, %v)", p.info.ID, d, q.Domain, err)
 			}
 			if tab.byDomain[d] != p {
 				t.Errorf("%s: domain %q is indexed to %v", p.info.ID, d, tab.byDomain[d])
