@@ -12,7 +12,7 @@ import (
 const AutoconfigContentType = "application/xml; charset=utf-8"
 
 // AutoconfigHandler returns an http.Handler that serves Mozilla autoconfig
-// v1.1 documents (see [MarshalAutoconfig]) for the given mail domains, each
+// v1.1 documents (see [Provider.MarshalAutoconfig]) for the given mail domains, each
 // mapped to the provider that hosts it, at the two paths clients ask for:
 //
 //	/mail/config-v1.1.xml                      (https://autoconfig.DOMAIN/...)
@@ -39,7 +39,11 @@ func AutoconfigHandler(domains map[string]Provider) (http.Handler, error) {
 		}
 		info := p.data().clone()
 		info.Domains = []string{q.Domain}
-		doc, err := MarshalAutoconfig(info)
+		one, err := NewProvider(info)
+		if err != nil {
+			return nil, err
+		}
+		doc, err := one.MarshalAutoconfig()
 		if err != nil {
 			return nil, err
 		}

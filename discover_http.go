@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mailsettings/mailsettings/internal/autoconfigxml"
 	"github.com/mailsettings/mailsettings/internal/hostname"
 	"golang.org/x/net/publicsuffix"
 )
@@ -171,8 +172,8 @@ func (r *run) fetchAutoconfig(ctx context.Context, s Source, rawURL, base string
 	if resp.StatusCode != http.StatusOK {
 		return ProviderInfo{}, final, outside, nil, fmt.Errorf("HTTP status %q", truncate(resp.Status, 64))
 	}
-	if resp.ContentLength > maxAutoconfigSize {
-		return ProviderInfo{}, final, outside, nil, fmt.Errorf("%w: Content-Length %d is over %d bytes", ErrAutoconfig, resp.ContentLength, maxAutoconfigSize)
+	if resp.ContentLength > autoconfigxml.MaxSize {
+		return ProviderInfo{}, final, outside, nil, fmt.Errorf("%w: Content-Length %d is over %d bytes", ErrAutoconfig, resp.ContentLength, autoconfigxml.MaxSize)
 	}
 	p := AutoconfigParser{Domain: r.q.Domain, Dropped: func(entry string, reason error) {
 		if len(dropped) < 64 {
