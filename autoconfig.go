@@ -10,6 +10,7 @@ import (
 
 	"github.com/mailsettings/mailsettings/internal/autoconfigxml"
 	"github.com/mailsettings/mailsettings/internal/hostname"
+	"github.com/mailsettings/mailsettings/internal/msg"
 )
 
 // ErrAutoconfig is wrapped by every error about an autoconfig document that
@@ -216,17 +217,11 @@ func hasPlaintextOnly(es []ServerEndpoint) bool {
 }
 
 func enableNote(url string) Note {
-	return Note{Kind: NoteEnable, URL: url, Text: Text{
-		English: "Switch on IMAP/POP3 access in the provider's web settings before configuring a client.",
-		Chinese: "配置客户端之前，请先在服务商的网页设置中开启IMAP/POP3访问。",
-	}}
+	return Note{Kind: NoteEnable, URL: url, Text: textOf(msg.Get("note.enable"))}
 }
 
 func plaintextNote() Note {
-	return Note{Kind: NotePlaintext, Text: Text{
-		English: "This provider offers some protocols only without encryption: the password would cross the network in the clear. Prefer another protocol, or ask the provider for TLS.",
-		Chinese: "该服务商的部分协议只提供未加密连接，密码会以明文在网络上传输。请改用其他协议，或要求服务商提供TLS。",
-	}}
+	return Note{Kind: NotePlaintext, Text: textOf(msg.Get("note.plaintext"))}
 }
 
 // MarshalAutoconfig writes the provider as a Mozilla autoconfig v1.1
@@ -271,7 +266,7 @@ func (p Provider) MarshalAutoconfig() ([]byte, error) {
 	if i.SettingsURL != "" {
 		n := enableNote("")
 		doc.EnableURL = i.SettingsURL
-		doc.Enable = []autoconfigxml.Text{{Lang: "en", Text: n.English}, {Lang: "zh", Text: n.Chinese}}
+		doc.Enable = []autoconfigxml.Text{{Lang: "en", Text: n.Text.In("en")}, {Lang: "zh", Text: n.Text.In("zh-Hans")}}
 	}
 	if i.DocURL != "" {
 		doc.DocURL = i.DocURL

@@ -103,7 +103,7 @@ func TestNoPlaceholders(t *testing.T) {
 			}
 		}
 		for _, n := range i.Notes {
-			fields = append(fields, n.English, n.Chinese, n.URL)
+			fields = append(fields, n.Text.String(), zhHans(n.Text), n.URL)
 		}
 		if o := i.OAuth2; o != nil {
 			fields = append(fields, o.Issuer, o.AuthURL, o.TokenURL)

@@ -356,7 +356,7 @@ func TestEnumsText(t *testing.T) {
 	for r := ReasonCurated; r <= ReasonPlaintext; r++ {
 		b, err := r.MarshalText()
 		var back Reason
-		if err != nil || back.UnmarshalText(b) != nil || back != r || r.Text().English == "" || r.Text().Chinese == "" {
+		if err != nil || back.UnmarshalText(b) != nil || back != r || r.Text().String() == "" || zhHans(r.Text()) == "" {
 			t.Errorf("Reason %d: %q %v %v", r, b, err, r.Text())
 		}
 	}

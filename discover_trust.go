@@ -1,6 +1,10 @@
 package mailsettings
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/mailsettings/mailsettings/internal/msg"
+)
 
 // A Source says where a discovered [Candidate] came from. The zero value is
 // invalid. The order of the constants is the order of preference: a
@@ -166,57 +170,6 @@ var reasonEnum = &enum{typ: "Reason", what: "reason", first: 1, texts: []string{
 	ReasonPlaintext:          "plaintext",
 }}
 
-var reasonTexts = [...]Text{
-	ReasonCurated: {
-		English: "From the built-in database, checked by a person against the provider's documentation.",
-		Chinese: "来自内置数据库，已由人工对照服务商的文档核实。",
-	},
-	ReasonHTTPSInDomain: {
-		English: "Fetched over HTTPS from a server in the email's domain, with a verified certificate.",
-		Chinese: "通过HTTPS从邮箱所属域名的服务器获取，证书已验证。",
-	},
-	ReasonHTTPSKnownProvider: {
-		English: "Fetched over HTTPS, with a verified certificate, from the Thunderbird ISP database.",
-		Chinese: "通过HTTPS（证书已验证）从Thunderbird ISP数据库获取。",
-	},
-	ReasonRedirectedOutside: {
-		English: "The HTTPS request was redirected to a server outside the email's domain.",
-		Chinese: "HTTPS请求被重定向到邮箱域名之外的服务器。",
-	},
-	ReasonPlainHTTP: {
-		English: "Fetched over plain HTTP: anyone on the network path could have changed it.",
-		Chinese: "通过未加密的HTTP获取：网络路径上的任何人都可能篡改其内容。",
-	},
-	ReasonDNSUnauthenticated: {
-		English: "Derived from DNS answers not validated with DNSSEC: an attacker on the network could forge them.",
-		Chinese: "来自未经DNSSEC验证的DNS应答：网络上的攻击者可以伪造。",
-	},
-	ReasonHostsInDomain: {
-		English: "Every server is inside the email's domain, so its certificate must be issued for that domain.",
-		Chinese: "所有服务器都在邮箱域名之内，因此其证书必须为该域名签发。",
-	},
-	ReasonHostOutsideDomain: {
-		English: "A server is outside the email's domain: check that the domain's owner really uses it.",
-		Chinese: "有服务器位于邮箱域名之外：请确认域名所有者确实使用该服务器。",
-	},
-	ReasonMXHostedProvider: {
-		English: "The domain's MX records point at a mail hosting service this package knows.",
-		Chinese: "该域名的MX记录指向本库已知的邮件托管服务。",
-	},
-	ReasonMXBaseDomain: {
-		English: "Found through the domain of the mail exchanger (MX), which says where mail is received, not necessarily where mailboxes are read.",
-		Chinese: "通过邮件交换服务器（MX）的域名找到；MX只说明邮件在哪里接收，不一定是读取邮箱的服务器。",
-	},
-	ReasonGuessed: {
-		English: "The host name was guessed; it completed a TLS handshake with a verified certificate.",
-		Chinese: "主机名是猜测的；它已完成TLS握手且证书已验证。",
-	},
-	ReasonPlaintext: {
-		English: "Some servers offer no encryption: the password would cross the network in the clear.",
-		Chinese: "部分服务器不提供加密：密码会以明文在网络上传输。",
-	},
-}
-
 // Valid reports whether r is one of the defined reasons.
 func (r Reason) Valid() bool { return reasonEnum.valid(uint8(r)) }
 
@@ -224,12 +177,12 @@ func (r Reason) Valid() bool { return reasonEnum.valid(uint8(r)) }
 // "Reason(N)" for an invalid value.
 func (r Reason) String() string { return reasonEnum.String(uint8(r)) }
 
-// Text returns the explanation in English and Simplified Chinese.
+// Text returns the explanation, in every language of [Text].
 func (r Reason) Text() Text {
 	if !r.Valid() {
-		return Text{English: r.String()}
+		return NewText(r.String())
 	}
-	return reasonTexts[r]
+	return textOf(msg.Get("reason." + r.String()))
 }
 
 // MarshalText returns the short code. It fails for an invalid value.

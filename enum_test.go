@@ -108,15 +108,3 @@ func TestEndpointValidate(t *testing.T) {
 		}
 	}
 }
-
-func TestTextIn(t *testing.T) {
-	x := mailsettings.Text{English: "hello", Chinese: "你好"}
-	for lang, want := range map[string]string{"zh": "你好", "zh-CN": "你好", "zh-Hans": "你好", "ZH-hans-cn": "你好", "en": "hello", "": "hello", "fr": "hello", "zha": "hello"} {
-		if got := x.In(lang); got != want {
-			t.Errorf("In(%q) = %q, want %q", lang, got, want)
-		}
-	}
-	if got := (mailsettings.Text{English: "only"}).In("zh"); got != "only" {
-		t.Errorf("In(zh) without Chinese = %q", got)
-	}
-}

@@ -64,8 +64,8 @@ func ExampleProbeError_Explanation() {
 	_, err := srv.Prober().Probe(context.Background(), e)
 	pe, _ := errors.AsType[*mailsettings.ProbeError](err)
 	fmt.Println(pe.Kind)
-	fmt.Println(pe.Fix().English)
-	fmt.Println(pe.Fix().Chinese)
+	fmt.Println(pe.Fix().String())
+	fmt.Println(pe.Fix().In("zh-Hans"))
 	// Output:
 	// expected_tls_got_plaintext
 	// Use STARTTLS on this port, or the implicit-TLS port: 993 is implicit TLS, 143 is STARTTLS.

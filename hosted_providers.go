@@ -23,10 +23,7 @@ func hostedProviders() []ProviderInfo {
 			Password: PasswordApp,
 			Notes: []Note{{
 				Kind: NotePassword,
-				Text: Text{
-					English: "Log in with OAuth2 or an app password; your administrator may have turned IMAP/POP access off for the organization.",
-					Chinese: "请使用OAuth2或应用专用密码登录；管理员可能已为整个组织关闭IMAP/POP访问。",
-				},
+				Text: NewText("Log in with OAuth2 or an app password; your administrator may have turned IMAP/POP access off for the organization.").With("zh-Hans", "请使用OAuth2或应用专用密码登录；管理员可能已为整个组织关闭IMAP/POP访问。"),
 			}},
 			Source:      "https://support.google.com/mail/answer/7126229",
 			LastChecked: "2026-11-26",
@@ -49,10 +46,7 @@ func hostedProviders() []ProviderInfo {
 			Password: PasswordOAuth2Only,
 			Notes: []Note{{
 				Kind: NotePassword,
-				Text: Text{
-					English: "Exchange Online accepts only OAuth2 for IMAP and POP3; your administrator must also allow IMAP, POP and authenticated SMTP for your mailbox.",
-					Chinese: "Exchange Online的IMAP和POP3只接受OAuth2登录；管理员还必须为你的邮箱开启IMAP、POP和SMTP身份验证。",
-				},
+				Text: NewText("Exchange Online accepts only OAuth2 for IMAP and POP3; your administrator must also allow IMAP, POP and authenticated SMTP for your mailbox.").With("zh-Hans", "Exchange Online的IMAP和POP3只接受OAuth2登录；管理员还必须为你的邮箱开启IMAP、POP和SMTP身份验证。"),
 			}},
 			Source:      "Thunderbird ISPDB office365.com.xml; Microsoft Learn, POP3 and IMAP4 in Exchange Online",
 			LastChecked: "2026-11-26",
@@ -74,17 +68,11 @@ func hostedProviders() []ProviderInfo {
 			Notes: []Note{
 				{
 					Kind: NoteCertificate,
-					Text: Text{
-						English: "Use the hosts imap.exmail.qq.com and smtp.exmail.qq.com, not imap./smtp. under your own domain: the certificate names only *.exmail.qq.com.",
-						Chinese: "请使用imap.exmail.qq.com和smtp.exmail.qq.com，不要用自己域名下的imap./smtp.：服务器证书只包含*.exmail.qq.com。",
-					},
+					Text: NewText("Use the hosts imap.exmail.qq.com and smtp.exmail.qq.com, not imap./smtp. under your own domain: the certificate names only *.exmail.qq.com.").With("zh-Hans", "请使用imap.exmail.qq.com和smtp.exmail.qq.com，不要用自己域名下的imap./smtp.：服务器证书只包含*.exmail.qq.com。"),
 				},
 				{
 					Kind: NotePassword,
-					Text: Text{
-						English: "If secure login is on, log in with a client-specific password made in the Exmail settings, not the mailbox password.",
-						Chinese: "如果开启了安全登录，请使用在企业邮箱设置中生成的客户端专用密码登录，而不是邮箱密码。",
-					},
+					Text: NewText("If secure login is on, log in with a client-specific password made in the Exmail settings, not the mailbox password.").With("zh-Hans", "如果开启了安全登录，请使用在企业邮箱设置中生成的客户端专用密码登录，而不是邮箱密码。"),
 				},
 			},
 			Source:      "Exmail client-setup help (as copied by third parties); nodemailer services.json QQex; twikoojs/twikoo#304",
@@ -126,18 +114,12 @@ func hostedProviders() []ProviderInfo {
 			Notes: []Note{
 				{
 					Kind: NotePassword,
-					Text: Text{
-						English: "Switch on SMTP/IMAP access in the Alibaba Mail web settings and log in with the authorization code it gives (or the third-party client security password, if that feature is on), not the mailbox password.",
-						Chinese: "先在阿里邮箱网页设置中开启SMTP/IMAP服务，并用生成的授权码登录（如开启了第三方客户端安全密码，则用该密码），不要用邮箱密码。",
-					},
-					URL: "https://help.aliyun.com/en/document_detail/36687.html",
+					Text: NewText("Switch on SMTP/IMAP access in the Alibaba Mail web settings and log in with the authorization code it gives (or the third-party client security password, if that feature is on), not the mailbox password.").With("zh-Hans", "先在阿里邮箱网页设置中开启SMTP/IMAP服务，并用生成的授权码登录（如开启了第三方客户端安全密码，则用该密码），不要用邮箱密码。"),
+					URL:  "https://help.aliyun.com/en/document_detail/36687.html",
 				},
 				{
 					Kind: NoteCertificate,
-					Text: Text{
-						English: "Use imap.qiye.aliyun.com and smtp.qiye.aliyun.com, not imap./smtp. under your own domain: the certificate names only *.qiye.aliyun.com.",
-						Chinese: "请使用imap.qiye.aliyun.com和smtp.qiye.aliyun.com，不要用自己域名下的imap./smtp.：服务器证书只包含*.qiye.aliyun.com。",
-					},
+					Text: NewText("Use imap.qiye.aliyun.com and smtp.qiye.aliyun.com, not imap./smtp. under your own domain: the certificate names only *.qiye.aliyun.com.").With("zh-Hans", "请使用imap.qiye.aliyun.com和smtp.qiye.aliyun.com，不要用自己域名下的imap./smtp.：服务器证书只包含*.qiye.aliyun.com。"),
 				},
 			},
 			Source:      "https://help.aliyun.com/en/document_detail/36687.html; https://help.aliyun.com/document_detail/2857156.html; MX: https://help.aliyun.com/en/document_detail/446248.html",
@@ -159,11 +141,8 @@ func hostedProviders() []ProviderInfo {
 			DocURL: "https://yandex.com/support/mail/mail-clients/others.html",
 			Notes: []Note{{
 				Kind: NoteEnable,
-				Text: Text{
-					English: "Allow access by mail clients (IMAP) in the Yandex Mail settings first.",
-					Chinese: "请先在Yandex邮箱设置中允许邮件客户端（IMAP）访问。",
-				},
-				URL: "https://yandex.com/support/mail/mail-clients/others.html",
+				Text: NewText("Allow access by mail clients (IMAP) in the Yandex Mail settings first.").With("zh-Hans", "请先在Yandex邮箱设置中允许邮件客户端（IMAP）访问。"),
+				URL:  "https://yandex.com/support/mail/mail-clients/others.html",
 			}},
 			Source:      "FairEmail providers.xml (Yandex, linking https://yandex.com/support/mail/mail-clients/others.html)",
 			LastChecked: "2026-11-26",
@@ -187,10 +166,7 @@ func hostedProviders() []ProviderInfo {
 			Password: PasswordApp,
 			Notes: []Note{{
 				Kind: NotePassword,
-				Text: Text{
-					English: "Log in with an app password made in Fastmail's settings (Privacy & Security > App passwords), not your account password. For an alias or custom domain, the username is the address you log in to Fastmail with.",
-					Chinese: "请使用在Fastmail设置（隐私与安全 > 应用密码）中生成的应用密码登录，而不是账号密码。使用别名或自定义域名时，用户名是登录Fastmail所用的地址。",
-				},
+				Text: NewText("Log in with an app password made in Fastmail's settings (Privacy & Security > App passwords), not your account password. For an alias or custom domain, the username is the address you log in to Fastmail with.").With("zh-Hans", "请使用在Fastmail设置（隐私与安全 > 应用密码）中生成的应用密码登录，而不是账号密码。使用别名或自定义域名时，用户名是登录Fastmail所用的地址。"),
 			}},
 			Source:      "https://www.fastmail.help/hc/en-us/articles/1500000278342 (via chatmail provider-db fastmail.md); FairEmail providers.xml",
 			LastChecked: "2026-11-26",
@@ -212,11 +188,8 @@ func hostedProviders() []ProviderInfo {
 			Password: PasswordApp,
 			Notes: []Note{{
 				Kind: NotePassword,
-				Text: Text{
-					English: "Log in with your iCloud Mail address (not the custom-domain address) and an app-specific password made at account.apple.com.",
-					Chinese: "请使用iCloud邮件地址（而不是自定义域名地址）和在account.apple.com生成的App专用密码登录。",
-				},
-				URL: "https://support.apple.com/HT202304",
+				Text: NewText("Log in with your iCloud Mail address (not the custom-domain address) and an app-specific password made at account.apple.com.").With("zh-Hans", "请使用iCloud邮件地址（而不是自定义域名地址）和在account.apple.com生成的App专用密码登录。"),
+				URL:  "https://support.apple.com/HT202304",
 			}},
 			Source:      "Thunderbird ISPDB me.com.xml; chatmail provider-db icloud.md (custom domains)",
 			LastChecked: "2026-11-26",
@@ -238,11 +211,8 @@ func zoho(id, name, dc, doc string) ProviderInfo {
 		DocURL: doc,
 		Notes: []Note{{
 			Kind: NoteEnable,
-			Text: Text{
-				English: "Enable IMAP access in Zoho Mail settings (Mail Accounts > IMAP) first; with two-factor authentication on, log in with an app-specific password.",
-				Chinese: "请先在Zoho Mail设置“邮件账户 > IMAP”中开启IMAP访问；如开启了双重验证，请使用应用专用密码登录。",
-			},
-			URL: doc,
+			Text: NewText("Enable IMAP access in Zoho Mail settings (Mail Accounts > IMAP) first; with two-factor authentication on, log in with an app-specific password.").With("zh-Hans", "请先在Zoho Mail设置“邮件账户 > IMAP”中开启IMAP访问；如开启了双重验证，请使用应用专用密码登录。"),
+			URL:  doc,
 		}},
 		Source:      "FairEmail providers.xml (" + name + ", linking " + doc + "); chatmail provider-db zoho.md",
 		LastChecked: "2026-11-26",

@@ -80,7 +80,7 @@ func TestLookupSeed(t *testing.T) {
 					t.Errorf("Lookup(%q) has no notes", d)
 				}
 				for _, n := range s.Notes() {
-					if n.English == "" || n.Chinese == "" || !n.Kind.Valid() {
+					if n.Text.String() == "" || zhHans(n.Text) == "" || !n.Kind.Valid() {
 						t.Errorf("note %+v lacks a language or kind", n)
 					}
 				}
@@ -275,7 +275,7 @@ func TestLookupResultIsACopy(t *testing.T) {
 	d := a.Provider.Domains()
 	d[0] = "evil.example"
 	n := a.Provider.Notes()
-	n[0].English = "evil"
+	n[0].Text = mailsettings.NewText("evil")
 	e := a.Provider.Endpoints()
 	e[0].Port = 1
 	info := a.Provider.Info()
@@ -290,7 +290,7 @@ func TestLookupResultIsACopy(t *testing.T) {
 	if !slices.Equal(b.Endpoints(), want) || !slices.Equal(b.Provider.Endpoints(), want) || want[0].Host != "imap.qq.com" {
 		t.Errorf("a caller changed the shared table: %v", b.Endpoints())
 	}
-	if b.Provider.Domains()[0] != "qq.com" || b.Provider.Notes()[0].English == "evil" {
+	if b.Provider.Domains()[0] != "qq.com" || b.Provider.Notes()[0].Text.String() == "evil" {
 		t.Errorf("a caller changed the shared provider: %v %v", b.Provider.Domains(), b.Provider.Notes())
 	}
 	o, _ := mailsettings.Lookup("gmail.com")
@@ -381,7 +381,10 @@ func TestSettingsJSON(t *testing.T) {
 			Protocol, Host, Encryption, Username string
 			Port                                 int
 		}
-		Notes []struct{ Kind, En, Zh string }
+		Notes []struct {
+			Kind string
+			Text map[string]string
+		}
 	}
 	if err := json.Unmarshal(b, &got); err != nil {
 		t.Fatal(err)
@@ -394,7 +397,7 @@ func TestSettingsJSON(t *testing.T) {
 		got.Endpoints[0].Port != 993 || got.Endpoints[0].Username != "alice@qq.com" || got.Endpoints[3].Encryption != "starttls" {
 		t.Errorf("JSON endpoints = %+v", got.Endpoints)
 	}
-	if len(got.Notes) == 0 || got.Notes[0].Kind != "password" || got.Notes[0].Zh == "" {
+	if len(got.Notes) == 0 || got.Notes[0].Kind != "password" || got.Notes[0].Text["zh-Hans"] == "" || got.Notes[0].Text["en"] == "" {
 		t.Errorf("JSON notes = %+v", got.Notes)
 	}
 	d, _ := mailsettings.Lookup("qq.com")
@@ -415,7 +418,7 @@ func TestNewProvider(t *testing.T) {
 			e(mailsettings.POP3, "mail.example.test", 110, mailsettings.Plaintext),
 			e(mailsettings.IMAP, "mail.example.test", 993, mailsettings.ImplicitTLS),
 		},
-		Notes: []mailsettings.Note{{Kind: mailsettings.NotePlaintext, Text: mailsettings.Text{English: "POP3 is unencrypted"}}},
+		Notes: []mailsettings.Note{{Kind: mailsettings.NotePlaintext, Text: mailsettings.NewText("POP3 is unencrypted")}},
 	}
 	p, err := mailsettings.NewProvider(info)
 	if err != nil {
@@ -496,9 +499,17 @@ func TestSettingsJSONFieldNames(t *testing.T) {
 			}
 		}
 		for _, n := range top["notes"].([]any) {
-			for k := range n.(map[string]any) {
-				if !slices.Contains([]string{"kind", "en", "zh", "url"}, k) {
+			for k, v := range n.(map[string]any) {
+				if !slices.Contains([]string{"kind", "text", "url"}, k) {
 					t.Errorf("%s: unexpected note key %q", tt.in, k)
+				}
+				if k != "text" {
+					continue
+				}
+				for lang := range v.(map[string]any) {
+					if !slices.Contains([]string{"en", "zh-Hans", "zh-Hant"}, lang) {
+						t.Errorf("%s: unexpected note language %q", tt.in, lang)
+					}
 				}
 			}
 		}
@@ -527,7 +538,7 @@ func TestInfoIsACopy(t *testing.T) {
 		before, _ := json.Marshal(s.Provider.Info())
 		i := s.Provider.Info()
 		for k := range i.Notes {
-			i.Notes[k].English, i.Notes[k].URL = "evil", "https://evil.example"
+			i.Notes[k].Text, i.Notes[k].URL = mailsettings.NewText("evil"), "https://evil.example"
 		}
 		if i.OAuth2 != nil {
 			i.OAuth2.Issuer = "evil.example"
@@ -537,7 +548,7 @@ func TestInfoIsACopy(t *testing.T) {
 			i.Endpoints[k].Port = 1
 		}
 		n := s.Notes()
-		n[0].Chinese = "evil"
+		n[0].Text = n[0].Text.With("zh-Hans", "evil")
 		again, _ := mailsettings.Lookup(d)
 		after, _ := json.Marshal(again.Provider.Info())
 		if string(before) != string(after) {

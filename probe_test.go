@@ -69,7 +69,7 @@ func wantKind(t *testing.T, err error, k mailsettings.ErrorKind) *mailsettings.P
 	if !errors.Is(err, k) {
 		t.Errorf("errors.Is(err, %s.Err()) = false", k)
 	}
-	if pe.Explanation().English == "" || pe.Explanation().Chinese == "" || pe.Fix().English == "" || pe.Fix().Chinese == "" {
+	if pe.Explanation().String() == "" || zhHans(pe.Explanation()) == "" || pe.Fix().String() == "" || zhHans(pe.Fix()) == "" {
 		t.Errorf("kind %s: empty explanation or fix", k)
 	}
 	return pe

@@ -3,26 +3,7 @@ package mailsettings
 import (
 	"fmt"
 	"slices"
-	"strings"
 )
-
-// Text is a message in English and Simplified Chinese.
-type Text struct {
-	English string `json:"en"` // always set
-	Chinese string `json:"zh"` // Simplified Chinese; "" if not translated
-}
-
-// In returns the text for a BCP 47 language tag: Chinese for tags that start
-// with "zh", English otherwise (and when no Chinese text exists).
-func (t Text) In(lang string) string {
-	if l := strings.ToLower(lang); t.Chinese != "" && (l == "zh" || strings.HasPrefix(l, "zh-")) {
-		return t.Chinese
-	}
-	return t.English
-}
-
-// String returns the English text.
-func (t Text) String() string { return t.English }
 
 // A NoteKind classifies a [Note]. The zero value is invalid.
 type NoteKind uint8
@@ -73,7 +54,7 @@ func (k *NoteKind) UnmarshalText(b []byte) error {
 // A Note is something a user must know or do to use a provider.
 type Note struct {
 	Kind NoteKind `json:"kind"` // what the note is about
-	Text
+	Text Text     `json:"text"` // what to know or do
 	// URL, if not empty, is where to act (a settings page).
 	URL string `json:"url,omitempty"`
 }
@@ -219,7 +200,7 @@ func (p Provider) check() error {
 		}
 	}
 	for _, n := range i.Notes {
-		if !n.Kind.Valid() || n.English == "" {
+		if !n.Kind.Valid() || n.Text.String() == "" {
 			return fmt.Errorf("mailsettings: provider %q: note without kind or English text", i.ID)
 		}
 	}

@@ -43,11 +43,8 @@ func curatedProviders() []ProviderInfo {
 			Password:    PasswordAuthCode,
 			Notes: []Note{{
 				Kind: NotePassword,
-				Text: Text{
-					English: "Turn on IMAP/SMTP (or POP3/SMTP) in QQ Mail's web settings (Settings > Account), then log in with the 16-character authorization code it shows, not your QQ password.",
-					Chinese: "先在QQ邮箱网页版“设置 > 账号”中开启IMAP/SMTP（或POP3/SMTP）服务，然后用页面给出的16位授权码登录，不要用QQ密码。",
-				},
-				URL: "https://service.mail.qq.com/detail/0/75",
+				Text: NewText("Turn on IMAP/SMTP (or POP3/SMTP) in QQ Mail's web settings (Settings > Account), then log in with the 16-character authorization code it shows, not your QQ password.").With("zh-Hans", "先在QQ邮箱网页版“设置 > 账号”中开启IMAP/SMTP（或POP3/SMTP）服务，然后用页面给出的16位授权码登录，不要用QQ密码。"),
+				URL:  "https://service.mail.qq.com/detail/0/75",
 			}},
 			Source:      "https://service.mail.qq.com/detail/0/75 (authorization code); hosts: Thunderbird ISPDB qq.com.xml, chatmail provider-db qq.md",
 			LastChecked: "2026-11-26",
@@ -97,11 +94,8 @@ func curatedProviders() []ProviderInfo {
 			},
 			Notes: []Note{{
 				Kind: NotePassword,
-				Text: Text{
-					English: "Log in with OAuth2, or with a 16-character app password (Google Account > Security > 2-Step Verification > App passwords); your normal Google password is refused.",
-					Chinese: "请使用OAuth2登录，或使用16位应用专用密码（Google账号 > 安全性 > 两步验证 > 应用专用密码）；普通Google密码会被拒绝。",
-				},
-				URL: "https://support.google.com/accounts/answer/185833",
+				Text: NewText("Log in with OAuth2, or with a 16-character app password (Google Account > Security > 2-Step Verification > App passwords); your normal Google password is refused.").With("zh-Hans", "请使用OAuth2登录，或使用16位应用专用密码（Google账号 > 安全性 > 两步验证 > 应用专用密码）；普通Google密码会被拒绝。"),
+				URL:  "https://support.google.com/accounts/answer/185833",
 			}},
 			Source:      "https://support.google.com/mail/answer/7126229",
 			LastChecked: "2026-11-26",
@@ -161,17 +155,11 @@ func curatedProviders() []ProviderInfo {
 			Notes: []Note{
 				{
 					Kind: NotePassword,
-					Text: Text{
-						English: "Outlook.com accepts only OAuth2 (modern authentication) for IMAP, POP3 and SMTP since Microsoft turned off password sign-in on 16 September 2024; app passwords no longer work. Use a client that supports OAuth2.",
-						Chinese: "自2024年9月16日微软停用密码登录后，Outlook.com的IMAP、POP3和SMTP只接受OAuth2（现代身份验证），应用密码也不再可用。请使用支持OAuth2的客户端。",
-					},
+					Text: NewText("Outlook.com accepts only OAuth2 (modern authentication) for IMAP, POP3 and SMTP since Microsoft turned off password sign-in on 16 September 2024; app passwords no longer work. Use a client that supports OAuth2.").With("zh-Hans", "自2024年9月16日微软停用密码登录后，Outlook.com的IMAP、POP3和SMTP只接受OAuth2（现代身份验证），应用密码也不再可用。请使用支持OAuth2的客户端。"),
 				},
 				{
 					Kind: NoteEnable,
-					Text: Text{
-						English: "POP and IMAP access is off until you allow it in Outlook.com settings (Mail > Forwarding and IMAP).",
-						Chinese: "POP和IMAP访问默认关闭，需在Outlook.com设置“邮件 > 转发和IMAP”中开启。",
-					},
+					Text: NewText("POP and IMAP access is off until you allow it in Outlook.com settings (Mail > Forwarding and IMAP).").With("zh-Hans", "POP和IMAP访问默认关闭，需在Outlook.com设置“邮件 > 转发和IMAP”中开启。"),
 				},
 			},
 			Source:      "https://support.microsoft.com/en-us/office/pop-imap-and-smtp-settings-8361e398-8af4-4e97-b147-6c6c4ac95353",
@@ -216,18 +204,12 @@ func netease(id, name, domain, hostDomain string) ProviderInfo {
 		Notes: []Note{
 			{
 				Kind: NotePassword,
-				Text: Text{
-					English: "Turn on IMAP/SMTP and POP3/SMTP in the web mail's settings (Settings > POP3/SMTP/IMAP) and log in with the authorization code shown there, not your account password.",
-					Chinese: "先在网页版邮箱“设置 > POP3/SMTP/IMAP”中开启服务，并使用页面给出的授权码登录，不要用邮箱密码。",
-				},
+				Text: NewText("Turn on IMAP/SMTP and POP3/SMTP in the web mail's settings (Settings > POP3/SMTP/IMAP) and log in with the authorization code shown there, not your account password.").With("zh-Hans", "先在网页版邮箱“设置 > POP3/SMTP/IMAP”中开启服务，并使用页面给出的授权码登录，不要用邮箱密码。"),
 			},
 			{
 				Kind: NoteIMAPID,
-				Text: Text{
-					English: "IMAP clients must send the ID command (RFC 2971) after logging in; without it the server answers SELECT with \"Unsafe Login\".",
-					Chinese: "IMAP客户端登录后必须发送ID命令（RFC 2971），否则选择邮件夹时服务器会返回“Unsafe Login”。",
-				},
-				URL: neteaseIMAPID,
+				Text: NewText("IMAP clients must send the ID command (RFC 2971) after logging in; without it the server answers SELECT with \"Unsafe Login\".").With("zh-Hans", "IMAP客户端登录后必须发送ID命令（RFC 2971），否则选择邮件夹时服务器会返回“Unsafe Login”。"),
+				URL:  neteaseIMAPID,
 			},
 		},
 		Source:      neteaseServers + " (hosts); IMAP ID: " + neteaseIMAPID,

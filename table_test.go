@@ -75,7 +75,7 @@ func TestTableInvariants(t *testing.T) {
 			t.Errorf("%s: plaintext-only provider without a plaintext note", p.info.ID)
 		}
 		for _, n := range p.info.Notes {
-			if !n.Kind.Valid() || n.English == "" || n.Chinese == "" {
+			if !n.Kind.Valid() || n.Text.String() == "" || zhHans(n.Text) == "" {
 				t.Errorf("%s: incomplete note %+v", p.info.ID, n)
 			}
 		}

@@ -181,7 +181,7 @@ func TestEncode(t *testing.T) {
 		"checked":        func(p *mailsettings.ProviderInfo) { p.LastChecked = "2026-01-01" },
 		"issuer missing": func(p *mailsettings.ProviderInfo) { p.OAuth2 = &mailsettings.OAuth2{AuthURL: "https://x.example/a"} },
 		"general note": func(p *mailsettings.ProviderInfo) {
-			p.Notes = []mailsettings.Note{{Kind: mailsettings.NoteGeneral, Text: mailsettings.Text{English: "x"}}}
+			p.Notes = []mailsettings.Note{{Kind: mailsettings.NoteGeneral, Text: mailsettings.NewText("x")}}
 		},
 		"space in note URL": func(p *mailsettings.ProviderInfo) {
 			p.Notes = []mailsettings.Note{{Kind: mailsettings.NoteEnable, URL: "https://x.example/a b"}}
