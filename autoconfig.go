@@ -291,17 +291,3 @@ func socketType(e Encryption) string {
 	}
 	return ""
 }
-
-// socketType returns the autoconfig spelling of e ("SSL", "STARTTLS",
-// "plain"), or "" if e is invalid. The parser reads the same spellings.
-func (e Encryption) socketType() string {
-	switch e {
-	case ImplicitTLS:
-		return "SSL"
-	case STARTTLS:
-		return "STARTTLS"
-	case Plaintext:
-		return "plain"
-	}
-	return ""
-}
