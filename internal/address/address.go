@@ -133,3 +133,33 @@ func checkLocalPart(local string) string {
 	}
 	return ""
 }
+
+// Canonical returns an email address from a document or the network
+// ("Alice@Example.TEST") as local@domain with the domain canonical in mode
+// hostname.Server. The local part must be 1 to 64 octets without controls,
+// format characters, spaces, quotes, backslashes or "@": a quoted local
+// part is refused, since no provider needs one for account setup.
+func Canonical(s string) (string, error) {
+	if len(s) > maxInputLen {
+		return "", hostname.Reason("too long")
+	}
+	at := strings.LastIndexByte(s, '@')
+	if at < 0 {
+		return "", hostname.Reason("no @")
+	}
+	local, domain := s[:at], s[at+1:]
+	if local == "" || len(local) > MaxLocalLen || !utf8.ValidString(local) {
+		return "", hostname.Reason("local part empty, too long or not UTF-8")
+	}
+	for _, r := range local {
+		if r <= ' ' || r == 0x7f || r == '"' || r == '\\' || r == '@' ||
+			unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.IsSpace(r) {
+			return "", hostname.Reason("character not allowed in the local part")
+		}
+	}
+	d, err := hostname.Canonical(domain, hostname.Server)
+	if err != nil {
+		return "", err
+	}
+	return local + "@" + d, nil
+}

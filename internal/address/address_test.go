@@ -71,3 +71,16 @@ func TestSeeds(t *testing.T) {
 		}
 	}
 }
+
+func TestCanonical(t *testing.T) {
+	if got, err := Canonical("Alice@Example.TEST"); err != nil || got != "Alice@example.test" {
+		t.Errorf("Canonical = %q, %v", got, err)
+	}
+	for _, in := range []string{"", "alice", "@example.test", "alice@", "a b@example.test",
+		`"a"@example.test`, "alice@localhost", "alice@127.0.0.1", "al\x00ice@example.test",
+		strings.Repeat("a", 65) + "@example.test", "alice@example.test:25", "al\u202eice@example.test"} {
+		if got, err := Canonical(in); err == nil {
+			t.Errorf("Canonical(%q) = %q, want an error", in, got)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 )
@@ -133,12 +134,39 @@ func Normalize(d string) (ascii, unicode string, err error) {
 	return a, u, nil
 }
 
+// Canonical returns a host name given in any case, with Unicode labels or
+// one final dot (as DNS answers carry it), in its lower-case A-label form,
+// checked in mode m. It is the rule for host names read from a document or
+// the network.
+func Canonical(s string, m Mode) (string, error) {
+	if len(s) > 4*MaxLen {
+		return "", Reason("too long")
+	}
+	if !utf8.ValidString(s) {
+		return "", Reason("not valid UTF-8")
+	}
+	if s == "." || strings.HasSuffix(s, "..") {
+		return "", Reason("empty label")
+	}
+	a, _, err := Normalize(strings.TrimSuffix(s, "."))
+	if err != nil {
+		return "", err
+	}
+	if err := Check(a, m); err != nil {
+		return "", err
+	}
+	return a, nil
+}
+
 // syntax catches, before IDNA mapping, the inputs that are URLs, IP
 // literals or host:port pairs, so that their error says so.
 func syntax(d string) string {
 	for _, r := range d {
 		if r < ' ' || r == 0x7f || unicode.IsControl(r) {
 			return "control character in domain"
+		}
+		if unicode.Is(unicode.Cf, r) {
+			return "format character in domain"
 		}
 		if unicode.IsSpace(r) {
 			return "space in domain"
@@ -149,6 +177,8 @@ func syntax(d string) string {
 		return "IP address literal, not a domain"
 	case strings.Contains(d, "://"):
 		return "URL, not a domain"
+	case strings.ContainsAny(d, "@%\\"):
+		return "invalid " + DescribeRune(rune(d[strings.IndexAny(d, "@%\\")]))
 	case strings.ContainsAny(d, ":/?#"):
 		c := d[strings.IndexAny(d, ":/?#")]
 		if c == ':' && strings.Count(d, ":") > 1 {

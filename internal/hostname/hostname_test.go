@@ -64,3 +64,56 @@ func TestIsNormal(t *testing.T) {
 		}
 	}
 }
+
+func TestCanonical(t *testing.T) {
+	good := []struct{ in, want string }{
+		{"imap.example.test", "imap.example.test"},
+		{"IMAP.Example.TEST", "imap.example.test"},
+		{"imap.example.test.", "imap.example.test"},
+		{"mail.bücher.example", "mail.xn--bcher-kva.example"},
+		{"xn--bcher-kva.example", "xn--bcher-kva.example"},
+		{"a-b.c1.example", "a-b.c1.example"},
+	}
+	for _, c := range good {
+		got, err := Canonical(c.in, Server)
+		if err != nil || got != c.want {
+			t.Errorf("Canonical(%q) = %q, %v, want %q", c.in, got, err, c.want)
+		}
+	}
+	bad := []struct{ in, reason string }{
+		{"", "empty"},
+		{".", "empty"},
+		{"localhost", "single-label"},
+		{"com", "single-label"},
+		{"127.0.0.1", "IP address"},
+		{"[::1]", "IP address"},
+		{"::1", "IP address"},
+		{"1.2.3.4.5", "IP address"},
+		{"imap.example.test:993", "port"},
+		{"imap.example.test/x", "path"},
+		{"user@imap.example.test", "invalid character '@'"},
+		{"imap example.test", "space"},
+		{"imap.example.test\x00", "control"},
+		{"imap.\u202eexample.test", "format"},
+		{"imap..example.test", "empty label"},
+		{"imap.example.test..", "empty label"},
+		{"-imap.example.test", "invalid label"},
+		{"imap_x.example.test", "not a valid domain name"},
+		{"xn--zz.example", "invalid label"},
+		{"ab--cd.example", "invalid label"},
+		{strings.Repeat("a", 64) + ".example", "63"},
+		{strings.Repeat("a.", 127) + "example", "253"},
+		{strings.Repeat("a", 2000), "too long"},
+		{"\xff.example", "UTF-8"},
+		{"%EMAILDOMAIN%.example", "invalid character '%'"},
+	}
+	for _, c := range bad {
+		got, err := Canonical(c.in, Server)
+		if err == nil || !strings.Contains(err.Error(), c.reason) {
+			t.Errorf("Canonical(%q) = %q, %v, want an error about %q", c.in, got, err, c.reason)
+		}
+	}
+	if got, err := Canonical("LOCALHOST.", Host); err != nil || got != "localhost" {
+		t.Errorf("Canonical(LOCALHOST., Host) = %q, %v", got, err)
+	}
+}
