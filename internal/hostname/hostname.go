@@ -165,9 +165,6 @@ func syntax(d string) string {
 		if r < ' ' || r == 0x7f || unicode.IsControl(r) {
 			return "control character in domain"
 		}
-		if unicode.Is(unicode.Cf, r) {
-			return "format character in domain"
-		}
 		if unicode.IsSpace(r) {
 			return "space in domain"
 		}

@@ -94,7 +94,7 @@ func TestCanonical(t *testing.T) {
 		{"user@imap.example.test", "invalid character '@'"},
 		{"imap example.test", "space"},
 		{"imap.example.test\x00", "control"},
-		{"imap.\u202eexample.test", "format"},
+		{"imap.\u202eexample.test", "not a valid domain name"},
 		{"imap..example.test", "empty label"},
 		{"imap.example.test..", "empty label"},
 		{"-imap.example.test", "invalid label"},
