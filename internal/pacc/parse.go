@@ -28,6 +28,11 @@ func Parse(body []byte) (Config, error) { return Parser{}.Parse(body) }
 // value is left out (and reported to Dropped) and unknown members are
 // ignored. The result may name no mail server; see [Config.HasMail].
 //
+// A host with a port ("imap.example.test:993") is dropped: PACC fixes the
+// port of each protocol. A "port" member beside "host" is, like every
+// member PACC does not define, ignored, so the server is still read on the
+// protocol's PACC port.
+//
 // Parse does not check the digest: call [VerifyDigest] on the same bytes.
 func (p Parser) Parse(body []byte) (Config, error) {
 	if len(body) > MaxBodySize {
