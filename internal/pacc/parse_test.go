@@ -67,6 +67,11 @@ func TestParseUnknownMembersIgnored(t *testing.T) {
 	if len(dropped) != 0 {
 		t.Errorf("unknown members reported as dropped: %v", dropped)
 	}
+	// A port member is not PACC's: the server stays on the PACC port.
+	c, _ = parseDropped(t, `{"protocols":{"imap":{"host":"imap.example.test","port":143}}}`)
+	if want := []Server{{"imap.example.test", 993, ImplicitTLS}}; !reflect.DeepEqual(c.IMAP, want) {
+		t.Errorf("with a port member: IMAP = %v, want %v", c.IMAP, want)
+	}
 }
 
 func TestParseDuplicateKeys(t *testing.T) {
