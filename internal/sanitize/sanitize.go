@@ -14,7 +14,7 @@ import (
 // Text returns s with invalid UTF-8 replaced by U+FFFD (as ranging over a
 // string does), control, format and space characters turned into single
 // spaces, leading and trailing space removed, and at most max bytes; a
-// result cut short ends in "…", which the max does not count.
+// result cut short ends in "…" (counted in max, which should be at least 3).
 func Text(s string, max int) string {
 	if clean(s, max) {
 		return s
@@ -30,12 +30,31 @@ func Text(s string, max int) string {
 			continue
 		}
 		if b.Len()+utf8.RuneLen(r) > max {
-			return strings.TrimRight(b.String(), " ") + "…"
+			return cut(b.String(), max)
 		}
 		space = false
 		b.WriteRune(r)
 	}
 	return strings.TrimRight(b.String(), " ")
+}
+
+// ellipsis marks a text cut short.
+const ellipsis = "…"
+
+// cut shortens s, whose length may exceed max, so that it and the ellipsis
+// fit in max bytes, at a rune boundary.
+func cut(s string, max int) string {
+	n := max - len(ellipsis)
+	if n < 0 {
+		n = 0
+	}
+	for n > 0 && n < len(s) && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	if n > len(s) {
+		n = len(s)
+	}
+	return strings.TrimRight(s[:n], " ") + ellipsis
 }
 
 // clean reports whether Text would return s unchanged: printable ASCII
@@ -82,5 +101,6 @@ func Word(s string, max int) string {
 	return s
 }
 
-// Is reports whether s is already safe: Text(s, max) == s.
-func Is(s string, max int) bool { return Text(s, max) == s }
+// IsClean reports whether s is already safe: Text(s, max) == s, so that a
+// writer can refuse text that would not read back unchanged.
+func IsClean(s string, max int) bool { return Text(s, max) == s }
