@@ -53,5 +53,20 @@ if [ -f /run/unbound.pid ]; then
 	fi
 fi
 
+# AppArmor: Debian's profile for /usr/sbin/unbound lets it read only
+# /etc/unbound, /var/lib/unbound and a few system files, but the tests'
+# unbound reads its configuration, trust anchor and log file in a temporary
+# directory. The system unbound is not used, so disable the profile (a
+# symlink in disable/ keeps it unloaded across reboots) and unload it if
+# it is loaded.
+profile=/etc/apparmor.d/usr.sbin.unbound
+if [ -f "$profile" ]; then
+	"${as_root[@]}" mkdir -p /etc/apparmor.d/disable
+	"${as_root[@]}" ln -sf "$profile" /etc/apparmor.d/disable/usr.sbin.unbound
+	if command -v apparmor_parser >/dev/null 2>&1 && [ -d /sys/kernel/security/apparmor ]; then
+		"${as_root[@]}" apparmor_parser -R "$profile" >/dev/null 2>&1 || true
+	fi
+fi
+
 unbound_bin=$(command -v unbound || echo /usr/sbin/unbound)
 echo "install-dnssec: unbound $("$unbound_bin" -V 2>/dev/null | head -n 1 || echo 'unbound ?'), $(ldns-signzone -v 2>/dev/null | head -n 1 || echo 'ldns-signzone ?')"
