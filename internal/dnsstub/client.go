@@ -73,8 +73,10 @@ type Response struct {
 	// AD reports whether the response had the AD (authentic data) bit set:
 	// the server says it validated the answer with DNSSEC.
 	AD bool
-	// Authenticated reports whether AD is set and the client's [Policy]
-	// believes AD from Server. Only Authenticated should raise trust.
+	// Authenticated reports whether AD is set, the client's [Policy]
+	// believes AD from Server, and the response is an answer or a denial
+	// (NOERROR or NXDOMAIN; AD on an error response means nothing). Only
+	// Authenticated should raise trust.
 	Authenticated bool
 	// TCP reports whether the response came over TCP, after a truncated
 	// response over UDP.
@@ -111,8 +113,8 @@ type Response struct {
 // that unwrap to ErrNXDomain, ErrNoData, ErrServFail and the package's
 // other errors (see [ErrNXDomain]), or to a context or network error.
 //
-// The question is sent over UDP (retransmitted after a second without an
-// answer, at most three times) and again over TCP when the answer is
+// The question is sent over UDP (again after each second without an
+// answer, at most three times in all) and over TCP when the answer is
 // truncated. Responses that do not match the question (ID, question
 // section, response flag) are ignored over UDP and fail over TCP. The
 // lookup ends when ctx is done or after the client's Timeout.
@@ -138,7 +140,8 @@ func (c *Client) Lookup(ctx context.Context, name string, qtype dnsmessage.Type)
 	resp, err := c.exchange(ctx, server, question{name: qname, qtype: qtype})
 	if resp != nil {
 		resp.Server = server.String()
-		resp.Authenticated = resp.AD && policy.BelievesAD(server.Addr())
+		denialOrAnswer := resp.RCode == dnsmessage.RCodeSuccess || resp.RCode == dnsmessage.RCodeNameError
+		resp.Authenticated = resp.AD && denialOrAnswer && policy.BelievesAD(server.Addr())
 	}
 	if err != nil {
 		return resp, lookupError(name, server.String(), err)

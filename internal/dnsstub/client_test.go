@@ -301,6 +301,22 @@ func TestAuthenticatedDenial(t *testing.T) {
 	}
 }
 
+// TestADOnErrorResponse: AD on a SERVFAIL or REFUSED means nothing.
+func TestADOnErrorResponse(t *testing.T) {
+	for _, code := range []int{dns.RcodeServerFailure, dns.RcodeRefused, dns.RcodeFormatError} {
+		s := newTestServer(t, func(w dns.ResponseWriter, req *dns.Msg) {
+			m := reply(req)
+			m.Rcode = code
+			m.AuthenticatedData = true
+			_ = w.WriteMsg(m)
+		})
+		resp, err := s.client().Lookup(context.Background(), "example.test", dnsmessage.TypeMX)
+		if err == nil || resp == nil || !resp.AD || resp.Authenticated {
+			t.Errorf("%s: resp %+v err %v, want AD seen but not authenticated", dns.RcodeToString[code], resp, err)
+		}
+	}
+}
+
 func TestRecordsDroppedWithErrorResponse(t *testing.T) {
 	s := newTestServer(t, func(w dns.ResponseWriter, req *dns.Msg) {
 		m := reply(req)
