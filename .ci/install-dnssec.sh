@@ -44,15 +44,6 @@ if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
 elif [ -x /etc/init.d/unbound ]; then
 	"${as_root[@]}" /etc/init.d/unbound stop >/dev/null 2>&1 || true
 fi
-# An unbound started some other way from the system configuration (its pid
-# file is the Debian default): stop that one only, never the tests' own.
-if [ -f /run/unbound.pid ]; then
-	pid=$(cat /run/unbound.pid 2>/dev/null || true)
-	if [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null || true)" = unbound ]; then
-		"${as_root[@]}" kill "$pid" >/dev/null 2>&1 || true
-	fi
-fi
-
 # AppArmor: Debian's profile for /usr/sbin/unbound lets it read only
 # /etc/unbound, /var/lib/unbound and a few system files, but the tests'
 # unbound reads its configuration, trust anchor and log file in a temporary
