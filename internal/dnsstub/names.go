@@ -3,7 +3,7 @@ package dnsstub
 import (
 	"strings"
 
-	"golang.org/x/net/idna"
+	"github.com/mailsettings/mailsettings/internal/hostname"
 )
 
 // Name limits (RFC 1035 §2.3.4), counted without the final dot.
@@ -26,25 +26,12 @@ func queryName(name string) (string, bool) {
 
 // hostName returns the normalized form (lower case, final dot) of a host
 // name taken from an answer, such as an SRV or MX target, or false if it is
-// not usable. The rule is the library's rule for server names from the
-// network: letter-digit-hyphen labels that neither start nor end with a
-// hyphen, Punycode labels that decode, at least two labels, a last label
-// that is not all digits (an IP address is not a host name).
+// not usable by the library's rule for server names from the network
+// (hostname.Server).
 func hostName(name string) (string, bool) {
 	n := strings.ToLower(strings.TrimSuffix(name, "."))
-	if !validLabels(n, false) || !strings.Contains(n, ".") {
+	if hostname.Check(n, hostname.Server) != nil {
 		return "", false
-	}
-	last := n[strings.LastIndexByte(n, '.')+1:]
-	if strings.Trim(last, "0123456789") == "" {
-		return "", false
-	}
-	if strings.Contains(n, "--") {
-		// "xn--" labels must be valid A-labels, and other "ab--" labels
-		// are reserved (RFC 5891 §4.2.3.1).
-		if _, err := idna.Lookup.ToUnicode(n); err != nil {
-			return "", false
-		}
 	}
 	return n + ".", true
 }
