@@ -1,6 +1,7 @@
 package mailsettings_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"slices"
@@ -145,6 +146,10 @@ func TestLookupNormalization(t *testing.T) {
 		{`"a@b"@qq.com`, `"a@b"`, "qq.com", "qq.com"},      // quoted local part
 		{"hotmail.co.uk.", "", "hotmail.co.uk", "hotmail.co.uk"},
 		{"用户@qq.com", "用户", "qq.com", "qq.com"}, // SMTPUTF8 local part
+		// As people paste it (internal/address unwrap).
+		{"mailto:alice@qq.com", "alice", "qq.com", "qq.com"},
+		{"Alice <alice@qq.com>", "alice", "qq.com", "qq.com"},
+		{"(alice@qq.com),", "alice", "qq.com", "qq.com"},
 	}
 	for _, tt := range tests {
 		s, err := mailsettings.Lookup(tt.in)
@@ -198,6 +203,12 @@ func TestLookupErrors(t *testing.T) {
 		{"a@b@qq.com", "unquoted"},
 		{"a b@qq.com", "unquoted space"},
 		{strings.Repeat("x", 65) + "@qq.com", "local part longer than 64"},
+		{"al..ice@qq.com", "two dots in a row"}, // RFC 5321 §4.1.2 Dot-string
+		{".alice@qq.com", "starts with a dot"},
+		{"alice.@qq.com", "ends with a dot"},
+		{"<alice>@qq.com", "unquoted character '<'"},
+		{"alice(work)@qq.com", "comment"},
+		{`"alice@qq.com`, "unbalanced quote"},
 		{".qq.com", "empty label"},
 		{"qq..com", "empty label"},
 		{"qq.com..", "empty label"},
@@ -605,4 +616,16 @@ func FuzzLookup(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestDiscoverSameInputRules: Discover reads its input with Lookup's
+// rules, pasted forms and refusals alike, before any I/O.
+func TestDiscoverSameInputRules(t *testing.T) {
+	disc, err := mailsettings.Discover(context.Background(), "Alice <alice@qq.com>")
+	if err != nil || disc.LocalPart != "alice" || disc.Domain != "qq.com" {
+		t.Errorf("Discover(Alice <alice@qq.com>) = %+v, %v", disc, err)
+	}
+	if _, err := mailsettings.Discover(context.Background(), "al..ice@example.com"); !errors.Is(err, mailsettings.ErrInvalidInput) {
+		t.Errorf("Discover(al..ice@example.com) error = %v, want ErrInvalidInput", err)
+	}
 }

@@ -1,7 +1,8 @@
-// Package address splits and normalizes what users type as an email
-// address or a mail domain: "alice@qq.com", "QQ.COM.", " qq.com ",
-// "例子.中国". The domain is normalized by package hostname; the local part
-// is checked against RFC 5321 §4.1.2 and §4.5.3.1.1 (at most 64 octets).
+// Package address splits and normalizes what users type or paste as an
+// email address or a mail domain: "alice@qq.com", "QQ.COM.", " qq.com ",
+// "例子.中国", "mailto:alice@qq.com", "Alice <alice@qq.com>". The domain is
+// normalized by package hostname; the local part is checked against
+// RFC 5321 §4.1.2 and §4.5.3.1.1 (at most 64 octets).
 package address
 
 import (
@@ -66,23 +67,47 @@ func fast(s string) (Query, bool) {
 	return q, true
 }
 
-// IsSimpleLocalPart reports whether s is a non-empty local part of
-// printable ASCII without quotes, backslashes or "@", which needs no
-// further checks.
+// IsSimpleLocalPart reports whether s is a non-empty local part in the
+// RFC 5321 §4.1.2 Dot-string form, in ASCII: atoms of RFC 5322 atext
+// joined by single dots, with no dot first or last. It needs no further
+// checks, and it is the fast path of Parse and of the root's Lookup.
 func IsSimpleLocalPart(s string) bool {
-	if s == "" || len(s) > MaxLocalLen {
+	if s == "" || len(s) > MaxLocalLen || s[0] == '.' || s[len(s)-1] == '.' {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c <= ' ' || c >= 0x7f || c == '@' || c == '"' || c == '\\' {
+		c := s[i]
+		if c == '.' {
+			if s[i-1] == '.' {
+				return false
+			}
+			continue
+		}
+		if c >= 0x80 || !atext[c] {
 			return false
 		}
 	}
 	return true
 }
 
-// Slow is the general path of Parse: trimming, case folding, Unicode, and
-// a precise reason for every rejection. Tests compare it with Parse.
+// atext marks the ASCII characters RFC 5322 §3.2.3 allows in an atom:
+// letters, digits and !#$%&'*+-/=?^_`{|}~.
+var atext = func() (t [0x80]bool) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = true, true
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for _, c := range "!#$%&'*+-/=?^_`{|}~" {
+		t[c] = true
+	}
+	return t
+}()
+
+// Slow is the general path of Parse: trimming, unwrapping what people
+// paste (see unwrap), case folding, Unicode, and a precise reason for
+// every rejection. Tests compare it with Parse.
 func Slow(input string) (Query, error) {
 	if len(input) > maxInputLen {
 		return Query{}, hostname.Reason("too long")
@@ -90,7 +115,10 @@ func Slow(input string) (Query, error) {
 	if !utf8.ValidString(input) {
 		return Query{}, hostname.Reason("not valid UTF-8")
 	}
-	s := strings.TrimFunc(input, unicode.IsSpace)
+	s, reason := unwrap(strings.TrimFunc(input, unicode.IsSpace))
+	if reason != "" {
+		return Query{}, hostname.Reason(reason)
+	}
 	if s == "" {
 		return Query{}, hostname.Reason("empty")
 	}
@@ -113,25 +141,92 @@ func Slow(input string) (Query, error) {
 	return q, nil
 }
 
-// checkLocalPart returns why local is not a usable local part, or "".
-// Quoted local parts (RFC 5321 §4.1.2) may contain "@" and spaces.
+// checkLocalPart returns why local is not a usable local part, or "". It
+// follows RFC 5321 §4.1.2: a Dot-string (atoms of atext joined by single
+// dots) or a Quoted-string, which may hold "@" and spaces; RFC 6531 adds
+// UTF-8 beyond ASCII. Controls and format characters (bidi controls,
+// zero-width characters) are refused anywhere; comments, which RFC 5322
+// allows around an address but RFC 5321 does not, are refused too.
 func checkLocalPart(local string) string {
 	switch {
 	case local == "":
 		return "missing local part before @"
 	case len(local) > MaxLocalLen:
 		return "local part longer than 64 octets"
+	case local[0] == '"':
+		return checkQuoted(local[1:])
 	}
-	quoted := len(local) >= 2 && local[0] == '"' && local[len(local)-1] == '"'
-	for _, r := range local {
-		if r < ' ' || r == 0x7f || unicode.IsControl(r) {
-			return "control character in local part"
-		}
-		if !quoted && (r == '@' || r == '"' || unicode.IsSpace(r)) {
+	for i, r := range local {
+		switch {
+		case r == '.':
+			switch {
+			case i == 0:
+				return "local part starts with a dot"
+			case i == len(local)-1:
+				return "local part ends with a dot"
+			case local[i-1] == '.':
+				return "two dots in a row in local part"
+			}
+		case r < 0x80 && atext[r]:
+		case badRune(r):
+			return badRuneReason(r)
+		case r >= 0x80 && !unicode.IsSpace(r):
+			// UTF-8 beyond ASCII (RFC 6531).
+		case r == '"':
+			return "unbalanced quote in local part"
+		case r == '(' || r == ')':
+			return "comment (parentheses) in local part"
+		case r == '\\':
+			return "backslash outside quotes in local part"
+		default:
 			return "unquoted " + hostname.DescribeRune(r) + " in local part"
 		}
 	}
 	return ""
+}
+
+// checkQuoted checks the rest of a local part that starts with a quote:
+// quoted text (any printable character but quote and backslash) and
+// quoted pairs (a backslash before a printable ASCII character), then the closing
+// quote, last.
+func checkQuoted(rest string) string {
+	n := 0 // characters between the quotes
+	for i := 0; i < len(rest); {
+		r, size := utf8.DecodeRuneInString(rest[i:])
+		switch {
+		case r == '"':
+			switch {
+			case i != len(rest)-1:
+				return "unbalanced quote in local part"
+			case n == 0:
+				return "empty quoted local part"
+			}
+			return ""
+		case r == '\\':
+			if i+1 >= len(rest) || rest[i+1] < ' ' || rest[i+1] > '~' {
+				return "backslash before nothing printable in local part"
+			}
+			size = 2
+		case badRune(r):
+			return badRuneReason(r)
+		}
+		i += size
+		n++
+	}
+	return "unbalanced quote in local part"
+}
+
+// badRune reports whether r is refused in any local part: a control or a
+// format character.
+func badRune(r rune) bool {
+	return r < ' ' || r == 0x7f || unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
+}
+
+func badRuneReason(r rune) string {
+	if unicode.Is(unicode.Cf, r) {
+		return "format character in local part"
+	}
+	return "control character in local part"
 }
 
 // Canonical returns an email address from a document or the network
