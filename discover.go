@@ -99,6 +99,11 @@ type Discoverer struct {
 	// Providers are consulted like the built-in table, before it: a
 	// provider that lists the domain answers at once.
 	Providers []Provider
+
+	// Cache, if not nil, keeps what discovery finds and coalesces
+	// concurrent discoveries of one domain; see [Cache] and [NewCache]
+	// (cache.go).
+	Cache Cache
 }
 
 // A Candidate is one configuration found by discovery, with where it came
@@ -207,6 +212,13 @@ func Discover(ctx context.Context, addressOrDomain string) (Discovery, error) {
 // otherwise; it also wraps every [*SourceError]. If ctx ends first, the
 // error wraps ctx.Err() and the Discovery holds what was found so far.
 func (d *Discoverer) Discover(ctx context.Context, addressOrDomain string) (Discovery, error) {
+	// Result cache hook (cache.go): with a Cache, discoverCached answers,
+	// calling back into Discover on a copy without the Cache.
+	if d.Cache != nil {
+		uncached := *d
+		uncached.Cache = nil
+		return uncached.discoverCached(ctx, d.Cache, addressOrDomain)
+	}
 	q, err := parseQuery(addressOrDomain)
 	if err != nil {
 		return Discovery{Query: addressOrDomain}, err
