@@ -175,7 +175,7 @@ func (d *Discoverer) discoverCached(ctx context.Context, c Cache, input string) 
 		return disc, err
 	}
 	mc, ok := c.(*memoryCache)
-	if !ok {
+	if !ok || ctx.Err() != nil {
 		return discover(ctx)
 	}
 	disc, err := mc.coalesce(ctx, key, discover)
