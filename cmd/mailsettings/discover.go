@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mailsettings/mailsettings"
+	"github.com/mailsettings/mailsettings/internal/cli"
+)
+
+// runDiscover is "mailsettings discover": every source of
+// mailsettings.Discoverer, with a cache shared by the run, so that a bulk
+// input with many addresses of one domain asks about it once.
+func runDiscover(ctx context.Context, e *env, args []string) int {
+	s := newSub(e, "discover", "[-json] [flags] QUERY... | -", true)
+	nf := s.netFlags(20*time.Second, 8)
+	noISPDB := s.fs.Bool("no-ispdb", false, "do not ask the Thunderbird ISP database")
+	ispdb := s.fs.String("ispdb", "", "ISP database `URL` prefix (default "+mailsettings.DefaultISPDBURL+")")
+	allowHTTP := s.fs.Bool("allow-http", false, "also fetch autoconfig over plain HTTP (results are unauthenticated)")
+	sendAddress := s.fs.Bool("send-address", false, "send the address to the domain's autoconfig servers")
+	allowPlain := s.fs.Bool("allow-plaintext", false, "keep endpoints without encryption")
+	guess := s.fs.Bool("guess", false, "also guess imap./pop./smtp./mail. hosts, kept only after a verified TLS handshake")
+	rest, code, ok := s.parse(args)
+	if !ok {
+		return code
+	}
+	if !s.needQueries(rest) {
+		return cli.ExitUsage
+	}
+	r, dialer, tlsConfig, err := nf.clients(e)
+	if err != nil {
+		s.usageError("%v", err)
+		return cli.ExitUsage
+	}
+	d := &mailsettings.Discoverer{
+		Resolver: r, Dialer: dialer, TLSConfig: tlsConfig,
+		NoISPDB: *noISPDB, ISPDBURL: *ispdb, AllowHTTP: *allowHTTP,
+		SendAddress: *sendAddress, AllowPlaintext: *allowPlain, Guess: *guess,
+		Cache: mailsettings.NewCache(0, nil),
+	}
+	type result struct {
+		disc mailsettings.Discovery
+		err  error
+	}
+	in := s.input(rest)
+	progress := cli.StartProgress(e.stderr, e.stderrTTY && in.UsesStdin(), s.lang)
+	failed := false
+	cli.Ordered(ctx, in.All(), *nf.parallel, func(ctx context.Context, q string) result {
+		qctx, cancel := context.WithTimeout(ctx, *nf.timeout)
+		defer cancel()
+		disc, err := d.Discover(qctx, q)
+		return result{disc, err}
+	}, func(res result) {
+		bad := res.err != nil && len(res.disc.Candidates) == 0
+		failed = failed || bad
+		progress.Add(bad)
+		progress.Clear()
+		s.discovery(res.disc, res.err)
+		s.flush()
+	})
+	progress.Stop()
+	if ctx.Err() != nil {
+		failed = true
+	}
+	return s.finish(in, failed)
+}
+
+// discovery prints one discovery: one JSON line (the library's fields,
+// cleaned, plus "error" when nothing was found), or a block of text.
+func (s *sub) discovery(disc mailsettings.Discovery, err error) {
+	if _, bad := errors.AsType[*mailsettings.InputError](err); bad {
+		s.fail(disc.Query, err)
+		return
+	}
+	if *s.json {
+		b, merr := disc.MarshalJSON()
+		if merr != nil {
+			s.fail(disc.Query, merr)
+			return
+		}
+		if err != nil {
+			b = append(b[:len(b)-1], `,"error":`...)
+			b = append(cli.AppendString(b, cli.Clean(err.Error())), '}')
+		}
+		(&cli.JSONLines{W: s.out}).WriteRaw(b)
+		return
+	}
+	l := s.lang
+	fmt.Fprintln(s.out, l.T("discover.title", "query", cli.Clean(disc.Query), "domain", domainText(disc.Domain, disc.UnicodeDomain), "n", strconv.Itoa(len(disc.Candidates))))
+	for i, c := range disc.Candidates {
+		fmt.Fprintln(s.out, l.T("discover.candidate", "i", strconv.Itoa(i+1), "source", c.Source.String(), "trust", c.Trust.String(), "url", cli.Clean(c.URL)))
+		if !c.Provider.IsZero() {
+			fmt.Fprintln(s.out, "   "+l.T("provider", "name", cli.Clean(c.Provider.Name())))
+		}
+		for _, r := range c.Reasons {
+			fmt.Fprintln(s.out, "   "+l.T("why", "text", cli.Clean(r.Text().In(l.Tag()))))
+		}
+		s.endpointTable("   ", c.Settings)
+		for _, n := range c.Notes() {
+			s.note("   ", n)
+		}
+	}
+	if len(disc.Unfinished) > 0 {
+		var names []string
+		for _, src := range disc.Unfinished {
+			names = append(names, src.String())
+		}
+		fmt.Fprintln(s.out, l.T("unfinished", "sources", strings.Join(names, ", ")))
+	}
+	for _, e := range disc.Errors {
+		if se, ok := errors.AsType[*mailsettings.SourceError](e); ok && se.Err != nil {
+			fmt.Fprintln(s.out, "   "+l.T("source_error", "source", se.Source.String(), "url", cli.Clean(se.URL), "text", cli.Clean(se.Err.Error())))
+		}
+	}
+	fmt.Fprintln(s.out)
+	if err != nil {
+		s.flush()
+		fmt.Fprintf(s.e.stderr, "mailsettings %s: %s: %s\n", s.name, cli.Clean(disc.Query), cli.Clean(err.Error()))
+	}
+}
