@@ -44,4 +44,3 @@ func TestT(t *testing.T) {
 		t.Errorf("T(h.host) = %q", got)
 	}
 }
-
