@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/mailsettings/mailsettings"
 	"github.com/mailsettings/mailsettings/internal/dnstest"
@@ -236,5 +237,26 @@ func TestDiscoverInvalid(t *testing.T) {
 	got := jsonLines(t, o.stdout)
 	if o.code != 1 || len(got) != 1 || len(got[0]) != 2 || !strings.Contains(got[0]["error"].(string), "two dots") {
 		t.Errorf("exit %d, %v", o.code, got)
+	}
+}
+
+// TestDiscoverProgress: with standard error a terminal and queries on
+// standard input, a long run shows a progress line there, and removes it;
+// without a terminal there is none.
+func TestDiscoverProgress(t *testing.T) {
+	w := newDiscoverWorld(t, "ISPDB Example")
+	w.dns.SetDelay(700 * time.Millisecond)
+	in := "a@example.test\nb@srv.test\n"
+	o := opts{stdin: in, tty: true}.run(t, append([]string{"discover", "-json", "-parallel", "1", "-"}, w.flags...)...)
+	if !strings.Contains(o.stderr, "\r") || !strings.Contains(o.stderr, "done, 0 failed") || !strings.HasSuffix(o.stderr, "\r\x1b[K") {
+		t.Errorf("terminal: stderr %q", o.stderr)
+	}
+	if len(jsonLines(t, o.stdout)) != 2 {
+		t.Errorf("stdout %q", o.stdout)
+	}
+	w.dns.SetDelay(0)
+	o = opts{stdin: in}.run(t, append([]string{"discover", "-json", "-"}, w.flags...)...)
+	if o.stderr != "" {
+		t.Errorf("no terminal: stderr %q", o.stderr)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"sync"
 	"time"
 
 	"github.com/mailsettings/mailsettings"
@@ -25,7 +26,28 @@ type sub struct {
 	json     *bool
 	langFlag *string
 	lang     cli.Lang
-	out      *bufio.Writer
+	out      *output
+}
+
+// output is the buffered standard output of a subcommand, safe for the
+// goroutine that reads the input (which flushes before it blocks) and the
+// one that prints the results.
+type output struct {
+	mu sync.Mutex
+	w  *bufio.Writer
+}
+
+func (o *output) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.w.Write(p)
+}
+
+// Flush writes out what is buffered.
+func (o *output) Flush() error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.w.Flush()
 }
 
 // newSub starts a subcommand with the flags every one has: -json (if
@@ -57,7 +79,7 @@ func (s *sub) parse(args []string) (rest []string, code int, ok bool) {
 		return nil, cli.ExitUsage, false
 	}
 	s.lang = cli.ChooseLang(*s.langFlag, s.e.getenv)
-	s.out = bufio.NewWriterSize(s.e.stdout, 64<<10)
+	s.out = &output{w: bufio.NewWriterSize(s.e.stdout, 64<<10)}
 	return rest, 0, true
 }
 

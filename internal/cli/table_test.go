@@ -33,7 +33,7 @@ func TestTable(t *testing.T) {
 			t.Errorf("line %q: escape kept or no indent", l)
 		}
 	}
-	if buf.Reset(); tb.rows != nil && len(tb.rows) != 0 {
+	if len(tb.rows) != 0 {
 		t.Error("rows kept after WriteTo")
 	}
 }
