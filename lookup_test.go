@@ -471,7 +471,7 @@ func TestNewProvider(t *testing.T) {
 }
 
 // TestSettingsJSONFieldNames pins the exact JSON field names, which are
-// part of the API (examples/lookup -json, Discover's candidates). A struct
+// part of the API (mailsettings lookup -json, Discover's candidates). A struct
 // without tags would not do: encoding/json matches names case-insensitively.
 func TestSettingsJSONFieldNames(t *testing.T) {
 	keys := func(m map[string]any) []string {

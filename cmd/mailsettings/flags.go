@@ -14,7 +14,6 @@ import (
 
 	"github.com/mailsettings/mailsettings"
 	"github.com/mailsettings/mailsettings/internal/cli"
-	"github.com/mailsettings/mailsettings/internal/cliutil"
 )
 
 // A sub is one run of a subcommand: its flags, output and language.
@@ -175,7 +174,7 @@ func (n *netFlags) clients(e *env) (mailsettings.Resolver, mailsettings.Dialer, 
 		}}
 	}
 	if *n.ca != "" {
-		pool, err := cliutil.LoadCA(*n.ca)
+		pool, err := cli.LoadCA(*n.ca)
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("-ca: %v", err)
 		}

@@ -1,5 +1,4 @@
-// Package cliutil holds what the example commands share.
-package cliutil
+package cli
 
 import (
 	"crypto/x509"
@@ -8,7 +7,7 @@ import (
 )
 
 // LoadCA returns the system roots plus the PEM certificates in file, for
-// the -ca flag of the examples.
+// the -ca flag.
 func LoadCA(file string) (*x509.CertPool, error) {
 	pem, err := os.ReadFile(file)
 	if err != nil {
