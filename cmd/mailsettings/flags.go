@@ -60,7 +60,7 @@ func newSub(e *env, name, synopsis string, withJSON bool) *sub {
 	} else {
 		s.json = new(bool)
 	}
-	s.langFlag = s.fs.String("lang", "", "language of headers, labels and notes: en, zh-Hans (zh, zh-CN) or zh-Hant (zh-TW, zh-HK); default from LC_ALL, LC_MESSAGES, LANG")
+	s.langFlag = s.fs.String("lang", "", "`tag` of the language of headers, labels and notes: en, zh-Hans (zh, zh-CN) or zh-Hant (zh-TW, zh-HK); default from LC_ALL, LC_MESSAGES, LANG")
 	return s
 }
 
@@ -85,7 +85,7 @@ func (s *sub) parse(args []string) (rest []string, code int, ok bool) {
 // needQueries reports a usage error when there are none.
 func (s *sub) needQueries(rest []string) bool {
 	if len(rest) == 0 {
-		s.usageError("no %s given", map[bool]string{true: "query", false: "target"}[s.name != "probe" && s.name != "login"])
+		s.usageError("nothing to do: give arguments, or - to read them from standard input")
 		return false
 	}
 	return true

@@ -46,6 +46,7 @@ func runLogin(ctx context.Context, e *env, args []string) int {
 	}
 	p := &mailsettings.Prober{Resolver: r, Dialer: dialer, TLSConfig: tlsConfig, Timeout: *nf.timeout}
 	d := &mailsettings.Discoverer{Resolver: r, Dialer: dialer, TLSConfig: tlsConfig, Cache: mailsettings.NewCache(0, nil)}
+	progress := cli.StartProgress(e.stderr, e.stderrTTY && in.UsesStdin(), s.lang)
 	failed := false
 	cli.Ordered(ctx, in.All(), *nf.parallel, func(ctx context.Context, arg string) []loginOutput {
 		tctx, cancel := context.WithTimeout(ctx, *nf.timeout)
@@ -70,12 +71,17 @@ func runLogin(ctx context.Context, e *env, args []string) int {
 		}
 		return outs
 	}, func(outs []loginOutput) {
+		bad := false
 		for _, o := range outs {
-			failed = failed || !o.OK
+			bad = bad || !o.OK
 		}
+		failed = failed || bad
+		progress.Add(bad)
+		progress.Clear()
 		s.loginOutputs(outs)
 		s.flush()
 	})
+	progress.Stop()
 	if ctx.Err() != nil {
 		failed = true
 	}
