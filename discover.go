@@ -215,9 +215,7 @@ func (d *Discoverer) Discover(ctx context.Context, addressOrDomain string) (Disc
 	// Result cache hook (cache.go): with a Cache, discoverCached answers,
 	// calling back into Discover on a copy without the Cache.
 	if d.Cache != nil {
-		uncached := *d
-		uncached.Cache = nil
-		return uncached.discoverCached(ctx, d.Cache, addressOrDomain)
+		return d.discoverCached(ctx, addressOrDomain)
 	}
 	q, err := parseQuery(addressOrDomain)
 	if err != nil {
