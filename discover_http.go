@@ -8,11 +8,13 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/mailsettings/mailsettings/internal/autoconfigxml"
 	"github.com/mailsettings/mailsettings/internal/hostname"
+	"github.com/mailsettings/mailsettings/internal/netdial"
 	"golang.org/x/net/publicsuffix"
 )
 
@@ -61,39 +63,23 @@ func (r *run) close() {
 }
 
 // dialContext resolves host names through the run's Resolver and dials
-// through its Dialer, trying at most four addresses in order.
+// through its Dialer, with netdial (Happy Eyeballs, at most four
+// addresses, the deadline split across them).
 func (r *run) dialContext(ctx context.Context, network, addr string) (net.Conn, error) {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, err
 	}
-	if net.ParseIP(host) != nil {
-		return r.dialer.DialContext(ctx, network, addr)
+	p, err := strconv.ParseUint(port, 10, 16)
+	if err != nil {
+		return nil, fmt.Errorf("dial %s: invalid port %q", network, truncate(port, 16))
 	}
-	ips, err := r.resolver.LookupIPAddr(ctx, fqdn(host))
+	addrs, err := netdial.Resolve(ctx, r.resolver, host)
 	if err != nil {
 		return nil, err
 	}
-	if len(ips) == 0 {
-		return nil, &net.DNSError{Err: "no addresses", Name: host, IsNotFound: true}
-	}
-	var first error
-	for i, ip := range ips {
-		if i == 4 {
-			break
-		}
-		c, err := r.dialer.DialContext(ctx, network, net.JoinHostPort(ip.String(), port))
-		if err == nil {
-			return c, nil
-		}
-		if first == nil {
-			first = err
-		}
-		if ctx.Err() != nil {
-			break
-		}
-	}
-	return nil, first
+	c, _, err := netdial.Dial(ctx, r.dialer, network, addrs, uint16(p), netdial.Options{})
+	return c, err
 }
 
 // addressQuery returns "?emailaddress=..." if the caller opted in and the
