@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -114,9 +115,21 @@ func (r *run) checkRedirectHost(u *url.URL) error {
 	return nil
 }
 
-// fetchAutoconfig fetches and parses one autoconfig document. It returns
-// the final URL and whether a redirect left base, a registrable domain.
-func (r *run) fetchAutoconfig(ctx context.Context, s Source, rawURL, base string) (info ProviderInfo, final string, outside bool, dropped []*SourceError, err error) {
+// A fetched document is what fetchAutoconfig learned.
+type fetched struct {
+	info  ProviderInfo
+	final string // the URL fetched, after redirects
+	// outside is set when a redirect left the base registrable domain.
+	outside bool
+	// verified is set when every response, the redirects included, came
+	// over TLS with a certificate chain verified for the host asked.
+	verified bool
+	dropped  []*SourceError
+}
+
+// fetchAutoconfig fetches and parses one autoconfig document.
+func (r *run) fetchAutoconfig(ctx context.Context, s Source, rawURL, base string) (fetched, error) {
+	f := fetched{final: rawURL, verified: true}
 	c := *r.client
 	callerCheck := c.CheckRedirect
 	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
@@ -131,8 +144,15 @@ func (r *run) fetchAutoconfig(ctx context.Context, s Source, rawURL, base string
 		if err := r.checkRedirectHost(req.URL); err != nil {
 			return fmt.Errorf("%w to %s: %v", ErrInsecureRedirect, truncate(req.URL.Redacted(), 200), err)
 		}
+		if !verifiedTLS(req.Response) {
+			f.verified = false
+		}
+		// The address, if it was sent, goes to the host it was sent to and
+		// nowhere else: no Referer, and no query string to another domain.
+		req.Header.Del("Referer")
 		if !inDomain(req.URL.Hostname(), base) {
-			outside = true
+			f.outside = true
+			req.URL.RawQuery, req.URL.ForceQuery = "", false
 		}
 		if callerCheck != nil {
 			return callerCheck(req, via)
@@ -141,38 +161,46 @@ func (r *run) fetchAutoconfig(ctx context.Context, s Source, rawURL, base string
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
-		return ProviderInfo{}, "", false, nil, err
+		return f, err
 	}
 	req.Header.Set("Accept", "application/xml, text/xml")
 	req.Header.Set("User-Agent", "mailsettings (https://github.com/mailsettings/mailsettings)")
 	resp, err := c.Do(req)
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
+		if ue, ok := errors.AsType[*url.Error](err); ok {
 			err = ue.Err // the URL is in the SourceError already
 		}
-		return ProviderInfo{}, "", false, nil, err
+		return f, err
 	}
 	defer resp.Body.Close()
-	final = resp.Request.URL.String()
+	f.final = resp.Request.URL.String()
+	f.verified = f.verified && verifiedTLS(resp)
 	if resp.StatusCode != http.StatusOK {
-		return ProviderInfo{}, final, outside, nil, fmt.Errorf("HTTP status %q", truncate(resp.Status, 64))
+		return f, fmt.Errorf("HTTP status %q", truncate(resp.Status, 64))
 	}
 	if resp.ContentLength > autoconfigxml.MaxSize {
-		return ProviderInfo{}, final, outside, nil, fmt.Errorf("%w: Content-Length %d is over %d bytes", ErrAutoconfig, resp.ContentLength, autoconfigxml.MaxSize)
+		return f, fmt.Errorf("%w: Content-Length %d is over %d bytes", ErrAutoconfig, resp.ContentLength, autoconfigxml.MaxSize)
 	}
+	final := f.final
 	p := AutoconfigParser{Domain: r.q.Domain, Dropped: func(entry string, reason error) {
-		if len(dropped) < 64 {
-			dropped = append(dropped, &SourceError{Source: s, URL: final, Err: fmt.Errorf("dropped %s: %w", entry, reason)})
+		if len(f.dropped) < 64 {
+			f.dropped = append(f.dropped, newSourceError(s, final, fmt.Errorf("dropped %s: %w", entry, reason)))
 		}
 	}}
-	info, err = p.Parse(resp.Body)
+	f.info, err = p.Parse(resp.Body)
 	if err != nil {
-		return ProviderInfo{}, final, outside, nil, err
+		return f, err
 	}
-	info.Source = final
-	info.LastChecked = ""
-	return info, final, outside, dropped, nil
+	f.info.Source = f.final
+	f.info.LastChecked = ""
+	return f, nil
+}
+
+// verifiedTLS reports whether resp came over TLS with a certificate chain
+// verified for the host asked. A caller's HTTPClient whose transport skips
+// verification gives responses without verified chains.
+func verifiedTLS(resp *http.Response) bool {
+	return resp != nil && resp.TLS != nil && len(resp.TLS.VerifiedChains) > 0
 }
 
 // autoconfigJob fetches one autoconfig URL for source s.
@@ -181,46 +209,94 @@ func (r *run) autoconfigJob(s Source, rawURL string) *job {
 }
 
 func (r *run) autoconfigJobBase(s Source, rawURL, base string) *job {
-	return &job{source: s, url: rawURL, run: func(ctx context.Context) jobResult {
-		info, final, outside, dropped, err := r.fetchAutoconfig(ctx, s, rawURL, base)
+	best := TrustAuthenticated
+	if s == SourceMXAutoconfig || !strings.HasPrefix(rawURL, "https://") {
+		best = TrustUnauthenticated
+	}
+	return &job{source: s, url: rawURL, best: best, run: func(ctx context.Context) jobResult {
+		f, err := r.fetchAutoconfig(ctx, s, rawURL, base)
 		if err != nil {
-			if final == "" {
-				final = rawURL
-			}
-			return jobResult{errs: []*SourceError{r.newSourceError(s, final, err)}}
+			return jobResult{errs: []*SourceError{newSourceError(s, f.final, err)}}
 		}
-		var trust Trust
-		var reasons []Reason
-		switch s {
-		case SourceAutoconfig, SourceWellKnown:
-			trust, reasons = TrustAuthenticated, []Reason{ReasonHTTPSInDomain}
-			if outside {
-				trust, reasons = TrustUnauthenticated, []Reason{ReasonRedirectedOutside}
-			}
-			if !allInDomain(info.Endpoints, r.reg) {
-				reasons = append(reasons, ReasonHostOutsideDomain)
-			}
-		case SourceISPDB:
-			trust, reasons = TrustAuthenticated, []Reason{ReasonHTTPSKnownProvider}
-		case SourceMXAutoconfig:
-			trust, reasons = TrustUnauthenticated, []Reason{ReasonMXBaseDomain, ReasonDNSUnauthenticated, ReasonHostOutsideDomain}
-		default: // SourceAutoconfigHTTP
-			trust, reasons = TrustUnauthenticated, []Reason{ReasonPlainHTTP}
-			if !allInDomain(info.Endpoints, r.reg) {
-				reasons = append(reasons, ReasonHostOutsideDomain)
-			}
+		trust, reasons := documentTrust(s, f, allInDomain(f.info.Endpoints, r.reg))
+		dropped := f.dropped
+		if trust > TrustUnauthenticated {
+			dropped = append(dropped, dropHTTPLinks(&f.info, s, f.final)...)
+		} else if hasHTTPLink(f.info) {
+			reasons = append(reasons, ReasonHTTPLink)
 		}
-		if !strings.HasPrefix(final, "https://") && trust > TrustUnauthenticated {
-			// An ISPDBURL given as http://: nothing authenticates the answer.
-			trust, reasons = TrustUnauthenticated, []Reason{ReasonPlainHTTP}
-			if !allInDomain(info.Endpoints, r.reg) {
-				reasons = append(reasons, ReasonHostOutsideDomain)
-			}
-		}
-		c, err := r.newCandidate(info, s, final, trust, reasons...)
+		c, err := r.newCandidate(f.info, s, f.final, trust, reasons...)
 		if err != nil {
-			return jobResult{errs: append(dropped, r.newSourceError(s, final, err))}
+			return jobResult{errs: append(dropped, newSourceError(s, f.final, err))}
 		}
 		return jobResult{cands: []Candidate{c}, errs: dropped}
 	}}
+}
+
+// documentTrust is the trust of an autoconfig document by who could have
+// forged it (see [Trust]): one fetched over HTTPS whose every response had
+// a verified certificate was written by the domain's operator (or the
+// server its own server redirected to) or by the ISPDB; anything else
+// could have been written by anyone on the path. A document found through
+// the MX host is only as good as the MX answer, which DNS without DNSSEC
+// does not authenticate.
+func documentTrust(s Source, f fetched, inDomain bool) (Trust, []Reason) {
+	https := strings.HasPrefix(f.final, "https://")
+	var reasons []Reason
+	switch {
+	case !https:
+		reasons = []Reason{ReasonPlainHTTP}
+	case !f.verified:
+		reasons = []Reason{ReasonTLSUnverified}
+	}
+	authenticated := https && f.verified
+	trust := TrustUnauthenticated
+	switch s {
+	case SourceAutoconfig, SourceWellKnown:
+		if authenticated {
+			trust, reasons = TrustAuthenticated, []Reason{ReasonHTTPSInDomain}
+		}
+		if f.outside {
+			reasons = append(reasons, ReasonRedirectedOutside)
+		}
+	case SourceISPDB:
+		if authenticated {
+			trust, reasons = TrustAuthenticated, []Reason{ReasonHTTPSKnownProvider}
+		}
+	case SourceMXAutoconfig:
+		reasons = append([]Reason{ReasonMXBaseDomain, ReasonDNSUnauthenticated}, reasons...)
+	}
+	if !inDomain {
+		reasons = append(reasons, ReasonHostOutsideDomain)
+	}
+	return trust, reasons
+}
+
+// hasHTTPLink reports whether a help or settings page of info is a plain
+// http:// URL.
+func hasHTTPLink(info ProviderInfo) bool {
+	if strings.HasPrefix(info.DocURL, "http://") || strings.HasPrefix(info.SettingsURL, "http://") {
+		return true
+	}
+	return slices.ContainsFunc(info.Notes, func(n Note) bool { return strings.HasPrefix(n.URL, "http://") })
+}
+
+// dropHTTPLinks removes the plain http:// help and settings pages from an
+// authenticated answer, whose label would otherwise vouch for a page anyone
+// on the path can change, and reports what it dropped.
+func dropHTTPLinks(info *ProviderInfo, s Source, url string) []*SourceError {
+	var dropped []*SourceError
+	drop := func(what string, link *string) {
+		if strings.HasPrefix(*link, "http://") {
+			dropped = append(dropped, newSourceError(s, url, fmt.Errorf("dropped %s %s: not https", what, truncate(*link, 200))))
+			*link = ""
+		}
+	}
+	drop("documentation URL", &info.DocURL)
+	drop("settings URL", &info.SettingsURL)
+	info.Notes = slices.Clone(info.Notes)
+	for i := range info.Notes {
+		drop("note URL", &info.Notes[i].URL)
+	}
+	return dropped
 }

@@ -147,21 +147,66 @@ func (i ProviderInfo) clone() ProviderInfo {
 // zero value is no provider: [Provider.IsZero] reports it, and its methods
 // return zero values.
 type Provider struct {
-	info *ProviderInfo // endpoints sorted into preference order; never handed out
+	info   *ProviderInfo // endpoints sorted into preference order; never handed out
+	origin *origin       // nil for the built-in database's providers
+}
+
+// An origin says where a provider that is not from the built-in database
+// came from: the caller ([NewProvider]), or a discovery or a stored
+// candidate, with the one domain it answers for and the source, trust and
+// reasons it was found with. It never changes: passing a provider back to
+// a Discoverer, or storing and reloading it, cannot raise its trust.
+type origin struct {
+	domain  string // the only domain it answers for; "" for the caller's own, which answers for its Domains
+	source  Source
+	trust   Trust
+	reasons []Reason
 }
 
 // NewProvider checks info and returns an immutable provider built from a
 // copy of it, with the endpoints sorted into preference order (see
 // [Settings.Endpoints]). It fails if the ID or Name is empty, a domain is not
 // normalized, there is no endpoint, or an endpoint is invalid or repeated.
+//
+// The provider is the caller's own: given in [Discoverer.Providers], it
+// answers for its Domains as [SourceCaller] with [TrustCaller]. To keep the
+// trust of a discovered provider, keep the [Candidate] (it round-trips
+// through JSON) or its Provider value, not a copy of its ProviderInfo.
 func NewProvider(info ProviderInfo) (Provider, error) {
+	return newProvider(info, &origin{source: SourceCaller, trust: TrustCaller, reasons: []Reason{ReasonCaller}})
+}
+
+// newProvider is NewProvider with the given origin.
+func newProvider(info ProviderInfo, o *origin) (Provider, error) {
 	info = info.clone()
 	sortEndpoints(info.Endpoints)
-	p := Provider{info: &info}
+	p := Provider{info: &info, origin: o}
 	if err := p.check(); err != nil {
 		return Provider{}, err
 	}
 	return p, nil
+}
+
+// answersFor reports whether p, given in [Discoverer.Providers], answers
+// for domain: a discovered or stored provider only for the domain it came
+// from, the others for their Domains.
+func (p Provider) answersFor(domain string) bool {
+	if p.IsZero() {
+		return false
+	}
+	if p.origin != nil && p.origin.domain != "" {
+		return p.origin.domain == domain
+	}
+	return slices.Contains(p.info.Domains, domain)
+}
+
+// label returns the source, trust and reasons of a candidate that p
+// answers.
+func (p Provider) label() (Source, Trust, []Reason) {
+	if p.origin == nil {
+		return SourceBuiltin, TrustCurated, []Reason{ReasonCurated}
+	}
+	return p.origin.source, p.origin.trust, slices.Clone(p.origin.reasons)
 }
 
 // IsZero reports whether p is the zero Provider, which stands for no

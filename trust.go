@@ -7,15 +7,18 @@ import (
 )
 
 // A Source says where a discovered [Candidate] came from. The zero value is
-// invalid. The order of the constants is the order of preference: a
-// candidate from an earlier source ranks above one from a later source.
+// invalid. Among candidates of equal [Trust], one from an earlier source
+// ranks above one from a later source.
 type Source uint8
 
-// The discovery sources.
+// The discovery sources, in order of preference.
 const (
-	// SourceBuiltin is the built-in table, or a provider in
-	// [Discoverer.Providers]. It answers without I/O.
-	SourceBuiltin Source = iota + 1
+	// SourceCaller is a provider the caller supplied in
+	// [Discoverer.Providers] that was built with [NewProvider]: the
+	// caller's own data. It answers without I/O.
+	SourceCaller Source = iota + 1
+	// SourceBuiltin is the built-in database. It answers without I/O.
+	SourceBuiltin
 	// SourceAutoconfig is https://autoconfig.DOMAIN/mail/config-v1.1.xml.
 	SourceAutoconfig
 	// SourceWellKnown is https://DOMAIN/.well-known/autoconfig/mail/config-v1.1.xml.
@@ -26,7 +29,7 @@ const (
 	// SourceSRV is DNS SRV records (RFC 6186, RFC 8314).
 	SourceSRV
 	// SourceMX is a match of the domain's MX hosts against the hosting
-	// services of the built-in table (see [LookupMX]).
+	// services of the built-in database (see [ProviderForMX]).
 	SourceMX
 	// SourceMXAutoconfig is HTTPS autoconfig (autoconfig.BASE and the
 	// ISPDB) for the registrable domain BASE of the domain's MX host, as
@@ -42,7 +45,7 @@ const (
 
 var sourceEnum = &enum{typ: "Source", what: "source", first: 1,
 	texts: []string{
-		SourceBuiltin: "builtin", SourceAutoconfig: "autoconfig", SourceWellKnown: "well-known",
+		SourceCaller: "caller", SourceBuiltin: "builtin", SourceAutoconfig: "autoconfig", SourceWellKnown: "well-known",
 		SourceISPDB: "ispdb", SourceSRV: "srv", SourceMX: "mx", SourceMXAutoconfig: "mx-autoconfig",
 		SourceAutoconfigHTTP: "autoconfig-http", SourceGuess: "guess",
 	}}
@@ -67,32 +70,44 @@ func (s *Source) UnmarshalText(b []byte) error {
 }
 
 // Trust says how far a discovered [Candidate] can be relied on without
-// asking the user. The zero value is invalid; higher values are more
-// trustworthy. A candidate below [TrustAuthenticated] should be shown to
-// the user for approval before a password is sent to it.
+// asking the user. It is defined by who could have forged the answer, and
+// computed from what was verified, never from which code path produced it
+// (see the package documentation, "Trust"). The zero value is invalid;
+// higher values are more trustworthy. A candidate below
+// [TrustAuthenticated] should be shown to the user for approval before a
+// password is sent to it.
 type Trust uint8
 
 // The trust levels, from least to most trustworthy.
 const (
-	// TrustUnauthenticated: nothing authenticates the answer and it points
-	// outside the email's domain. An attacker on the network path (plain
-	// HTTP, DNS without DNSSEC) could have chosen the servers.
+	// TrustUnauthenticated: anyone on the network path could have forged
+	// the answer (plain HTTP, TLS without a verified certificate, DNS
+	// without DNSSEC), and it names servers outside the email's domain.
 	TrustUnauthenticated Trust = iota + 1
-	// TrustInDomain: the answer is unauthenticated but names only servers
-	// inside the email's registrable domain, so a verified TLS certificate
-	// for those servers ties them to the domain's owner.
+	// TrustInDomain: the DNS path could have forged the answer, but it
+	// names only servers inside the email's registrable domain, whose
+	// certificates, verified when a client connects, tie them to the
+	// domain's owner.
 	TrustInDomain
-	// TrustAuthenticated: fetched over HTTPS with a verified certificate
-	// from the email's domain or from a known database (the ISPDB).
+	// TrustAuthenticated: only the domain's own operator could have
+	// written the answer (its HTTPS server with a verified certificate,
+	// or its DNSSEC-signed zone), or a party it delegated to (an HTTPS
+	// redirect from its verified server), or a maintained database the
+	// caller chose, fetched over verified HTTPS (the ISPDB).
 	TrustAuthenticated
-	// TrustCurated: from the built-in table, checked by a person.
+	// TrustCurated: the built-in database; only its maintainers (and the
+	// sources each fact names, see [Evidence]) could have written it.
 	TrustCurated
+	// TrustCaller: the caller's own data, a provider built with
+	// [NewProvider] and given in [Discoverer.Providers]; it is as good as
+	// where the caller got it.
+	TrustCaller
 )
 
 var trustEnum = &enum{typ: "Trust", what: "trust", first: 1,
 	texts: []string{
 		TrustUnauthenticated: "unauthenticated", TrustInDomain: "in-domain",
-		TrustAuthenticated: "authenticated", TrustCurated: "curated",
+		TrustAuthenticated: "authenticated", TrustCurated: "curated", TrustCaller: "caller",
 	}}
 
 // Valid reports whether t is one of the defined levels.
@@ -127,8 +142,9 @@ const (
 	// ReasonHTTPSKnownProvider: fetched over HTTPS, with a verified
 	// certificate, from the ISP database.
 	ReasonHTTPSKnownProvider
-	// ReasonRedirectedOutside: an HTTPS redirect led outside the email's
-	// registrable domain.
+	// ReasonRedirectedOutside: a redirect from the email's domain led to a
+	// server outside its registrable domain; over verified HTTPS it was the
+	// domain's own server that delegated the answer.
 	ReasonRedirectedOutside
 	// ReasonPlainHTTP: fetched over plain HTTP.
 	ReasonPlainHTTP
@@ -153,6 +169,17 @@ const (
 	// ReasonPlaintext: some endpoint has no encryption (only with
 	// [Discoverer.AllowPlaintext]).
 	ReasonPlaintext
+	// ReasonCaller: supplied by the caller (a provider built with
+	// [NewProvider], given in [Discoverer.Providers]).
+	ReasonCaller
+	// ReasonTLSUnverified: fetched over HTTPS, but the certificate chain
+	// was not verified for the host asked (a caller's HTTPClient whose
+	// transport skips verification), so anyone on the path could have
+	// changed it.
+	ReasonTLSUnverified
+	// ReasonHTTPLink: a documentation or settings page is a plain http://
+	// URL; it was kept only because the answer is unauthenticated anyway.
+	ReasonHTTPLink
 )
 
 var reasonEnum = &enum{typ: "Reason", what: "reason", first: 1, texts: []string{
@@ -168,6 +195,9 @@ var reasonEnum = &enum{typ: "Reason", what: "reason", first: 1, texts: []string{
 	ReasonMXBaseDomain:       "mx-base-domain",
 	ReasonGuessed:            "guessed",
 	ReasonPlaintext:          "plaintext",
+	ReasonCaller:             "caller",
+	ReasonTLSUnverified:      "tls-not-verified",
+	ReasonHTTPLink:           "http-link",
 }}
 
 // Valid reports whether r is one of the defined reasons.
