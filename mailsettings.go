@@ -18,8 +18,6 @@
 package mailsettings
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -176,59 +174,3 @@ func (s Settings) Notes() []Note {
 	return s.Provider.Notes()
 }
 
-// endpointJSON is a ServerEndpoint whose username is concrete when the
-// address is known, and the autoconfig placeholder otherwise.
-type endpointJSON struct {
-	Protocol   Protocol   `json:"protocol"`
-	Host       string     `json:"host"`
-	Port       uint16     `json:"port"`
-	Encryption Encryption `json:"encryption"`
-	Username   string     `json:"username"`
-}
-
-type settingsJSON struct {
-	Query         string         `json:"query"`
-	Address       string         `json:"address,omitempty"`
-	Domain        string         `json:"domain"`
-	UnicodeDomain string         `json:"unicode_domain"`
-	Provider      *Provider      `json:"provider"` // null for no provider
-	Endpoints     []endpointJSON `json:"endpoints"`
-	Notes         []Note         `json:"notes"`
-}
-
-// MarshalJSON writes the settings as one JSON object with the fields query,
-// address (when known), domain, unicode_domain, provider, endpoints (each
-// with protocol, host, port, encryption and username) and notes. These names
-// are stable.
-func (s Settings) MarshalJSON() ([]byte, error) {
-	w := settingsJSON{
-		Query: s.Query, Address: s.Address(), Domain: s.Domain, UnicodeDomain: s.UnicodeDomain,
-		Endpoints: []endpointJSON{}, Notes: s.Notes(),
-	}
-	if !s.Provider.IsZero() {
-		w.Provider = &s.Provider
-	}
-	if w.Notes == nil {
-		w.Notes = []Note{}
-	}
-	for _, e := range s.endpoints() {
-		u := s.Username(e)
-		if u == "" {
-			u = e.Username.String()
-		}
-		w.Endpoints = append(w.Endpoints, endpointJSON{e.Protocol, e.Host, e.Port, e.Encryption, u})
-	}
-	return marshalJSON(w)
-}
-
-// marshalJSON is json.Marshal without HTML escaping, so that notes keep
-// their ">" and "&" readable.
-func marshalJSON(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
-}

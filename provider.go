@@ -339,25 +339,3 @@ func (p Provider) PlaintextOnly() bool {
 // String returns the display name.
 func (p Provider) String() string { return p.data().Name }
 
-type providerJSON struct {
-	ID          string       `json:"id"`
-	Name        string       `json:"name"`
-	DocURL      string       `json:"doc_url,omitempty"`
-	SettingsURL string       `json:"settings_url,omitempty"`
-	Password    PasswordKind `json:"password"`
-	IMAPID      bool         `json:"imap_id,omitempty"`
-	OAuth2      *OAuth2      `json:"oauth2,omitempty"`
-	Source      string       `json:"source,omitempty"`
-	LastChecked string       `json:"last_checked,omitempty"`
-}
-
-// MarshalJSON writes the provider's identity and account facts; domains,
-// endpoints and notes are left to the [Settings] that holds it.
-func (p Provider) MarshalJSON() ([]byte, error) {
-	i := p.data()
-	return marshalJSON(providerJSON{
-		ID: i.ID, Name: i.Name, DocURL: i.DocURL, SettingsURL: i.SettingsURL,
-		Password: i.Password, IMAPID: i.IMAPID, OAuth2: i.OAuth2,
-		Source: i.Source, LastChecked: i.LastChecked,
-	})
-}
