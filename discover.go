@@ -510,4 +510,3 @@ func (r *run) newCandidate(info ProviderInfo, s Source, url string, trust Trust,
 func hasPlaintext(es []ServerEndpoint) bool {
 	return slices.ContainsFunc(es, func(e ServerEndpoint) bool { return e.Encryption == Plaintext })
 }
-

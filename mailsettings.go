@@ -173,4 +173,3 @@ func (s Settings) Notes() []Note {
 	}
 	return s.Provider.Notes()
 }
-

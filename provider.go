@@ -338,4 +338,3 @@ func (p Provider) PlaintextOnly() bool {
 
 // String returns the display name.
 func (p Provider) String() string { return p.data().Name }
-
