@@ -1,19 +1,19 @@
 package mailsettings
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/mailsettings/mailsettings/internal/autoconfigxml"
 	"github.com/mailsettings/mailsettings/internal/hostname"
 	"github.com/mailsettings/mailsettings/internal/netdial"
 	"golang.org/x/net/publicsuffix"
@@ -115,23 +115,51 @@ func (r *run) checkRedirectHost(u *url.URL) error {
 	return nil
 }
 
-// A fetched document is what fetchAutoconfig learned.
-type fetched struct {
-	info  ProviderInfo
+// An httpRequest is one HTTP request of a source.
+type httpRequest struct {
+	source      Source
+	method      string // GET or POST
+	url         string
+	body        []byte // for POST
+	contentType string // of body
+	accept      string
+	// base is a registrable domain: a redirect that leaves it is recorded
+	// and carries no query string.
+	base string
+	// sameHost refuses redirects to another host.
+	sameHost bool
+	// max bounds the body read.
+	max int64
+}
+
+// An httpResponse is what fetch learned.
+type httpResponse struct {
 	final string // the URL fetched, after redirects
 	// outside is set when a redirect left the base registrable domain.
 	outside bool
 	// verified is set when every response, the redirects included, came
 	// over TLS with a certificate chain verified for the host asked.
 	verified bool
-	dropped  []*SourceError
+	status   int
+	header   http.Header
+	body     []byte // read only for status 200, at most max bytes
 }
 
-// fetchAutoconfig fetches and parses one autoconfig document.
-func (r *run) fetchAutoconfig(ctx context.Context, s Source, rawURL, base string) (fetched, error) {
-	f := fetched{final: rawURL, verified: true}
+// fetch makes one request with the run's client and redirect policy: at
+// most maxRedirects redirects, never from https to http, never to an IP
+// address, a public suffix or a name above the email's registrable domain;
+// no Referer, and no query string to another domain, so that an address
+// sent with SendAddress reaches only the host it was sent to. It returns an
+// error for a failed request or a refused redirect; any HTTP status is a
+// response, and the body is read only for 200.
+func (r *run) fetch(ctx context.Context, q httpRequest) (httpResponse, error) {
+	res := httpResponse{final: q.url, verified: true}
 	c := *r.client
 	callerCheck := c.CheckRedirect
+	first, err := url.Parse(q.url)
+	if err != nil {
+		return res, err
+	}
 	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if len(via) > maxRedirects {
 			return fmt.Errorf("stopped after %d redirects", maxRedirects)
@@ -144,14 +172,15 @@ func (r *run) fetchAutoconfig(ctx context.Context, s Source, rawURL, base string
 		if err := r.checkRedirectHost(req.URL); err != nil {
 			return fmt.Errorf("%w to %s: %v", ErrInsecureRedirect, truncate(req.URL.Redacted(), 200), err)
 		}
-		if !verifiedTLS(req.Response) {
-			f.verified = false
+		if q.sameHost && !strings.EqualFold(req.URL.Host, first.Host) {
+			return fmt.Errorf("%w to another host, %s", ErrInsecureRedirect, truncate(req.URL.Redacted(), 200))
 		}
-		// The address, if it was sent, goes to the host it was sent to and
-		// nowhere else: no Referer, and no query string to another domain.
+		if !verifiedTLS(req.Response) {
+			res.verified = false
+		}
 		req.Header.Del("Referer")
-		if !inDomain(req.URL.Hostname(), base) {
-			f.outside = true
+		if !inDomain(req.URL.Hostname(), q.base) {
+			res.outside = true
 			req.URL.RawQuery, req.URL.ForceQuery = "", false
 		}
 		if callerCheck != nil {
@@ -159,41 +188,53 @@ func (r *run) fetchAutoconfig(ctx context.Context, s Source, rawURL, base string
 		}
 		return nil
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
-	if err != nil {
-		return f, err
+	var body io.Reader
+	if q.body != nil {
+		body = bytes.NewReader(q.body)
 	}
-	req.Header.Set("Accept", "application/xml, text/xml")
+	req, err := http.NewRequestWithContext(ctx, q.method, q.url, body)
+	if err != nil {
+		return res, err
+	}
+	if q.contentType != "" {
+		req.Header.Set("Content-Type", q.contentType)
+	}
+	req.Header.Set("Accept", q.accept)
 	req.Header.Set("User-Agent", "mailsettings (https://github.com/mailsettings/mailsettings)")
 	resp, err := c.Do(req)
 	if err != nil {
 		if ue, ok := errors.AsType[*url.Error](err); ok {
 			err = ue.Err // the URL is in the SourceError already
 		}
-		return f, err
+		return res, err
 	}
 	defer resp.Body.Close()
-	f.final = resp.Request.URL.String()
-	f.verified = f.verified && verifiedTLS(resp)
+	res.final = resp.Request.URL.String()
+	res.verified = res.verified && verifiedTLS(resp)
+	res.status, res.header = resp.StatusCode, resp.Header
 	if resp.StatusCode != http.StatusOK {
-		return f, fmt.Errorf("HTTP status %q", truncate(resp.Status, 64))
+		return res, nil
 	}
-	if resp.ContentLength > autoconfigxml.MaxSize {
-		return f, fmt.Errorf("%w: Content-Length %d is over %d bytes", ErrAutoconfig, resp.ContentLength, autoconfigxml.MaxSize)
+	if resp.ContentLength > q.max {
+		return res, fmt.Errorf("%w: Content-Length %d is over %d bytes", errBodyTooLarge, resp.ContentLength, q.max)
 	}
-	final := f.final
-	p := AutoconfigParser{Domain: r.q.Domain, Dropped: func(entry string, reason error) {
-		if len(f.dropped) < 64 {
-			f.dropped = append(f.dropped, newSourceError(s, final, fmt.Errorf("dropped %s: %w", entry, reason)))
-		}
-	}}
-	f.info, err = p.Parse(resp.Body)
+	res.body, err = io.ReadAll(io.LimitReader(resp.Body, q.max+1))
 	if err != nil {
-		return f, err
+		return res, err
 	}
-	f.info.Source = f.final
-	f.info.LastChecked = ""
-	return f, nil
+	if int64(len(res.body)) > q.max {
+		return res, fmt.Errorf("%w: larger than %d bytes", errBodyTooLarge, q.max)
+	}
+	return res, nil
+}
+
+// errBodyTooLarge is wrapped by the error of a response body over the
+// request's bound.
+var errBodyTooLarge = errors.New("response body too large")
+
+// statusError is the error of a response that is not 200.
+func statusError(res httpResponse) error {
+	return fmt.Errorf("HTTP status %d", res.status)
 }
 
 // verifiedTLS reports whether resp came over TLS with a certificate chain
@@ -201,102 +242,4 @@ func (r *run) fetchAutoconfig(ctx context.Context, s Source, rawURL, base string
 // verification gives responses without verified chains.
 func verifiedTLS(resp *http.Response) bool {
 	return resp != nil && resp.TLS != nil && len(resp.TLS.VerifiedChains) > 0
-}
-
-// autoconfigJob fetches one autoconfig URL for source s.
-func (r *run) autoconfigJob(s Source, rawURL string) *job {
-	return r.autoconfigJobBase(s, rawURL, r.reg)
-}
-
-func (r *run) autoconfigJobBase(s Source, rawURL, base string) *job {
-	best := TrustAuthenticated
-	if s == SourceMXAutoconfig || !strings.HasPrefix(rawURL, "https://") {
-		best = TrustUnauthenticated
-	}
-	return &job{source: s, url: rawURL, best: best, run: func(ctx context.Context) jobResult {
-		f, err := r.fetchAutoconfig(ctx, s, rawURL, base)
-		if err != nil {
-			return jobResult{errs: []*SourceError{newSourceError(s, f.final, err)}}
-		}
-		trust, reasons := documentTrust(s, f, allInDomain(f.info.Endpoints, r.reg))
-		dropped := f.dropped
-		if trust > TrustUnauthenticated {
-			dropped = append(dropped, dropHTTPLinks(&f.info, s, f.final)...)
-		} else if hasHTTPLink(f.info) {
-			reasons = append(reasons, ReasonHTTPLink)
-		}
-		c, err := r.newCandidate(f.info, s, f.final, trust, reasons...)
-		if err != nil {
-			return jobResult{errs: append(dropped, newSourceError(s, f.final, err))}
-		}
-		return jobResult{cands: []Candidate{c}, errs: dropped}
-	}}
-}
-
-// documentTrust is the trust of an autoconfig document by who could have
-// forged it (see [Trust]): one fetched over HTTPS whose every response had
-// a verified certificate was written by the domain's operator (or the
-// server its own server redirected to) or by the ISPDB; anything else
-// could have been written by anyone on the path. A document found through
-// the MX host is only as good as the MX answer, which DNS without DNSSEC
-// does not authenticate.
-func documentTrust(s Source, f fetched, inDomain bool) (Trust, []Reason) {
-	https := strings.HasPrefix(f.final, "https://")
-	var reasons []Reason
-	switch {
-	case !https:
-		reasons = []Reason{ReasonPlainHTTP}
-	case !f.verified:
-		reasons = []Reason{ReasonTLSUnverified}
-	}
-	authenticated := https && f.verified
-	trust := TrustUnauthenticated
-	switch s {
-	case SourceAutoconfig, SourceWellKnown:
-		if authenticated {
-			trust, reasons = TrustAuthenticated, []Reason{ReasonHTTPSInDomain}
-		}
-		if f.outside {
-			reasons = append(reasons, ReasonRedirectedOutside)
-		}
-	case SourceISPDB:
-		if authenticated {
-			trust, reasons = TrustAuthenticated, []Reason{ReasonHTTPSKnownProvider}
-		}
-	case SourceMXAutoconfig:
-		reasons = append([]Reason{ReasonMXBaseDomain, ReasonDNSUnauthenticated}, reasons...)
-	}
-	if !inDomain {
-		reasons = append(reasons, ReasonHostOutsideDomain)
-	}
-	return trust, reasons
-}
-
-// hasHTTPLink reports whether a help or settings page of info is a plain
-// http:// URL.
-func hasHTTPLink(info ProviderInfo) bool {
-	if strings.HasPrefix(info.DocURL, "http://") || strings.HasPrefix(info.SettingsURL, "http://") {
-		return true
-	}
-	return slices.ContainsFunc(info.Notes, func(n Note) bool { return strings.HasPrefix(n.URL, "http://") })
-}
-
-// dropHTTPLinks removes the plain http:// help and settings pages from an
-// authenticated answer, whose label would otherwise vouch for a page anyone
-// on the path can change, and reports what it dropped.
-func dropHTTPLinks(info *ProviderInfo, s Source, url string) []*SourceError {
-	var dropped []*SourceError
-	drop := func(what string, link *string) {
-		if strings.HasPrefix(*link, "http://") {
-			dropped = append(dropped, newSourceError(s, url, fmt.Errorf("dropped %s %s: not https", what, truncate(*link, 200))))
-			*link = ""
-		}
-	}
-	drop("documentation URL", &info.DocURL)
-	drop("settings URL", &info.SettingsURL)
-	info.Notes = slices.Clone(info.Notes)
-	for i := range info.Notes {
-		drop("note URL", &info.Notes[i].URL)
-	}
-	return dropped
 }
