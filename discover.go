@@ -82,6 +82,13 @@ type Discoverer struct {
 	// ISPDBURL replaces [DefaultISPDBURL]; the domain is appended. Answers
 	// from an http:// URL are [TrustUnauthenticated].
 	ISPDBURL string
+	// AutodiscoverRedirects also asks, for Exchange Autodiscover, the
+	// HTTP-redirect method (http://autodiscover.DOMAIN/autodiscover/autodiscover.xml
+	// answering with a redirect) and SRV _autodiscover._tcp.DOMAIN, as
+	// Outlook does. Only https targets inside the domain's registrable
+	// domain are followed, and answers are labelled by where they were
+	// fetched.
+	AutodiscoverRedirects bool
 	// AllowHTTP also fetches autoconfig over plain HTTP. Results from it
 	// are [TrustUnauthenticated] and rank below every HTTPS and DNS result.
 	AllowHTTP bool
@@ -397,6 +404,8 @@ func (r *run) plan() []*job {
 	if !d.NoISPDB {
 		jobs = append(jobs, r.autoconfigJob(SourceISPDB, r.ispdbURL(dom)))
 	}
+	jobs = append(jobs, r.paccJob())
+	jobs = append(jobs, r.autodiscoverJobs()...)
 	jobs = append(jobs, r.srvJob(), r.mxJob())
 	if d.AllowHTTP {
 		jobs = append(jobs,

@@ -51,12 +51,15 @@ func (r *run) fetchAutoconfig(ctx context.Context, s Source, rawURL, base string
 
 // autoconfigJob fetches one autoconfig URL for source s.
 func (r *run) autoconfigJob(s Source, rawURL string) *job {
-	return r.autoconfigJobBase(s, rawURL, r.reg)
+	return r.autoconfigJobBase(s, rawURL, r.reg, false)
 }
 
-func (r *run) autoconfigJobBase(s Source, rawURL, base string) *job {
+// autoconfigJobBase fetches one autoconfig URL for source s, following
+// redirects inside base; mxDNSSEC says that the MX answer that led to it
+// (for SourceMXAutoconfig) was validated with DNSSEC.
+func (r *run) autoconfigJobBase(s Source, rawURL, base string, mxDNSSEC bool) *job {
 	best := TrustAuthenticated
-	if s == SourceMXAutoconfig || !strings.HasPrefix(rawURL, "https://") {
+	if s == SourceMXAutoconfig && !mxDNSSEC || !strings.HasPrefix(rawURL, "https://") {
 		best = TrustUnauthenticated
 	}
 	return &job{source: s, url: rawURL, best: best, run: func(ctx context.Context) jobResult {
@@ -64,7 +67,7 @@ func (r *run) autoconfigJobBase(s Source, rawURL, base string) *job {
 		if err != nil {
 			return jobResult{errs: append(f.dropped, newSourceError(s, f.final, err))}
 		}
-		trust, reasons := documentTrust(s, f, allInDomain(f.info.Endpoints, r.reg))
+		trust, reasons := documentTrust(s, f, allInDomain(f.info.Endpoints, r.reg), mxDNSSEC)
 		dropped := f.dropped
 		if trust > TrustUnauthenticated {
 			dropped = append(dropped, dropHTTPLinks(&f.info, s, f.final)...)
@@ -84,9 +87,9 @@ func (r *run) autoconfigJobBase(s Source, rawURL, base string) *job {
 // a verified certificate was written by the domain's operator (or the
 // server its own server redirected to) or by the ISPDB; anything else
 // could have been written by anyone on the path. A document found through
-// the MX host is only as good as the MX answer, which DNS without DNSSEC
-// does not authenticate.
-func documentTrust(s Source, f fetched, inDomain bool) (Trust, []Reason) {
+// the MX host is only as good as the MX answer, which only DNSSEC
+// (mxDNSSEC) authenticates.
+func documentTrust(s Source, f fetched, inDomain, mxDNSSEC bool) (Trust, []Reason) {
 	https := strings.HasPrefix(f.final, "https://")
 	var reasons []Reason
 	switch {
@@ -110,7 +113,11 @@ func documentTrust(s Source, f fetched, inDomain bool) (Trust, []Reason) {
 			trust, reasons = TrustAuthenticated, []Reason{ReasonHTTPSKnownProvider}
 		}
 	case SourceMXAutoconfig:
-		reasons = append([]Reason{ReasonMXBaseDomain, ReasonDNSUnauthenticated}, reasons...)
+		if authenticated && mxDNSSEC {
+			trust, reasons = TrustAuthenticated, []Reason{ReasonMXBaseDomain, ReasonDNSSEC}
+		} else {
+			reasons = append([]Reason{ReasonMXBaseDomain, ReasonDNSUnauthenticated}, reasons...)
+		}
 	}
 	if !inDomain {
 		reasons = append(reasons, ReasonHostOutsideDomain)

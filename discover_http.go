@@ -128,6 +128,8 @@ type httpRequest struct {
 	base string
 	// sameHost refuses redirects to another host.
 	sameHost bool
+	// noFollow returns a redirect as the response, unfollowed.
+	noFollow bool
 	// max bounds the body read.
 	max int64
 }
@@ -161,6 +163,9 @@ func (r *run) fetch(ctx context.Context, q httpRequest) (httpResponse, error) {
 		return res, err
 	}
 	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if q.noFollow {
+			return http.ErrUseLastResponse
+		}
 		if len(via) > maxRedirects {
 			return fmt.Errorf("stopped after %d redirects", maxRedirects)
 		}

@@ -103,7 +103,7 @@ func (k *PasswordKind) UnmarshalText(b []byte) error {
 // OAuth2 describes a provider's OAuth2 service, as listed in the Mozilla
 // autoconfig format.
 type OAuth2 struct {
-	Issuer   string   `json:"issuer"`              // host name of the issuer, such as "accounts.google.com"
+	Issuer   string   `json:"issuer"`              // "accounts.google.com" (autoconfig), or an https issuer URL (PACC, RFC 8414)
 	Scopes   []string `json:"scopes,omitempty"`    // scopes to request, in order
 	AuthURL  string   `json:"auth_url,omitempty"`  // authorization endpoint
 	TokenURL string   `json:"token_url,omitempty"` // token endpoint

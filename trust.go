@@ -23,6 +23,15 @@ const (
 	SourceAutoconfig
 	// SourceWellKnown is https://DOMAIN/.well-known/autoconfig/mail/config-v1.1.xml.
 	SourceWellKnown
+	// SourcePACC is the PACC document (draft-ietf-mailmaint-pacc),
+	// https://ua-auto-config.DOMAIN/.well-known/user-agent-configuration.json,
+	// whose SHA-256 digest the domain publishes in DNS.
+	SourcePACC
+	// SourceAutodiscover is Microsoft Exchange Autodiscover (POX),
+	// https://autodiscover.DOMAIN/autodiscover/autodiscover.xml and
+	// https://DOMAIN/autodiscover/autodiscover.xml, asked without
+	// credentials.
+	SourceAutodiscover
 	// SourceISPDB is the Thunderbird ISP database,
 	// https://autoconfig.thunderbird.net/v1.1/DOMAIN.
 	SourceISPDB
@@ -46,6 +55,7 @@ const (
 var sourceEnum = &enum{typ: "Source", what: "source", first: 1,
 	texts: []string{
 		SourceCaller: "caller", SourceBuiltin: "builtin", SourceAutoconfig: "autoconfig", SourceWellKnown: "well-known",
+		SourcePACC: "pacc", SourceAutodiscover: "autodiscover",
 		SourceISPDB: "ispdb", SourceSRV: "srv", SourceMX: "mx", SourceMXAutoconfig: "mx-autoconfig",
 		SourceAutoconfigHTTP: "autoconfig-http", SourceGuess: "guess",
 	}}
@@ -180,6 +190,12 @@ const (
 	// ReasonHTTPLink: a documentation or settings page is a plain http://
 	// URL; it was kept only because the answer is unauthenticated anyway.
 	ReasonHTTPLink
+	// ReasonDNSSEC: the DNS answers were validated with DNSSEC by a
+	// resolver trusted to say so (see [AuthenticatingResolver]).
+	ReasonDNSSEC
+	// ReasonPACCDigest: the document's SHA-256 digest matches the one the
+	// domain publishes in DNS (a PACC TXT record).
+	ReasonPACCDigest
 )
 
 var reasonEnum = &enum{typ: "Reason", what: "reason", first: 1, texts: []string{
@@ -198,6 +214,8 @@ var reasonEnum = &enum{typ: "Reason", what: "reason", first: 1, texts: []string{
 	ReasonCaller:             "caller",
 	ReasonTLSUnverified:      "tls-not-verified",
 	ReasonHTTPLink:           "http-link",
+	ReasonDNSSEC:             "dnssec",
+	ReasonPACCDigest:         "pacc-digest",
 }}
 
 // Valid reports whether r is one of the defined reasons.
