@@ -773,7 +773,7 @@ var Providers = []Provider{
 			{Host: "mail.gmx.com", Port: 587, Protocol: SMTP, Encryption: STARTTLS, Username: Address, Evidence: 93},
 		},
 		Notes: []Note{
-			{Kind: NoteEnable, Text: Text{En: "You must allow IMAP access to your account before you can login."}},
+			{Kind: NoteEnable, Text: Text{En: "IMAP access must be switched on in the GMX mailbox settings (POP3 & IMAP) before a mail client can log in.", Hans: "邮件客户端登录前，须先在GMX邮箱设置（POP3 & IMAP）中开启IMAP访问。", Hant: "郵件用戶端登入前，須先在GMX信箱設定（POP3 & IMAP）中開啟IMAP存取。"}},
 		},
 		Source:  "Thunderbird ISPDB gmx.com.xml; chatmail provider-db gmx.net.md",
 		Checked: "2026-03-12",
@@ -2664,6 +2664,9 @@ var Providers = []Provider{
 		Domains: []string{"vip.tom.com"},
 		Endpoints: []Endpoint{
 			{Host: "smtp.vip.tom.com", Port: 465, Protocol: SMTP, Encryption: TLS, Username: Address, Evidence: 258},
+		},
+		Notes: []Note{
+			{Kind: NoteGeneral, Text: Text{En: "Only the outgoing server of TOM VIP Mail has a source (smtp.vip.tom.com, port 465, SSL); no source gives its IMAP or POP3 server, so none is listed.", Hans: "TOM VIP邮箱只有发信服务器有来源（smtp.vip.tom.com，端口465，SSL）；没有来源给出其IMAP或POP3服务器，因此不列出。"}},
 		},
 		Source:  "GitHub code in the code-search index, file id 6959269210 (the index names neither repository nor path; several such files may share a repository, so all count as one group)",
 		Checked: "2026-12-01",
