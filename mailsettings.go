@@ -90,7 +90,7 @@ func Lookup(addressOrDomain string) (Settings, error) {
 		return Settings{Query: addressOrDomain}, err
 	}
 	s := Settings{Query: addressOrDomain, LocalPart: q.local, Domain: q.domain, UnicodeDomain: q.unicode}
-	p := byDomain[q.domain]
+	p := builtinTable().forDomain(q.domain) // also *.onmicrosoft.com and other domain suffixes
 	if p.IsZero() {
 		return s, fmt.Errorf("%w: %s", ErrUnknownDomain, q.domain)
 	}
@@ -164,11 +164,12 @@ func (s Settings) Notes() []Note {
 // endpointJSON is a ServerEndpoint whose username is concrete when the
 // address is known, and the autoconfig placeholder otherwise.
 type endpointJSON struct {
-	Protocol   Protocol   `json:"protocol"`
-	Host       string     `json:"host"`
-	Port       uint16     `json:"port"`
-	Encryption Encryption `json:"encryption"`
-	Username   string     `json:"username"`
+	Protocol   Protocol          `json:"protocol"`
+	Host       string            `json:"host"`
+	Port       uint16            `json:"port"`
+	Encryption Encryption        `json:"encryption"`
+	Username   string            `json:"username"`
+	Evidence   *EndpointEvidence `json:"evidence,omitempty"` // built-in endpoints only
 }
 
 type settingsJSON struct {
@@ -183,8 +184,9 @@ type settingsJSON struct {
 
 // MarshalJSON writes the settings as one JSON object with the fields query,
 // address (when known), domain, unicode_domain, provider, endpoints (each
-// with protocol, host, port, encryption and username) and notes. These names
-// are stable.
+// with protocol, host, port, encryption and username, and for endpoints of
+// the built-in database evidence: level, sources and checked) and notes.
+// These names are stable.
 func (s Settings) MarshalJSON() ([]byte, error) {
 	w := settingsJSON{
 		Query: s.Query, Address: s.Address(), Domain: s.Domain, UnicodeDomain: s.UnicodeDomain,
@@ -201,7 +203,11 @@ func (s Settings) MarshalJSON() ([]byte, error) {
 		if u == "" {
 			u = e.Username.String()
 		}
-		w.Endpoints = append(w.Endpoints, endpointJSON{e.Protocol, e.Host, e.Port, e.Encryption, u})
+		ej := endpointJSON{Protocol: e.Protocol, Host: e.Host, Port: e.Port, Encryption: e.Encryption, Username: u}
+		if ev, ok := s.Provider.Evidence(e); ok {
+			ej.Evidence = &ev
+		}
+		w.Endpoints = append(w.Endpoints, ej)
 	}
 	return marshalJSON(w)
 }
