@@ -21,7 +21,7 @@ package db
 // overlay, then the ISPDB and provider-db commits.
 const Version = "2026-12-01+ispdb.c6ad796+provider-db.ad097ee"
 
-// Providers holds 260 providers with 1222 mail domains, in ID order.
+// Providers holds 260 providers with 1221 mail domains, in ID order.
 var Providers = []Provider{
 	{ID: "1und1.de", Name: "IONOS (1&1)",
 		Domains: []string{"online.de", "onlinehome.de", "sofortstart.de", "sofort-start.de", "sofortsurf.de", "sofort-surf.de", "go4more.de"},
@@ -2997,7 +2997,7 @@ var Providers = []Provider{
 		Checked: "2026-03-12",
 	},
 	{ID: "yandex", Name: "Yandex Mail",
-		Domains: []string{"yandex.ru", "yandex.com", "yandex.net", "yandex.by", "yandex.kz", "yandex.ua", "ya.ru", "narod.ru"},
+		Domains: []string{"yandex.ru", "yandex.com", "yandex.by", "yandex.kz", "yandex.ua", "ya.ru", "narod.ru"},
 		Endpoints: []Endpoint{
 			{Host: "imap.yandex.com", Port: 993, Protocol: IMAP, Encryption: TLS, Username: Address, Evidence: 301},
 			{Host: "pop.yandex.com", Port: 995, Protocol: POP3, Encryption: TLS, Username: Address, Evidence: 302},

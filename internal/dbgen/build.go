@@ -54,7 +54,9 @@ type disagreement struct {
 	decision *claimDecision
 }
 
-func (g *generator) logf(format string, args ...any) { g.notes = append(g.notes, fmt.Sprintf(format, args...)) }
+func (g *generator) logf(format string, args ...any) {
+	g.notes = append(g.notes, fmt.Sprintf(format, args...))
+}
 
 // run builds the database.
 func (g *generator) run() error {
@@ -515,6 +517,9 @@ func (g *generator) addMXRules() error {
 			d := &f.MXKeys[i]
 			if !g.used[d] {
 				continue // reported by checkStale
+			}
+			if p := g.owner[d.Domain]; p != nil {
+				return fmt.Errorf("dbgen: %s is an MX key (%s), but %s lists it as a mail domain", d.Domain, d.Source, p.id)
 			}
 			if len(d.MX) == 0 {
 				g.logf("%s: MX key %s dropped (%s)", d.Source, d.Domain, d.Why)

@@ -114,7 +114,12 @@ func moduleRoot() (string, error) {
 // generate reads everything under root and returns the generator's state
 // and the formatted source of db_gen.go.
 func generate(root string) (*generator, []byte, error) {
-	sources := filepath.Join(root, "internal", "dbgen", "sources")
+	return generateFrom(filepath.Join(root, "internal", "dbgen", "sources"), filepath.Join(root, "internal", "db", "curated"))
+}
+
+// generateFrom generates from the snapshots in sources and the overlay in
+// curated.
+func generateFrom(sources, curated string) (*generator, []byte, error) {
 	g := &generator{}
 	var err error
 	if g.ispdb, err = readISPDB(filepath.Join(sources, "ispdb")); err != nil {
@@ -127,7 +132,7 @@ func generate(root string) (*generator, []byte, error) {
 	if g.claims, drops, err = datasetsIn(sources); err != nil {
 		return nil, nil, err
 	}
-	if g.overlay, err = readOverlay(filepath.Join(root, "internal", "db", "curated")); err != nil {
+	if g.overlay, err = readOverlay(curated); err != nil {
 		return nil, nil, err
 	}
 	g.drops = append(append(g.drops, g.ispdb.dropped...), drops...)

@@ -424,7 +424,7 @@ func hintNote(f *pdbFile) (note, bool) {
 	case f.Status == "BROKEN":
 	case strings.Contains(l, "password") || strings.Contains(l, "auth code"):
 		n.kind = mailsettings.NotePassword
-	case strings.Contains(l, "enabl") || strings.Contains(l, "allow") || strings.Contains(l, "turn on"):
+	case strings.Contains(l, "enabl") || strings.Contains(l, "allow") || strings.Contains(l, "turn on") || strings.Contains(l, "switch"):
 		n.kind = mailsettings.NoteEnable
 	}
 	n.text.En = h
