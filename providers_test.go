@@ -135,6 +135,26 @@ func TestTableInvariants(t *testing.T) {
 	if indexed != len(tab.byDomain) {
 		t.Errorf("providers list %d domains, index has %d", indexed, len(tab.byDomain))
 	}
+	// Providers known without settings: a note says why, and their
+	// domains are kept out of byDomain, which discovery reads.
+	bare := 0
+	for _, p := range tab.all {
+		if len(p.info.Endpoints) > 0 {
+			continue
+		}
+		bare++
+		if len(p.info.Notes) == 0 || len(p.info.Domains) == 0 || slices.Contains(tab.providers, p) {
+			t.Errorf("%s: no endpoint, and no note or no domain, or listed with the providers that have settings", p.info.ID)
+		}
+		for _, d := range p.info.Domains {
+			if !tab.byDomain[d].IsZero() || tab.bare[d] != p || tab.forDomain(d) != p {
+				t.Errorf("%s: domain %s is indexed wrongly", p.info.ID, d)
+			}
+		}
+	}
+	if len(tab.all) != len(tab.providers)+bare || bare == 0 {
+		t.Errorf("%d providers, %d with settings, %d without", len(tab.all), len(tab.providers), bare)
+	}
 }
 
 // TestBuildTableFlawedData: data the generator should never write is left
