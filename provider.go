@@ -261,19 +261,18 @@ func sortByPreference(es []ServerEndpoint, ev []EndpointEvidence) {
 		return EvidenceNone
 	}
 	slices.SortStableFunc(es, func(a, b ServerEndpoint) int {
-		ap, bp := a.Encryption == Plaintext, b.Encryption == Plaintext
+		if (a.Encryption == Plaintext) == (b.Encryption == Plaintext) && a.Protocol == b.Protocol {
+			if la, lb := level(a), level(b); la != lb {
+				return int(lb) - int(la)
+			}
+		}
 		switch {
-		case ap != bp && ap:
-			return 1
-		case ap != bp:
+		case a.less(b):
 			return -1
-		case a.Protocol != b.Protocol:
-			return int(a.Protocol) - int(b.Protocol)
+		case b.less(a):
+			return 1
 		}
-		if la, lb := level(a), level(b); la != lb {
-			return int(lb) - int(la)
-		}
-		return int(a.Encryption) - int(b.Encryption)
+		return 0
 	})
 }
 
