@@ -82,6 +82,10 @@ func (e *Evidence) UnmarshalText(b []byte) error {
 //	k9:DOMAIN           the entry for DOMAIN in K-9 Mail's providers.xml
 //	nodemailer:KEY      entry KEY of nodemailer's services.json
 //	https://...         a web page: the provider's help page, or a report
+//	OWNER/REPO PATH@REV a file of public code
+//	code-search:N       a file of public code found by an exact-string
+//	                    search that named neither repository nor path (all
+//	                    such files count as one voice)
 //	anything else       a description of a source without an address
 //
 // The snapshots' commits are in [DataVersion] and the README.

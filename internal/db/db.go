@@ -9,6 +9,10 @@
 // from them on first use and hands out copies; no other package may change
 // them.
 //
+// A provider may have no endpoints: the database knows its domains but no
+// settings it can vouch for (a closed service, or one whose ports no
+// source states), and its notes say so.
+//
 // The field types are plain (strings and small integers) so that this
 // package does not import mailsettings, which imports it. The integer codes
 // equal the values of the corresponding mailsettings enumerations; the
