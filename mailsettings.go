@@ -99,8 +99,9 @@ func Lookup(addressOrDomain string) (Settings, error) {
 }
 
 // Endpoints returns a new slice of every known endpoint in order of
-// preference: encrypted before plaintext, then IMAP, POP3, SMTP, and within
-// each protocol implicit TLS before STARTTLS (RFC 8314).
+// preference: encrypted before plaintext, then IMAP, POP3, SMTP, within
+// each protocol the higher evidence level first (see [Evidence]), and
+// within a level implicit TLS before STARTTLS (RFC 8314).
 func (s Settings) Endpoints() []ServerEndpoint {
 	if s.Provider.IsZero() {
 		return nil
@@ -116,8 +117,10 @@ func (s Settings) endpoints() []ServerEndpoint {
 	return s.Provider.data().Endpoints
 }
 
-// Best returns the preferred endpoint for protocol p. A plaintext endpoint
-// is returned only if the provider offers nothing encrypted for p.
+// Best returns the preferred endpoint for protocol p: the first of
+// [Settings.Endpoints], so an encrypted endpoint of the highest evidence
+// level offered. A plaintext endpoint is returned only if the provider
+// offers nothing encrypted for p.
 func (s Settings) Best(p Protocol) (ServerEndpoint, bool) {
 	for _, e := range s.endpoints() {
 		if e.Protocol == p {
