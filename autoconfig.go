@@ -1,24 +1,18 @@
 package mailsettings
 
 import (
-	"bytes"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
-)
 
-// Limits on an autoconfig document. Real documents are a few KiB; the
-// largest ISPDB file lists under 200 domains.
-const (
-	maxAutoconfigSize    = 1 << 20 // bytes
-	maxAutoconfigDepth   = 16      // element nesting
-	maxAutoconfigText    = 4096    // bytes of text in one element
-	maxAutoconfigDomains = 4096
-	maxAutoconfigServers = 64
+	"github.com/mailsettings/mailsettings/internal/autoconfigxml"
+	"github.com/mailsettings/mailsettings/internal/hostname"
+	"github.com/mailsettings/mailsettings/internal/msg"
+	"github.com/mailsettings/mailsettings/internal/sanitize"
 )
 
 // ErrAutoconfig is wrapped by every error about an autoconfig document that
@@ -53,202 +47,62 @@ func ParseAutoconfig(r io.Reader) (ProviderInfo, error) {
 // result's Source and LastChecked are empty: the caller knows where the
 // document came from.
 func (p AutoconfigParser) Parse(r io.Reader) (ProviderInfo, error) {
-	data, err := io.ReadAll(io.LimitReader(r, maxAutoconfigSize+1))
+	data, err := io.ReadAll(io.LimitReader(r, autoconfigxml.MaxSize+1))
 	if err != nil {
 		return ProviderInfo{}, fmt.Errorf("%w: %v", ErrAutoconfig, err)
 	}
-	if len(data) > maxAutoconfigSize {
-		return ProviderInfo{}, fmt.Errorf("%w: larger than %d bytes", ErrAutoconfig, maxAutoconfigSize)
-	}
-	doc, err := decodeAutoconfig(data)
+	doc, err := autoconfigxml.Decode(data)
 	if err != nil {
 		return ProviderInfo{}, fmt.Errorf("%w: %v", ErrAutoconfig, err)
 	}
 	return p.convert(doc)
 }
 
-// acServer is a server entry as written, before validation.
-type acServer struct {
-	incoming                                  bool
-	typ, hostname, port, socketType, username string
-	auth                                      []string
-}
-
-// acDoc holds the parts of a document this package reads.
-type acDoc struct {
-	id, name, docURL, enableURL string
-	domains                     []string
-	servers                     []acServer
-	oauth2                      OAuth2
-}
-
-// decodeAutoconfig walks the XML tokens with an explicit path, so that depth
-// and size stay bounded whatever the document holds.
-func decodeAutoconfig(data []byte) (*acDoc, error) {
-	dec := xml.NewDecoder(bytes.NewReader(data))
-	dec.Strict = true
-	var (
-		doc      acDoc
-		path     []string
-		text     strings.Builder
-		server   *acServer
-		provider int // emailProvider elements seen; only the first is read
-	)
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		switch t := tok.(type) {
-		case xml.Directive:
-			return nil, errors.New("DOCTYPE and entity declarations are not allowed")
-		case xml.StartElement:
-			if len(path) == 0 && t.Name.Local != "clientConfig" {
-				return nil, fmt.Errorf("root element is <%s>, not <clientConfig>", t.Name.Local)
-			}
-			path = append(path, t.Name.Local)
-			if len(path) > maxAutoconfigDepth {
-				return nil, fmt.Errorf("elements nested deeper than %d", maxAutoconfigDepth)
-			}
-			text.Reset()
-			inFirst := provider <= 1
-			switch pathString(path) {
-			case "clientConfig/emailProvider":
-				provider++
-				if provider == 1 {
-					doc.id = attr(t, "id")
-				}
-			case "clientConfig/emailProvider/incomingServer", "clientConfig/emailProvider/outgoingServer":
-				if inFirst && len(doc.servers) < maxAutoconfigServers {
-					doc.servers = append(doc.servers, acServer{incoming: t.Name.Local == "incomingServer", typ: attr(t, "type")})
-					server = &doc.servers[len(doc.servers)-1]
-				}
-			case "clientConfig/emailProvider/documentation":
-				if inFirst && doc.docURL == "" {
-					doc.docURL = attr(t, "url")
-				}
-			case "clientConfig/emailProvider/enable", "clientConfig/enable":
-				if inFirst && doc.enableURL == "" {
-					doc.enableURL = attr(t, "visiturl")
-				}
-			}
-		case xml.CharData:
-			if text.Len()+len(t) > maxAutoconfigText {
-				return nil, fmt.Errorf("text longer than %d bytes", maxAutoconfigText)
-			}
-			text.Write(t)
-		case xml.EndElement:
-			v := strings.TrimSpace(text.String())
-			text.Reset()
-			if provider <= 1 {
-				doc.set(pathString(path), v, server)
-			}
-			if t.Name.Local == "incomingServer" || t.Name.Local == "outgoingServer" {
-				server = nil
-			}
-			path = path[:len(path)-1]
-		}
-	}
-	if provider == 0 {
-		return nil, errors.New("no <emailProvider>")
-	}
-	return &doc, nil
-}
-
-// set stores the text of the element at path.
-func (d *acDoc) set(path, v string, s *acServer) {
-	switch path {
-	case "clientConfig/emailProvider/domain":
-		if len(d.domains) < maxAutoconfigDomains {
-			d.domains = append(d.domains, v)
-		}
-	case "clientConfig/emailProvider/displayName":
-		d.name = v
-	case "clientConfig/oAuth2/issuer", "clientConfig/emailProvider/oAuth2/issuer":
-		d.oauth2.Issuer = v
-	case "clientConfig/oAuth2/scope", "clientConfig/emailProvider/oAuth2/scope":
-		d.oauth2.Scopes = strings.Fields(v)
-	case "clientConfig/oAuth2/authURL", "clientConfig/emailProvider/oAuth2/authURL":
-		d.oauth2.AuthURL = v
-	case "clientConfig/oAuth2/tokenURL", "clientConfig/emailProvider/oAuth2/tokenURL":
-		d.oauth2.TokenURL = v
-	}
-	if s == nil {
-		return
-	}
-	switch path[strings.LastIndexByte(path, '/')+1:] {
-	case "hostname":
-		s.hostname = v
-	case "port":
-		s.port = v
-	case "socketType":
-		s.socketType = v
-	case "username":
-		s.username = v
-	case "authentication":
-		s.auth = append(s.auth, v)
-	}
-}
-
-func pathString(path []string) string { return strings.Join(path, "/") }
-
-func attr(t xml.StartElement, name string) string {
-	for _, a := range t.Attr {
-		if a.Name.Local == name {
-			return strings.TrimSpace(a.Value)
-		}
-	}
-	return ""
-}
-
 // convert validates the document and builds the provider.
-func (p AutoconfigParser) convert(doc *acDoc) (ProviderInfo, error) {
-	info := ProviderInfo{ID: doc.id, Name: doc.name, DocURL: httpsURL(doc.docURL)}
+func (p AutoconfigParser) convert(doc *autoconfigxml.Doc) (ProviderInfo, error) {
+	info := ProviderInfo{ID: p.plainText(doc.ID, maxIDText), Name: p.plainText(doc.Name, maxNameText), DocURL: pageURL(doc.DocURL)}
 	if info.Name == "" {
 		info.Name = info.ID
 	}
-	for _, d := range doc.domains {
+	for _, d := range doc.Domains {
 		q, err := parseQuery(d)
-		if err != nil || q.local != "" {
+		if err != nil || q.Local != "" {
 			p.drop("domain "+strconv.Quote(d), errors.New("not a valid domain"))
 			continue
 		}
-		if !slices.Contains(info.Domains, q.domain) {
-			info.Domains = append(info.Domains, q.domain)
+		if !slices.Contains(info.Domains, q.Domain) {
+			info.Domains = append(info.Domains, q.Domain)
 		}
 	}
 	// An outgoing server without a username logs in as the incoming one
 	// does, as Thunderbird's account setup assumes.
 	var incomingUser string
-	for _, s := range doc.servers {
+	for _, s := range doc.Servers {
 		var u UsernameForm
-		if s.incoming && u.UnmarshalText([]byte(s.username)) == nil {
-			incomingUser = s.username
+		if s.Incoming && u.UnmarshalText([]byte(s.Username)) == nil {
+			incomingUser = s.Username
 			break
 		}
 	}
-	oauthOnly := len(doc.servers) > 0
-	for _, s := range doc.servers {
-		if !s.incoming && s.username == "" {
-			s.username = incomingUser
+	oauthOnly := len(doc.Servers) > 0
+	for _, s := range doc.Servers {
+		if !s.Incoming && s.Username == "" {
+			s.Username = incomingUser
 		}
 		e, err := p.endpoint(s)
 		if err != nil {
-			p.drop(s.describe(), err)
+			p.drop(describeServer(s), err)
 			continue
 		}
 		if !slices.Contains(info.Endpoints, e) {
 			info.Endpoints = append(info.Endpoints, e)
 		}
-		for _, a := range s.auth {
+		for _, a := range s.Authentication {
 			if a != "OAuth2" {
 				oauthOnly = false
 			}
 		}
-		if len(s.auth) == 0 {
+		if len(s.Authentication) == 0 {
 			oauthOnly = false
 		}
 	}
@@ -258,11 +112,10 @@ func (p AutoconfigParser) convert(doc *acDoc) (ProviderInfo, error) {
 	if oauthOnly {
 		info.Password = PasswordOAuth2Only
 	}
-	if o := doc.oauth2; o.Issuer != "" {
-		o.AuthURL, o.TokenURL = httpsURL(o.AuthURL), httpsURL(o.TokenURL)
-		info.OAuth2 = &o
+	if o := doc.OAuth2; o.Issuer != "" {
+		info.OAuth2 = oauth2Of(o)
 	}
-	if u := httpsURL(doc.enableURL); u != "" {
+	if u := pageURL(doc.EnableURL); u != "" {
 		info.SettingsURL = u
 		info.Notes = append(info.Notes, enableNote(u))
 	}
@@ -279,44 +132,45 @@ func (p AutoconfigParser) drop(entry string, reason error) {
 	}
 }
 
-func (s acServer) describe() string {
+// describeServer names a server entry for a Dropped callback.
+func describeServer(s autoconfigxml.Server) string {
 	dir := "outgoingServer"
-	if s.incoming {
+	if s.Incoming {
 		dir = "incomingServer"
 	}
-	return fmt.Sprintf("%s type=%q hostname=%q port=%q", dir, s.typ, truncate(s.hostname, 80), truncate(s.port, 12))
+	return fmt.Sprintf("%s type=%q hostname=%q port=%q", dir, truncate(s.Type, 20), truncate(s.Hostname, 80), truncate(s.Port, 12))
 }
 
 // endpoint validates one server entry.
-func (p AutoconfigParser) endpoint(s acServer) (ServerEndpoint, error) {
+func (p AutoconfigParser) endpoint(s autoconfigxml.Server) (ServerEndpoint, error) {
 	var e ServerEndpoint
 	switch {
-	case s.incoming && s.typ == "imap":
+	case s.Incoming && s.Type == "imap":
 		e.Protocol = IMAP
-	case s.incoming && s.typ == "pop3":
+	case s.Incoming && s.Type == "pop3":
 		e.Protocol = POP3
-	case !s.incoming && s.typ == "smtp":
+	case !s.Incoming && s.Type == "smtp":
 		e.Protocol = SMTP
 	default:
-		return e, fmt.Errorf("unsupported server type %q", truncate(s.typ, 20))
+		return e, fmt.Errorf("unsupported server type %q", truncate(s.Type, 20))
 	}
 	for enc := ImplicitTLS; enc.Valid(); enc++ {
-		if s.socketType == enc.socketType() {
+		if s.SocketType == socketType(enc) {
 			e.Encryption = enc
 		}
 	}
 	if e.Encryption == 0 {
-		return e, fmt.Errorf("unknown socketType %q", truncate(s.socketType, 20))
+		return e, fmt.Errorf("unknown socketType %q", truncate(s.SocketType, 20))
 	}
-	port, err := strconv.ParseUint(s.port, 10, 16)
+	port, err := strconv.ParseUint(s.Port, 10, 16)
 	if err != nil || port == 0 {
-		return e, fmt.Errorf("port %q is not a number from 1 to 65535", truncate(s.port, 12))
+		return e, fmt.Errorf("port %q is not a number from 1 to 65535", truncate(s.Port, 12))
 	}
 	e.Port = uint16(port)
-	if err := e.Username.UnmarshalText([]byte(s.username)); err != nil {
-		return e, fmt.Errorf("username %q is not a known placeholder", truncate(s.username, 40))
+	if err := e.Username.UnmarshalText([]byte(s.Username)); err != nil {
+		return e, fmt.Errorf("username %q is not a known placeholder", truncate(s.Username, 40))
 	}
-	host, err := p.hostname(s.hostname)
+	host, err := p.hostname(s.Hostname)
 	if err != nil {
 		return e, err
 	}
@@ -334,27 +188,90 @@ func (p AutoconfigParser) hostname(h string) (string, error) {
 		return "", fmt.Errorf("host name %q has a placeholder or is not a plain name", truncate(h, 80))
 	}
 	q, err := parseQuery(h)
-	if err != nil || q.local != "" {
+	if err != nil || q.Local != "" {
 		return "", fmt.Errorf("host name %q is invalid", truncate(h, 80))
 	}
-	if err := checkServerHost(q.domain); err != nil {
-		return "", fmt.Errorf("host name %q: %w", q.domain, err)
+	if err := hostname.Check(q.Domain, hostname.Server); err != nil {
+		return "", fmt.Errorf("host name %q: %w", q.Domain, err)
 	}
-	return q.domain, nil
+	return q.Domain, nil
 }
 
-// httpsURL returns u if it is an absolute http or https URL without
-// control characters, else "".
-func httpsURL(u string) string {
-	if !(strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://")) || len(u) > 2048 {
+// Bounds on the text a document may put into a provider.
+const (
+	maxIDText     = 64
+	maxNameText   = 128
+	maxURLLen     = 2048
+	maxScopes     = 32
+	maxScopeBytes = 256
+)
+
+// plainText returns a document's text (an id, a display name) made safe
+// to show in at most max bytes: the autoconfig placeholders, which the
+// format defines only for host names and usernames but some servers write
+// here (mox writes "%EMAILADDRESS%" as the display name), are expanded
+// (%EMAILDOMAIN%, when Domain is known) or removed, and the rest is
+// sanitized.
+func (p AutoconfigParser) plainText(s string, max int) string {
+	s = strings.ReplaceAll(s, "%EMAILDOMAIN%", p.Domain)
+	for _, ph := range []string{"%EMAILADDRESS%", "%EMAILLOCALPART%", "%EMAILDOMAIN%"} {
+		s = strings.ReplaceAll(s, ph, "")
+	}
+	return sanitize.Text(s, max)
+}
+
+// pageURL returns u if it is an absolute https or http URL of
+// a web page (documentation, settings) with a valid host name and no user
+// information; anything else (javascript:, data:, a relative URL, an IP
+// literal, control characters) gives "". Discovery keeps an http page only
+// in an unauthenticated answer (see [ReasonHTTPLink]).
+func pageURL(u string) string { return checkedURL(u, false) }
+
+// oauthURL is pageURL for OAuth2 endpoints, which must be https (RFC 6749
+// §3.1 and §3.2).
+func oauthURL(u string) string { return checkedURL(u, true) }
+
+func checkedURL(raw string, httpsOnly bool) string {
+	if raw == "" || len(raw) > maxURLLen || !sanitize.IsClean(raw, maxURLLen) || strings.Contains(raw, " ") {
 		return ""
 	}
-	for i := 0; i < len(u); i++ {
-		if u[i] <= ' ' || u[i] == 0x7f {
+	u, err := url.Parse(raw)
+	if err != nil || u.User != nil || u.Opaque != "" {
+		return ""
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if httpsOnly {
 			return ""
 		}
+	default:
+		return ""
 	}
-	return u
+	if _, err := hostname.Canonical(u.Hostname(), hostname.Server); err != nil {
+		return ""
+	}
+	return raw
+}
+
+// oauth2Of returns a document's OAuth2 service, or nil if its issuer is not
+// a host name: the endpoints are kept only if they are https, the scopes
+// only as bounded tokens.
+func oauth2Of(o autoconfigxml.OAuth2) *OAuth2 {
+	issuer, err := hostname.Canonical(o.Issuer, hostname.Server)
+	if err != nil {
+		return nil
+	}
+	out := &OAuth2{Issuer: issuer, AuthURL: oauthURL(o.AuthURL), TokenURL: oauthURL(o.TokenURL)}
+	for _, sc := range o.Scopes {
+		if len(out.Scopes) == maxScopes {
+			break
+		}
+		if w := sanitize.Word(sc, maxScopeBytes); w != "" && !strings.Contains(w, "%") {
+			out.Scopes = append(out.Scopes, w)
+		}
+	}
+	return out
 }
 
 // hasPlaintextOnly reports whether some protocol in es has only plaintext
@@ -365,15 +282,77 @@ func hasPlaintextOnly(es []ServerEndpoint) bool {
 }
 
 func enableNote(url string) Note {
-	return Note{Kind: NoteEnable, URL: url, Text: Text{
-		English: "Switch on IMAP/POP3 access in the provider's web settings before configuring a client.",
-		Chinese: "配置客户端之前，请先在服务商的网页设置中开启IMAP/POP3访问。",
-	}}
+	return Note{Kind: NoteEnable, URL: url, Text: textOf(msg.Get("note.enable"))}
 }
 
 func plaintextNote() Note {
-	return Note{Kind: NotePlaintext, Text: Text{
-		English: "This provider offers some protocols only without encryption: the password would cross the network in the clear. Prefer another protocol, or ask the provider for TLS.",
-		Chinese: "该服务商的部分协议只提供未加密连接，密码会以明文在网络上传输。请改用其他协议，或要求服务商提供TLS。",
-	}}
+	return Note{Kind: NotePlaintext, Text: textOf(msg.Get("note.plaintext"))}
+}
+
+// MarshalAutoconfig writes the provider as a Mozilla autoconfig v1.1
+// document, the file a domain owner serves at
+// https://autoconfig.DOMAIN/mail/config-v1.1.xml and the format of the
+// Thunderbird ISP database. Endpoints are written in order of preference.
+// It fails for the zero Provider.
+//
+// The document carries the id, display name, domains, every endpoint (host,
+// port, socketType, username placeholder), the documentation URL, the
+// settings URL (as <enable visiturl>), the OAuth2 service and, through the
+// <authentication> elements, whether only OAuth2 is accepted. Reading it
+// back with [AutoconfigParser] gives the same values for all of these.
+// The format has no element for the other password kinds, the IMAP ID
+// requirement, notes, Source or LastChecked: they are not written, and
+// the parser returns PasswordUnknown, no IMAP ID, and only the notes it
+// derives itself (enable, plaintext).
+func (p Provider) MarshalAutoconfig() ([]byte, error) {
+	if p.IsZero() {
+		return nil, errors.New("mailsettings: MarshalAutoconfig of the zero Provider")
+	}
+	i := p.data()
+	doc := autoconfigxml.Doc{ID: i.ID, Name: i.Name, ShortName: i.Name, Domains: i.Domains}
+	auth := []string{"password-cleartext"}
+	switch {
+	case i.Password == PasswordOAuth2Only:
+		auth = []string{"OAuth2"}
+	case i.OAuth2 != nil:
+		auth = append(auth, "OAuth2")
+	}
+	for _, e := range i.Endpoints {
+		s := autoconfigxml.Server{
+			Incoming: e.Protocol != SMTP, Type: strings.ToLower(e.Protocol.String()), Hostname: e.Host,
+			Port: strconv.Itoa(int(e.Port)), SocketType: socketType(e.Encryption), Username: e.Username.String(),
+			Authentication: auth,
+		}
+		if !e.Protocol.Valid() || s.SocketType == "" || !e.Username.Valid() {
+			return nil, fmt.Errorf("mailsettings: provider %q: endpoint %v cannot be exported", i.ID, e)
+		}
+		doc.Servers = append(doc.Servers, s)
+	}
+	if i.SettingsURL != "" {
+		n := enableNote("")
+		doc.EnableURL = i.SettingsURL
+		doc.Enable = []autoconfigxml.Text{{Lang: "en", Text: n.Text.In("en")}, {Lang: "zh", Text: n.Text.In("zh-Hans")}}
+	}
+	if i.DocURL != "" {
+		doc.DocURL = i.DocURL
+		doc.DocDescr = []autoconfigxml.Text{{Lang: "en", Text: i.Name}}
+	}
+	if o := i.OAuth2; o != nil {
+		doc.OAuth2 = autoconfigxml.OAuth2{Issuer: o.Issuer, Scopes: o.Scopes, AuthURL: o.AuthURL, TokenURL: o.TokenURL}
+	}
+	return autoconfigxml.Encode(&doc)
+}
+
+// socketType returns the autoconfig spelling of e ("SSL", "STARTTLS",
+// "plain"), or "" if e is invalid. The parser reads the same spellings.
+func socketType(e Encryption) string {
+	switch e {
+	case ImplicitTLS:
+		return autoconfigxml.SocketSSL
+	case STARTTLS:
+		return autoconfigxml.SocketSTARTTLS
+	case Plaintext:
+		return autoconfigxml.SocketPlain
+	}
+	return ""
 }

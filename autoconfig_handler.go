@@ -12,7 +12,7 @@ import (
 const AutoconfigContentType = "application/xml; charset=utf-8"
 
 // AutoconfigHandler returns an http.Handler that serves Mozilla autoconfig
-// v1.1 documents (see [MarshalAutoconfig]) for the given mail domains, each
+// v1.1 documents (see [Provider.MarshalAutoconfig]) for the given mail domains, each
 // mapped to the provider that hosts it, at the two paths clients ask for:
 //
 //	/mail/config-v1.1.xml                      (https://autoconfig.DOMAIN/...)
@@ -31,19 +31,23 @@ func AutoconfigHandler(domains map[string]Provider) (http.Handler, error) {
 	h := &autoconfigHandler{docs: make(map[string][]byte, len(domains))}
 	for d, p := range domains {
 		q, err := parseQuery(d)
-		if err != nil || q.local != "" {
+		if err != nil || q.Local != "" {
 			return nil, fmt.Errorf("mailsettings: autoconfig handler: %q is not a domain", d)
 		}
 		if p.IsZero() {
-			return nil, fmt.Errorf("mailsettings: autoconfig handler: no provider for %s", q.domain)
+			return nil, fmt.Errorf("mailsettings: autoconfig handler: no provider for %s", q.Domain)
 		}
 		info := p.data().clone()
-		info.Domains = []string{q.domain}
-		doc, err := MarshalAutoconfig(info)
+		info.Domains = []string{q.Domain}
+		one, err := NewProvider(info)
 		if err != nil {
 			return nil, err
 		}
-		h.docs[q.domain] = doc
+		doc, err := one.MarshalAutoconfig()
+		if err != nil {
+			return nil, err
+		}
+		h.docs[q.Domain] = doc
 	}
 	return h, nil
 }
@@ -94,8 +98,8 @@ func requestDomain(r *http.Request) string {
 		}
 	}
 	q, err := parseQuery(d)
-	if err != nil || q.local != "" {
+	if err != nil || q.Local != "" {
 		return ""
 	}
-	return q.domain
+	return q.Domain
 }

@@ -62,7 +62,7 @@ func (t delayTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // do. It is the baseline of BenchmarkDiscover.
 func (d *Discoverer) discoverSequential(ctx context.Context, input string) []Candidate {
 	q, _ := parseQuery(input)
-	reg := q.domain
+	reg := q.Domain
 	r := d.newRun(input, q, reg)
 	defer r.close()
 	jobs := r.plan()

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/mailsettings/mailsettings/internal/hostname"
 	"golang.org/x/net/publicsuffix"
 )
 
@@ -47,7 +48,7 @@ func dnsURI(name, typ string) string { return "dns:" + name + "?type=" + typ }
 // validated like user input.
 func validDNSHost(h string) (string, bool) {
 	h = strings.ToLower(strings.TrimSuffix(h, "."))
-	if checkServerHost(h) != nil {
+	if hostname.Check(h, hostname.Server) != nil {
 		return "", false
 	}
 	return h, true
@@ -139,8 +140,8 @@ func weighted(recs []*net.SRV, intn func(int) int) {
 
 // srvJob asks the six SRV names at once and builds one candidate.
 func (r *run) srvJob() *job {
-	dom := r.q.domain
-	return &job{source: SourceSRV, url: dnsURI(dom, "SRV"), run: func(ctx context.Context) jobResult {
+	dom := r.q.Domain
+	return &job{source: SourceSRV, url: dnsURI(dom, "SRV"), best: TrustInDomain, run: func(ctx context.Context) jobResult {
 		svcs := srvServices()
 		type answer struct {
 			recs []*net.SRV
@@ -163,20 +164,20 @@ func (r *run) srvJob() *job {
 			// Records that come with an error (Go drops invalid names and
 			// reports them) are kept; the error is recorded.
 			if a.err != nil {
-				se := r.newSourceError(SourceSRV, uri, a.err)
+				se := newSourceError(SourceSRV, uri, a.err)
 				se.Unreachable = se.Unreachable && len(a.recs) == 0 // an answer came
 				res.errs = append(res.errs, se)
 			}
 			recs, notOffered, dropped := r.selectSRV(a.recs)
 			if notOffered {
-				res.errs = append(res.errs, &SourceError{Source: SourceSRV, URL: uri, Err: ErrNotOffered})
+				res.errs = append(res.errs, newSourceError(SourceSRV, uri, ErrNotOffered))
 			}
 			if dropped > 0 {
 				res.errs = append(res.errs, &SourceError{Source: SourceSRV, URL: uri,
 					Err: fmt.Errorf("dropped %d records with an invalid target or port 0", dropped)})
 			}
 			if a.err == nil && len(a.recs) == 0 {
-				res.errs = append(res.errs, &SourceError{Source: SourceSRV, URL: uri, Err: errors.New("no records")})
+				res.errs = append(res.errs, newSourceError(SourceSRV, uri, errors.New("no records")))
 			}
 			for _, rec := range recs {
 				e := ServerEndpoint{Protocol: s.proto, Host: rec.Target, Port: rec.Port, Encryption: s.enc, Username: UsernameAddress}
@@ -190,12 +191,12 @@ func (r *run) srvJob() *job {
 		}
 		trust, reason := hostsTrust(eps, r.reg)
 		info := ProviderInfo{
-			ID: "srv:" + dom, Name: r.q.unicode + " (DNS SRV)", Domains: []string{dom}, Endpoints: eps,
+			ID: "srv:" + dom, Name: r.q.Unicode + " (DNS SRV)", Domains: []string{dom}, Endpoints: eps,
 			Source: "DNS SRV records (RFC 6186) of " + dom,
 		}
 		c, err := r.newCandidate(info, SourceSRV, dnsURI(dom, "SRV"), trust, ReasonDNSUnauthenticated, reason)
 		if err != nil {
-			res.errs = append(res.errs, r.newSourceError(SourceSRV, dnsURI(dom, "SRV"), err))
+			res.errs = append(res.errs, newSourceError(SourceSRV, dnsURI(dom, "SRV"), err))
 			return res
 		}
 		res.cands = []Candidate{c}
@@ -215,17 +216,17 @@ func (r *run) selectSRV(recs []*net.SRV) ([]*net.SRV, bool, int) {
 // registrable domain of mxbiz1.qq.com is qq.com, yet its customers are not
 // QQ Mail users).
 func (r *run) mxJob() *job {
-	dom := r.q.domain
+	dom := r.q.Domain
 	uri := dnsURI(dom, "MX")
-	return &job{source: SourceMX, url: uri, run: func(ctx context.Context) jobResult {
+	return &job{source: SourceMX, url: uri, best: TrustUnauthenticated, run: func(ctx context.Context) jobResult {
 		var res jobResult
 		fail := func(err error) jobResult {
-			res.errs = append(res.errs, r.newSourceError(SourceMX, uri, err))
+			res.errs = append(res.errs, newSourceError(SourceMX, uri, err))
 			return res
 		}
 		recs, err := r.resolver.LookupMX(ctx, fqdn(dom))
 		if err != nil {
-			se := r.newSourceError(SourceMX, uri, err)
+			se := newSourceError(SourceMX, uri, err)
 			se.Unreachable = se.Unreachable && len(recs) == 0 // an answer came
 			res.errs = append(res.errs, se)
 		}
@@ -245,7 +246,7 @@ func (r *run) mxJob() *job {
 			if h, ok := validDNSHost(m.Host); ok {
 				hosts = append(hosts, h)
 			} else {
-				res.errs = append(res.errs, &SourceError{Source: SourceMX, URL: uri, Err: fmt.Errorf("dropped MX host %q: not a valid host name", truncate(m.Host, 80))})
+				res.errs = append(res.errs, newSourceError(SourceMX, uri, fmt.Errorf("dropped MX host %q: not a valid host name", truncate(m.Host, 80))))
 			}
 		}
 		for _, h := range hosts {
@@ -254,7 +255,7 @@ func (r *run) mxJob() *job {
 				continue
 			}
 			res.cands = append(res.cands, Candidate{
-				Settings: Settings{Query: r.input, LocalPart: r.q.local, Domain: dom, UnicodeDomain: r.q.unicode, Provider: p},
+				Settings: Settings{Query: r.input, LocalPart: r.q.Local, Domain: dom, UnicodeDomain: r.q.Unicode, Provider: p},
 				Source:   SourceMX, Trust: TrustUnauthenticated, URL: uri,
 				Reasons: []Reason{ReasonMXHostedProvider, ReasonDNSUnauthenticated, ReasonHostOutsideDomain},
 			})
@@ -265,7 +266,7 @@ func (r *run) mxJob() *job {
 		if len(hosts) == 0 {
 			return fail(errors.New("no valid MX host"))
 		}
-		res.errs = append(res.errs, &SourceError{Source: SourceMX, URL: uri, Err: fmt.Errorf("MX host %s is not a known hosting service", hosts[0])})
+		res.errs = append(res.errs, newSourceError(SourceMX, uri, fmt.Errorf("MX host %s is not a known hosting service", hosts[0])))
 		base, err := publicsuffix.EffectiveTLDPlusOne(hosts[0])
 		switch {
 		case err != nil:

@@ -40,8 +40,8 @@ func guessEndpoints(domain string, plaintext bool) []ServerEndpoint {
 // name after a real TLS handshake: a STARTTLS endpoint is not reported
 // because a plaintext banner offers STARTTLS.
 func (r *run) guessJob() *job {
-	dom := r.q.domain
-	return &job{source: SourceGuess, url: "guess:" + dom, run: func(ctx context.Context) jobResult {
+	dom := r.q.Domain
+	return &job{source: SourceGuess, url: "guess:" + dom, best: TrustInDomain, run: func(ctx context.Context) jobResult {
 		tlsConf := &tls.Config{}
 		if r.d.TLSConfig != nil {
 			tlsConf = r.d.TLSConfig.Clone()
@@ -70,17 +70,17 @@ func (r *run) guessJob() *job {
 			if len(errs) > 0 {
 				err = fmt.Errorf("%w; first failure: %w", err, errs[0])
 			}
-			return jobResult{errs: []*SourceError{r.newSourceError(SourceGuess, "guess:"+dom, err)}}
+			return jobResult{errs: []*SourceError{newSourceError(SourceGuess, "guess:"+dom, err)}}
 		}
 		trust, reasons := TrustInDomain, []Reason{ReasonGuessed, ReasonHostsInDomain}
 		if hasPlaintext(eps) {
 			trust = TrustUnauthenticated
 		}
-		info := ProviderInfo{ID: "guess:" + dom, Name: r.q.unicode + " (guessed)", Domains: []string{dom}, Endpoints: eps,
+		info := ProviderInfo{ID: "guess:" + dom, Name: r.q.Unicode + " (guessed)", Domains: []string{dom}, Endpoints: eps,
 			Source: "guessed host names, probed with a verified TLS handshake"}
 		c, err := r.newCandidate(info, SourceGuess, "guess:"+dom, trust, reasons...)
 		if err != nil {
-			return jobResult{errs: []*SourceError{r.newSourceError(SourceGuess, "guess:"+dom, err)}}
+			return jobResult{errs: []*SourceError{newSourceError(SourceGuess, "guess:"+dom, err)}}
 		}
 		return jobResult{cands: []Candidate{c}}
 	}}

@@ -108,8 +108,9 @@ func TestDiscoverBuiltinNoIO(t *testing.T) {
 	}
 	d.Providers = []Provider{p}
 	disc, err = d.Discover(t.Context(), "example.test")
-	if best, _ := disc.Best(); err != nil || best.Provider != p || best.Source != SourceBuiltin {
-		t.Errorf("extra provider: %v %v", best.Provider, err)
+	if best, _ := disc.Best(); err != nil || best.Provider != p || best.Source != SourceCaller || best.Trust != TrustCaller ||
+		!slices.Equal(best.Reasons, []Reason{ReasonCaller}) {
+		t.Errorf("extra provider: %v %v %v %v %v", best.Provider, best.Source, best.Trust, best.Reasons, err)
 	}
 	if r.n != 0 {
 		t.Errorf("%d DNS questions", r.n)
@@ -356,7 +357,7 @@ func TestEnumsText(t *testing.T) {
 	for r := ReasonCurated; r <= ReasonPlaintext; r++ {
 		b, err := r.MarshalText()
 		var back Reason
-		if err != nil || back.UnmarshalText(b) != nil || back != r || r.Text().English == "" || r.Text().Chinese == "" {
+		if err != nil || back.UnmarshalText(b) != nil || back != r || r.Text().String() == "" || zhHans(r.Text()) == "" {
 			t.Errorf("Reason %d: %q %v %v", r, b, err, r.Text())
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+
+	"github.com/mailsettings/mailsettings/internal/hostname"
 )
 
 // A Protocol is a mail access protocol. The zero value is invalid.
@@ -173,7 +175,7 @@ func (e ServerEndpoint) Validate() error {
 	case e.Port == 0:
 		return fmt.Errorf("mailsettings: endpoint %s: port 0", e)
 	}
-	if err := checkHostname(e.Host); err != nil {
+	if err := hostname.Check(e.Host, hostname.Host); err != nil {
 		return fmt.Errorf("mailsettings: endpoint %s: %w", e, err)
 	}
 	return nil

@@ -166,3 +166,29 @@ func TestEvidenceOfBuiltins(t *testing.T) {
 		t.Errorf("JSON of a caller's provider has evidence: %s", b)
 	}
 }
+
+// TestStoredBuiltinsRoundTrip: the stored form of the settings of every
+// built-in domain (and of a tenant domain found by suffix) reads back to
+// the same provider: the preference order by evidence is the one the
+// stale check expects.
+func TestStoredBuiltinsRoundTrip(t *testing.T) {
+	domains := []string{"alice@contoso.onmicrosoft.com"}
+	for d := range Domains() {
+		domains = append(domains, "alice@"+d)
+	}
+	for _, in := range domains {
+		s, _ := Lookup(in)
+		b, err := json.Marshal(s)
+		if err != nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		var back Settings
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Errorf("%s: %v", in, err)
+			continue
+		}
+		if back.Provider != s.Provider || back.Address() != s.Address() {
+			t.Errorf("%s: read back as %v", in, back.Provider)
+		}
+	}
+}

@@ -21,7 +21,7 @@ func ExampleProbe() {
 		fmt.Println(pe.Kind, pe.Explanation().In("zh"), pe.Fix().In("zh"))
 		return
 	}
-	fmt.Println(res.TLSVersionName(), res.Greeting, res.AuthMechanisms)
+	fmt.Println(tls.VersionName(res.TLSVersion), res.Greeting, res.AuthMechanisms)
 }
 
 // A Prober that sends every DNS question to a test resolver and trusts a
@@ -50,7 +50,7 @@ func ExampleProber() {
 	// Without the CA, the certificate is not trusted.
 	p.TLSConfig = nil
 	_, err = p.Probe(context.Background(), srv.Endpoint())
-	fmt.Println(mailsettings.KindOf(err), errors.Is(err, mailsettings.ErrCertUntrusted))
+	fmt.Println(mailsettings.KindOf(err), errors.Is(err, mailsettings.KindCertUntrusted))
 	// Output:
 	// [smtp.example.test] true [PLAIN LOGIN XOAUTH2]
 	// cert_untrusted true
@@ -64,8 +64,8 @@ func ExampleProbeError_Explanation() {
 	_, err := srv.Prober().Probe(context.Background(), e)
 	pe, _ := errors.AsType[*mailsettings.ProbeError](err)
 	fmt.Println(pe.Kind)
-	fmt.Println(pe.Fix().English)
-	fmt.Println(pe.Fix().Chinese)
+	fmt.Println(pe.Fix().String())
+	fmt.Println(pe.Fix().In("zh-Hans"))
 	// Output:
 	// expected_tls_got_plaintext
 	// Use STARTTLS on this port, or the implicit-TLS port: 993 is implicit TLS, 143 is STARTTLS.

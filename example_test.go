@@ -61,7 +61,7 @@ func ExampleSettings_Best() {
 	fmt.Println(out)
 	fmt.Println("send IMAP ID:", s.Provider.NeedsIMAPID())
 	for _, n := range s.Notes() {
-		fmt.Printf("[%v] %s\n", n.Kind, n.In("zh-CN"))
+		fmt.Printf("[%v] %s\n", n.Kind, n.Text.In("zh-CN"))
 	}
 	// Output:
 	// IMAP imap.163.com:993 implicit TLS

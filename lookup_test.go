@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/mailsettings/mailsettings"
+	"github.com/mailsettings/mailsettings/internal/address"
 )
 
 // seed lists every domain of the seed table with its provider and the
@@ -79,7 +80,7 @@ func TestLookupSeed(t *testing.T) {
 					t.Errorf("Lookup(%q) has no notes", d)
 				}
 				for _, n := range s.Notes() {
-					if n.English == "" || n.Chinese == "" || !n.Kind.Valid() {
+					if n.Text.String() == "" || zhHans(n.Text) == "" || !n.Kind.Valid() {
 						t.Errorf("note %+v lacks a language or kind", n)
 					}
 				}
@@ -274,7 +275,7 @@ func TestLookupResultIsACopy(t *testing.T) {
 	d := a.Provider.Domains()
 	d[0] = "evil.example"
 	n := a.Provider.Notes()
-	n[0].English = "evil"
+	n[0].Text = mailsettings.NewText("evil")
 	e := a.Provider.Endpoints()
 	e[0].Port = 1
 	info := a.Provider.Info()
@@ -289,7 +290,7 @@ func TestLookupResultIsACopy(t *testing.T) {
 	if !slices.Equal(b.Endpoints(), want) || !slices.Equal(b.Provider.Endpoints(), want) || want[0].Host != "imap.qq.com" {
 		t.Errorf("a caller changed the shared table: %v", b.Endpoints())
 	}
-	if b.Provider.Domains()[0] != "qq.com" || b.Provider.Notes()[0].English == "evil" {
+	if b.Provider.Domains()[0] != "qq.com" || b.Provider.Notes()[0].Text.String() == "evil" {
 		t.Errorf("a caller changed the shared provider: %v %v", b.Provider.Domains(), b.Provider.Notes())
 	}
 	o, _ := mailsettings.Lookup("gmail.com")
@@ -380,7 +381,10 @@ func TestSettingsJSON(t *testing.T) {
 			Protocol, Host, Encryption, Username string
 			Port                                 int
 		}
-		Notes []struct{ Kind, En, Zh string }
+		Notes []struct {
+			Kind string
+			Text map[string]string
+		}
 	}
 	if err := json.Unmarshal(b, &got); err != nil {
 		t.Fatal(err)
@@ -393,7 +397,7 @@ func TestSettingsJSON(t *testing.T) {
 		got.Endpoints[0].Port != 993 || got.Endpoints[0].Username != "alice@qq.com" || got.Endpoints[3].Encryption != "starttls" {
 		t.Errorf("JSON endpoints = %+v", got.Endpoints)
 	}
-	if len(got.Notes) == 0 || got.Notes[0].Kind != "password" || got.Notes[0].Zh == "" {
+	if len(got.Notes) == 0 || got.Notes[0].Kind != "password" || got.Notes[0].Text["zh-Hans"] == "" || got.Notes[0].Text["en"] == "" {
 		t.Errorf("JSON notes = %+v", got.Notes)
 	}
 	d, _ := mailsettings.Lookup("qq.com")
@@ -414,7 +418,7 @@ func TestNewProvider(t *testing.T) {
 			e(mailsettings.POP3, "mail.example.test", 110, mailsettings.Plaintext),
 			e(mailsettings.IMAP, "mail.example.test", 993, mailsettings.ImplicitTLS),
 		},
-		Notes: []mailsettings.Note{{Kind: mailsettings.NotePlaintext, Text: mailsettings.Text{English: "POP3 is unencrypted"}}},
+		Notes: []mailsettings.Note{{Kind: mailsettings.NotePlaintext, Text: mailsettings.NewText("POP3 is unencrypted")}},
 	}
 	p, err := mailsettings.NewProvider(info)
 	if err != nil {
@@ -490,14 +494,22 @@ func TestSettingsJSONFieldNames(t *testing.T) {
 			t.Errorf("%s: JSON keys %v, want %v", tt.in, got, tt.want)
 		}
 		for _, e := range top["endpoints"].([]any) {
-			if got, want := keys(e.(map[string]any)), []string{"encryption", "evidence", "host", "port", "protocol", "username"}; !slices.Equal(got, want) {
+			if got, want := keys(e.(map[string]any)), []string{"encryption", "evidence", "host", "port", "protocol", "username", "username_form"}; !slices.Equal(got, want) {
 				t.Errorf("%s: endpoint keys %v, want %v", tt.in, got, want)
 			}
 		}
 		for _, n := range top["notes"].([]any) {
-			for k := range n.(map[string]any) {
-				if !slices.Contains([]string{"kind", "en", "zh", "url"}, k) {
+			for k, v := range n.(map[string]any) {
+				if !slices.Contains([]string{"kind", "text", "url"}, k) {
 					t.Errorf("%s: unexpected note key %q", tt.in, k)
+				}
+				if k != "text" {
+					continue
+				}
+				for lang := range v.(map[string]any) {
+					if !slices.Contains([]string{"en", "zh-Hans", "zh-Hant"}, lang) {
+						t.Errorf("%s: unexpected note language %q", tt.in, lang)
+					}
 				}
 			}
 		}
@@ -526,7 +538,7 @@ func TestInfoIsACopy(t *testing.T) {
 		before, _ := json.Marshal(s.Provider.Info())
 		i := s.Provider.Info()
 		for k := range i.Notes {
-			i.Notes[k].English, i.Notes[k].URL = "evil", "https://evil.example"
+			i.Notes[k].Text, i.Notes[k].URL = mailsettings.NewText("evil"), "https://evil.example"
 		}
 		if i.OAuth2 != nil {
 			i.OAuth2.Issuer = "evil.example"
@@ -536,11 +548,61 @@ func TestInfoIsACopy(t *testing.T) {
 			i.Endpoints[k].Port = 1
 		}
 		n := s.Notes()
-		n[0].Chinese = "evil"
+		n[0].Text = n[0].Text.With("zh-Hans", "evil")
 		again, _ := mailsettings.Lookup(d)
 		after, _ := json.Marshal(again.Provider.Info())
 		if string(before) != string(after) {
 			t.Errorf("%s: a caller changed the shared provider:\n%s\n%s", d, before, after)
 		}
 	}
+}
+
+// lookupSeeds are inputs for FuzzLookup: valid and invalid addresses and
+// domains in the forms users type.
+var lookupSeeds = []string{
+	"alice@qq.com", "QQ.COM.", " qq.com ", "例子.中国", "例子。中国", "ＱＱ．ＣＯＭ", "xn--fsqu00a.xn--fiqs8s",
+	"", "@", "a@b@qq.com", `"a@b"@qq.com`, "qq..com", "127.0.0.1", "[::1]", "qq.com:993", "http://qq.com",
+	"*.qq.com", "xn--zz.com", "xn--qq-.com", "q\u200Dq.com", "a\u05D0.com", "qq.cοm", "qq.com\x00",
+	"ab--cd.com", strings.Repeat("a.", 130) + "com", "用户@例子.中国", "Straße.de", "\u00df.com",
+}
+
+// FuzzLookup checks Lookup itself, whose fast path skips parseQuery: it
+// never panics; every error wraps exactly one of the two sentinels; the
+// result agrees with the general path; and looking up the normalized
+// domain, its U-label form or the normalized address gives the same answer.
+func FuzzLookup(f *testing.F) {
+	for _, s := range lookupSeeds {
+		f.Add(s)
+	}
+	for _, s := range []string{"qq.com", "alice@gmx.net", "a@b@qq.com", "@qq.com", "\"x\"@qq.com", "alice@qq.com.", "x@hotmail.co.uk"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		s, err := mailsettings.Lookup(in)
+		invalid, unknown := errors.Is(err, mailsettings.ErrInvalidInput), errors.Is(err, mailsettings.ErrUnknownDomain)
+		switch {
+		case err != nil && invalid == unknown:
+			t.Fatalf("Lookup(%q) error %v wraps %v of the sentinels", in, err, map[bool]string{true: "both", false: "neither"}[invalid])
+		case invalid:
+			if !s.Provider.IsZero() || s.Domain != "" {
+				t.Fatalf("Lookup(%q) = %+v with an invalid-input error", in, s)
+			}
+			return
+		case unknown != (s.Provider.IsZero()):
+			t.Fatalf("Lookup(%q) = provider %v, error %v", in, s.Provider, err)
+		}
+		q, qerr := address.Parse(in)
+		if qerr != nil || q.Domain != s.Domain || q.Unicode != s.UnicodeDomain || q.Local != s.LocalPart {
+			t.Fatalf("Lookup(%q) = %q %q %q, address.Parse = %+v, %v", in, s.LocalPart, s.Domain, s.UnicodeDomain, q, qerr)
+		}
+		for _, again := range []string{s.Domain, s.UnicodeDomain, s.Address()} {
+			if again == "" {
+				continue
+			}
+			a, err := mailsettings.Lookup(again)
+			if a.Domain != s.Domain || a.Provider != s.Provider || errors.Is(err, mailsettings.ErrInvalidInput) {
+				t.Fatalf("Lookup(%q) = %q %v, but Lookup(%q) = %q %v, %v", in, s.Domain, s.Provider, again, a.Domain, a.Provider, err)
+			}
+		}
+	})
 }

@@ -6,15 +6,16 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"os"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
+
+	"github.com/mailsettings/mailsettings/internal/hostname"
+	"github.com/mailsettings/mailsettings/internal/netdial"
+	"github.com/mailsettings/mailsettings/internal/sanitize"
+	"github.com/mailsettings/mailsettings/internal/wire"
 )
 
 // Defaults of a zero [Prober].
@@ -38,7 +39,10 @@ const (
 type Prober struct {
 	// Resolver looks up the endpoint's host (LookupIPAddr). Nil means
 	// net.DefaultResolver. The Prober resolves names itself and dials IP
-	// addresses, so every DNS question goes to Resolver.
+	// addresses, so every DNS question goes to Resolver. Names with a dot
+	// are asked fully qualified; a single-label name is asked as it is
+	// (so that the hosts file is consulted); localhost names are loopback
+	// without a question (RFC 6761).
 	Resolver Resolver
 
 	// Dialer opens TCP connections to IP addresses. Nil means a zero
@@ -102,22 +106,6 @@ type ProbeResult struct {
 	Timing ProbeTiming
 }
 
-// TLSVersionName returns the TLS version, such as "TLS 1.3", or "".
-func (r *ProbeResult) TLSVersionName() string {
-	if r.TLSVersion == 0 {
-		return ""
-	}
-	return tls.VersionName(r.TLSVersion)
-}
-
-// CipherSuiteName returns the cipher suite's name, or "".
-func (r *ProbeResult) CipherSuiteName() string {
-	if r.CipherSuite == 0 {
-		return ""
-	}
-	return tls.CipherSuiteName(r.CipherSuite)
-}
-
 // A CertSummary describes a server certificate.
 type CertSummary struct {
 	Subject   string
@@ -133,13 +121,13 @@ func summarizeCert(c *x509.Certificate) *CertSummary {
 	}
 	names := make([]string, 0, len(c.DNSNames)+len(c.IPAddresses))
 	for _, n := range c.DNSNames {
-		names = append(names, sanitize(n))
+		names = append(names, sanitize.Text(n, wire.MaxServerText))
 	}
 	for _, ip := range c.IPAddresses {
 		names = append(names, ip.String())
 	}
 	return &CertSummary{
-		Subject: sanitize(c.Subject.String()), Issuer: sanitize(c.Issuer.String()),
+		Subject: sanitize.Text(c.Subject.String(), wire.MaxServerText), Issuer: sanitize.Text(c.Issuer.String(), wire.MaxServerText),
 		DNSNames: names, NotBefore: c.NotBefore, NotAfter: c.NotAfter,
 	}
 }
@@ -206,12 +194,46 @@ func (p *Prober) ProbeAll(ctx context.Context, endpoints []ServerEndpoint) []Pro
 	return out
 }
 
+// Credentials are what a credential check logs in with.
+type Credentials struct {
+	Username string
+	// Password is the password, app password or authorization code, sent
+	// with SASL PLAIN, LOGIN (IMAP LOGIN, POP3 USER/PASS, SMTP AUTH LOGIN).
+	Password string
+	// OAuth2Token, if not empty, is an OAuth2 access token sent with
+	// XOAUTH2 instead of the password.
+	OAuth2Token string
+}
+
+// A LoginResult is the outcome of a credential check.
+type LoginResult struct {
+	Mechanism  string // "PLAIN", "LOGIN", "XOAUTH2", or "USER" for POP3 USER/PASS
+	Accepted   bool
+	ServerText string // the server's answer, sanitized
+}
+
+// CheckLogin probes the endpoint like [Prober.Probe] and then logs in with
+// c, to tell whether the credentials work. The credentials are sent only
+// over TLS with a verified certificate (never to a plaintext endpoint or
+// with InsecureSkipVerify); otherwise the error is of kind
+// [KindAuthInsecure] and nothing is sent. For a provider that needs it
+// (see [ProviderInfo].IMAPID) IMAP ID is sent before logging in.
+//
+// A rejection is classified by the server's answer: [KindAuthAppPassword]
+// when it asks for an app password or authorization code (Gmail's
+// 534-5.7.9, QQ Mail's 535), [KindAuthOAuth2Required] when password login
+// is disabled (Microsoft's "basic authentication is disabled"), and
+// [KindAuthRejected] otherwise. The result's Login field holds the outcome.
+func (p *Prober) CheckLogin(ctx context.Context, e ServerEndpoint, c Credentials) (*ProbeResult, error) {
+	return p.run(ctx, e, &c)
+}
+
 // run does a probe, with a credential check if cred is not nil.
 func (p *Prober) run(ctx context.Context, e ServerEndpoint, cred *Credentials) (*ProbeResult, error) {
 	start := time.Now()
-	s := &session{p: p, e: e, cred: cred, res: &ProbeResult{Endpoint: e}}
+	s := &session{p: p, e: e, res: &ProbeResult{Endpoint: e}}
 	s.res.Provider = providerForHost(e.Host)
-	err := s.run(ctx)
+	err := s.run(ctx, cred)
 	s.res.Timing.Total = time.Since(start)
 	if err != nil {
 		return s.res, err
@@ -221,28 +243,23 @@ func (p *Prober) run(ctx context.Context, e ServerEndpoint, cred *Credentials) (
 
 // A session is one probe's state.
 type session struct {
-	p    *Prober
-	e    ServerEndpoint
-	cred *Credentials
-	res  *ProbeResult
+	p   *Prober
+	e   ServerEndpoint
+	res *ProbeResult
 
-	ctx      context.Context
-	raw      net.Conn    // the TCP connection
-	r        *lineReader // reads from raw, or from the TLS connection
-	w        net.Conn    // raw or the TLS connection
-	tls      bool        // TLS is on
-	verified bool        // TLS is on with a verified certificate
-	step     Step
-	tag      int
+	ctx  context.Context
+	step Step
 }
 
-func (s *session) run(parent context.Context) error {
+func (s *session) run(parent context.Context, cred *Credentials) error {
 	if err := checkProbeEndpoint(s.e); err != nil {
-		return s.fail(KindInvalidRequest, err, "")
+		return s.fail(KindInvalidRequest, err)
 	}
-	if s.cred != nil {
-		if err := s.cred.check(); err != nil {
-			return s.fail(KindInvalidRequest, err, "")
+	var wc *wire.Credentials
+	if cred != nil {
+		wc = &wire.Credentials{Username: cred.Username, Password: cred.Password, OAuth2Token: cred.OAuth2Token}
+		if err := wc.Check(); err != nil {
+			return s.fail(KindInvalidRequest, err)
 		}
 	}
 	timeout := s.p.Timeout
@@ -253,44 +270,61 @@ func (s *session) run(parent context.Context) error {
 	defer cancel()
 	s.ctx = ctx
 
-	ips, err := s.resolve()
+	addrs, err := s.resolve()
 	if err != nil {
 		return err
 	}
-	if err := s.connect(ips); err != nil {
+	conn, err := s.connect(addrs)
+	if err != nil {
 		return err
 	}
-	// Closing the connection when ctx is done unblocks every read, write
-	// and handshake. If the closing function has started, wait for it, so
-	// that no goroutine outlives the call.
-	closed := make(chan struct{})
-	stop := context.AfterFunc(ctx, func() {
-		s.raw.Close()
-		close(closed)
-	})
-	defer func() {
-		if !stop() {
-			<-closed
+	cfg := wire.Config{
+		Proto: wire.Proto(s.e.Protocol), Mode: wire.Mode(s.e.Encryption), TLS: s.tlsConfig(),
+	}
+	if info := s.res.Provider.data(); wc != nil {
+		cfg.Credentials = wc
+		cfg.IMAPID, cfg.OAuth2Only = info.IMAPID, info.Password == PasswordOAuth2Only
+	}
+	var wr wire.Result
+	err = wire.Run(ctx, conn, cfg, &wr)
+	s.setResult(&wr)
+	if we, ok := errors.AsType[*wire.Error](err); ok {
+		return s.wireFail(we, &wr)
+	}
+	return err
+}
+
+// setResult copies what the session learned into the probe's result.
+func (s *session) setResult(wr *wire.Result) {
+	r := s.res
+	if wr.TLS != nil {
+		r.TLSVersion, r.CipherSuite = wr.TLS.Version, wr.TLS.CipherSuite
+	}
+	r.Verified = wr.Verified
+	if wr.Cert != nil {
+		r.Certificate = summarizeCert(wr.Cert)
+	}
+	r.Greeting, r.GreetingBeforeTLS, r.Preauth = wr.Greeting, wr.GreetingBeforeTLS, wr.Preauth
+	r.Capabilities, r.CapabilitiesBeforeTLS, r.AuthMechanisms = wr.Capabilities, wr.CapabilitiesBeforeTLS, wr.AuthMechanisms
+	if l := wr.Login; l != nil {
+		r.Login = &LoginResult{Mechanism: l.Mechanism, Accepted: l.Accepted, ServerText: l.ServerText}
+	}
+	r.Timing.TLS, r.Timing.Greeting = wr.TLSTime, wr.GreetingTime
+}
+
+// wireFail turns a failed session into a ProbeError.
+func (s *session) wireFail(we *wire.Error, wr *wire.Result) *ProbeError {
+	s.step = Step(we.Step)
+	pe := s.fail(ErrorKind(we.Kind), we.Err)
+	pe.ServerText, pe.ServerTextBeforeTLS = we.ServerText, we.ServerTextBeforeTLS
+	pe.Detected = Protocol(we.Detected)
+	switch pe.Kind {
+	case KindCertUntrusted, KindCertNameMismatch, KindCertExpired, KindCertInvalid:
+		if c := s.res.Certificate; c != nil {
+			pe.CertNames, pe.CertNotAfter = c.DNSNames, c.NotAfter
 		}
-		s.raw.Close()
-	}()
-	if dl, ok := ctx.Deadline(); ok {
-		s.raw.SetDeadline(dl)
 	}
-	s.r, s.w = newLineReader(s.raw), s.raw
-	if s.e.Encryption == ImplicitTLS {
-		if err := s.handshake(false); err != nil {
-			return err
-		}
-	}
-	switch s.e.Protocol {
-	case IMAP:
-		return s.imap()
-	case POP3:
-		return s.pop3()
-	default:
-		return s.smtp()
-	}
+	return pe
 }
 
 // checkProbeEndpoint checks the fields a probe needs. The username form is
@@ -298,93 +332,81 @@ func (s *session) run(parent context.Context) error {
 func checkProbeEndpoint(e ServerEndpoint) error {
 	switch {
 	case !e.Protocol.Valid():
-		return fmt.Errorf("%w: invalid protocol", ErrInvalidRequest)
+		return errors.New("invalid protocol")
 	case !e.Encryption.Valid():
-		return fmt.Errorf("%w: invalid encryption", ErrInvalidRequest)
+		return errors.New("invalid encryption")
 	case e.Port == 0:
-		return fmt.Errorf("%w: port 0", ErrInvalidRequest)
+		return errors.New("port 0")
 	}
 	if net.ParseIP(e.Host) != nil {
 		return nil
 	}
-	if err := checkLDH(e.Host); err != nil {
-		return fmt.Errorf("%w: host %q: %w", ErrInvalidRequest, truncate(e.Host, 80), err)
+	if err := hostname.Check(e.Host, hostname.Target); err != nil {
+		return fmt.Errorf("host %q: %w", truncate(e.Host, 80), err)
 	}
 	return nil
 }
 
-// resolve returns the addresses to try.
-func (s *session) resolve() ([]net.IP, error) {
+// resolve returns the addresses to try, by the rules of netdial.Resolve
+// (localhost is loopback, single-label names go through the hosts file,
+// other names are asked fully qualified).
+func (s *session) resolve() ([]net.IPAddr, error) {
 	s.step = StepResolve
 	if ip := net.ParseIP(s.e.Host); ip != nil {
-		return []net.IP{ip}, nil
+		return []net.IPAddr{{IP: ip}}, nil
 	}
-	var r Resolver = net.DefaultResolver
+	var r netdial.Resolver // nil: net.DefaultResolver
 	if s.p.Resolver != nil {
 		r = s.p.Resolver
 	}
 	t0 := time.Now()
-	// Fully qualified, so that a resolver never appends its search
-	// domains and asks about names outside the endpoint's.
-	addrs, err := r.LookupIPAddr(s.ctx, fqdn(s.e.Host))
+	addrs, err := netdial.Resolve(s.ctx, r, s.e.Host)
 	s.res.Timing.DNS = time.Since(t0)
 	if err != nil {
 		if k, ok := s.ctxKind(err); ok {
 			if k == KindConnectTimeout || k == KindTimeout {
 				k = KindDNSFailure
 			}
-			return nil, s.fail(k, err, "")
+			return nil, s.fail(k, err)
 		}
-		if de, ok := errors.AsType[*net.DNSError](err); ok && de.IsNotFound {
-			return nil, s.fail(KindDNSNotFound, err, "")
+		if errors.Is(err, netdial.ErrNotFound) {
+			return nil, s.fail(KindDNSNotFound, err)
 		}
-		return nil, s.fail(KindDNSFailure, err, "")
+		return nil, s.fail(KindDNSFailure, err)
 	}
-	ips := make([]net.IP, 0, len(addrs))
-	for _, a := range addrs {
-		if a.IP != nil {
-			ips = append(ips, a.IP)
-		}
-	}
-	if len(ips) == 0 {
-		return nil, s.fail(KindDNSNotFound, &net.DNSError{Err: "no addresses", Name: s.e.Host, IsNotFound: true}, "")
-	}
-	return ips, nil
+	return addrs, nil
 }
 
-// connect dials the addresses in turn until one answers.
-func (s *session) connect(ips []net.IP) error {
+// connect dials the addresses with netdial.Dial (Happy Eyeballs, the
+// deadline split across addresses).
+func (s *session) connect(addrs []net.IPAddr) (net.Conn, error) {
 	s.step = StepConnect
-	var d Dialer = &net.Dialer{}
+	var d netdial.Dialer // nil: a zero net.Dialer
 	if s.p.Dialer != nil {
 		d = s.p.Dialer
 	}
 	t0 := time.Now()
-	defer func() { s.res.Timing.Connect = time.Since(t0) }()
-	var err error
-	for i, ip := range ips {
-		if i == maxAddresses {
-			break
-		}
-		addr := net.JoinHostPort(ip.String(), strconv.Itoa(int(s.e.Port)))
-		s.res.Addr = addr
-		var c net.Conn
-		c, err = d.DialContext(s.ctx, "tcp", addr)
-		if err == nil {
-			s.raw = c
-			return nil
-		}
-		if s.ctx.Err() != nil {
-			break
-		}
+	c, addr, err := netdial.Dial(s.ctx, d, "tcp", addrs, s.e.Port, netdial.Options{MaxAddrs: maxAddresses})
+	s.res.Timing.Connect = time.Since(t0)
+	s.res.Addr = addr
+	if err == nil {
+		return c, nil
 	}
-	if k, ok := s.ctxKind(err); ok {
-		return s.fail(k, err, "")
+	if s.ctx.Err() == context.Canceled {
+		return nil, s.fail(KindCanceled, err)
 	}
-	if errors.Is(err, syscall.ECONNREFUSED) {
-		return s.fail(KindConnectionRefused, err, "")
+	switch netdial.Classify(err) {
+	case netdial.ClassRefused:
+		return nil, s.fail(KindConnectionRefused, err)
+	case netdial.ClassTimeout:
+		return nil, s.fail(KindConnectTimeout, err)
+	case netdial.ClassCanceled:
+		return nil, s.fail(KindCanceled, err)
 	}
-	return s.fail(KindNetwork, err, "")
+	if s.ctx.Err() != nil { // the probe's deadline passed during the dial
+		return nil, s.fail(KindConnectTimeout, err)
+	}
+	return nil, s.fail(KindNetwork, err)
 }
 
 // tlsConfig returns the TLS configuration for the endpoint.
@@ -405,101 +427,8 @@ func (s *session) tlsConfig() *tls.Config {
 	return c
 }
 
-// handshake starts TLS on the connection, for implicit TLS or after a
-// STARTTLS go-ahead.
-func (s *session) handshake(afterSTARTTLS bool) error {
-	s.step = StepTLS
-	t0 := time.Now()
-	tc := tls.Client(s.raw, s.tlsConfig())
-	err := tc.HandshakeContext(s.ctx)
-	s.res.Timing.TLS = time.Since(t0)
-	if err != nil {
-		return s.tlsFail(err, afterSTARTTLS)
-	}
-	cs := tc.ConnectionState()
-	s.tls = true
-	s.verified = len(cs.VerifiedChains) > 0
-	s.res.TLSVersion, s.res.CipherSuite, s.res.Verified = cs.Version, cs.CipherSuite, s.verified
-	if len(cs.PeerCertificates) > 0 {
-		s.res.Certificate = summarizeCert(cs.PeerCertificates[0])
-	}
-	s.r, s.w = newLineReader(tc), tc
-	return nil
-}
-
-// tlsFail classifies a failed handshake.
-func (s *session) tlsFail(err error, afterSTARTTLS bool) error {
-	if k, ok := s.ctxKind(err); ok {
-		return s.fail(k, err, "")
-	}
-	if rhe, ok := errors.AsType[tls.RecordHeaderError](err); ok {
-		head := string(rhe.RecordHeader[:])
-		if afterSTARTTLS {
-			return s.failText(KindSTARTTLSInjection, fmt.Errorf("%w: %w", errUnexpectedPlainAfterGo, err), head, true)
-		}
-		pe := s.failText(KindExpectedTLSGotPlaintext, err, head, true)
-		pe.Detected = detectProtocol(head)
-		return pe
-	}
-	if cve, ok := errors.AsType[*tls.CertificateVerificationError](err); ok {
-		var pe *ProbeError
-		switch {
-		case isErr[x509.UnknownAuthorityError](err):
-			pe = s.fail(KindCertUntrusted, err, "")
-		case isErr[x509.HostnameError](err):
-			pe = s.fail(KindCertNameMismatch, err, "")
-		case isExpired(err):
-			pe = s.fail(KindCertExpired, err, "")
-		default:
-			pe = s.fail(KindCertInvalid, err, "")
-		}
-		if len(cve.UnverifiedCertificates) > 0 {
-			c := summarizeCert(cve.UnverifiedCertificates[0])
-			s.res.Certificate = c
-			pe.CertNames, pe.CertNotAfter = c.DNSNames, c.NotAfter
-		}
-		return pe
-	}
-	if isTLSVersionError(err) {
-		return s.fail(KindTLSVersion, err, "")
-	}
-	if isClosed(err) {
-		return s.fail(KindConnectionClosed, err, "")
-	}
-	return s.fail(KindTLSHandshake, err, "")
-}
-
-func isErr[E error](err error) bool {
-	_, ok := errors.AsType[E](err)
-	return ok
-}
-
-func isExpired(err error) bool {
-	ce, ok := errors.AsType[x509.CertificateInvalidError](err)
-	return ok && ce.Reason == x509.Expired
-}
-
-// isTLSVersionError reports whether err says that no common TLS version
-// exists: a protocol_version alert from the server, or a server that chose
-// a version below the minimum.
-func isTLSVersionError(err error) bool {
-	for e := err; e != nil; e = errors.Unwrap(e) {
-		if msg := e.Error(); strings.Contains(msg, "protocol version not supported") || strings.Contains(msg, "unsupported protocol version") || strings.Contains(msg, "server selected unsupported protocol") {
-			return true
-		}
-	}
-	return false
-}
-
-// isClosed reports whether err means the peer closed or reset the
-// connection.
-func isClosed(err error) bool {
-	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
-		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNABORTED)
-}
-
-// ctxKind classifies err as a timeout or cancellation, by the context's
-// state or the error itself.
+// ctxKind classifies an error of the resolve or connect step as a timeout
+// or cancellation, by the context's state or the error itself.
 func (s *session) ctxKind(err error) (ErrorKind, bool) {
 	switch {
 	case s.ctx.Err() == context.Canceled:
@@ -510,168 +439,21 @@ func (s *session) ctxKind(err error) (ErrorKind, bool) {
 			return "", false
 		}
 	}
-	switch {
-	case s.step == StepConnect:
+	if s.step == StepConnect {
 		return KindConnectTimeout, true
-	case s.step == StepGreeting, s.step == StepTLS && s.e.Encryption == ImplicitTLS:
-		return KindGreetingTimeout, true
 	}
 	return KindTimeout, true
 }
 
-// ioFail classifies a failed read or write.
-func (s *session) ioFail(err error) *ProbeError {
-	if errors.Is(err, errLineTooLong) || errors.Is(err, errResponseTooLong) {
-		return s.fail(KindResponseTooLong, err, "")
-	}
-	if k, ok := s.ctxKind(err); ok {
-		return s.fail(k, err, "")
-	}
-	if isClosed(err) {
-		return s.fail(KindConnectionClosed, err, "")
-	}
-	return s.fail(KindNetwork, err, "")
-}
-
-// fail returns a ProbeError for the current step. Server text, if any, is
-// marked as received before TLS when TLS is not on.
-func (s *session) fail(k ErrorKind, err error, serverText string) *ProbeError {
-	return s.failText(k, err, serverText, !s.tls)
-}
-
-func (s *session) failText(k ErrorKind, err error, serverText string, beforeTLS bool) *ProbeError {
-	if s.ctx != nil && k == KindCanceled {
+// fail returns a ProbeError of kind k for the current step.
+func (s *session) fail(k ErrorKind, err error) *ProbeError {
+	if s.ctx != nil && k == KindCanceled && !errors.Is(err, context.Canceled) {
 		err = fmt.Errorf("%w: %w", context.Canceled, err)
-	} else if k == KindTimeout || k == KindGreetingTimeout || k == KindConnectTimeout {
-		if !errors.Is(err, context.DeadlineExceeded) {
-			err = fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
-		}
+	} else if (k == KindTimeout || k == KindGreetingTimeout || k == KindConnectTimeout) && !errors.Is(err, context.DeadlineExceeded) {
+		err = fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
 	}
-	pe := &ProbeError{
+	return &ProbeError{
 		Endpoint: s.e, Addr: s.res.Addr, Step: s.step, Kind: k, Err: err,
 		Provider: s.res.Provider,
-	}
-	if serverText != "" {
-		pe.ServerText, pe.ServerTextBeforeTLS = sanitize(serverText), beforeTLS
-	}
-	return pe
-}
-
-// write sends one command line.
-func (s *session) write(line string) error {
-	if _, err := s.w.Write([]byte(line + "\r\n")); err != nil {
-		return s.ioFail(err)
-	}
-	return nil
-}
-
-// readGreeting reads the server's first line. On a plaintext connection it
-// waits three quarters of the remaining time; if nothing at all arrives,
-// it checks
-// whether the port speaks TLS by starting a handshake, so that a port that
-// expects implicit TLS is diagnosed as such instead of as a silent server.
-func (s *session) readGreeting() (string, error) {
-	s.step = StepGreeting
-	t0 := time.Now()
-	defer func() { s.res.Timing.Greeting = time.Since(t0) }()
-	s.r.startResponse()
-	if s.tls {
-		line, err := s.r.readLine()
-		if err != nil {
-			return "", s.ioFail(err)
-		}
-		return line, nil
-	}
-	dl, ok := s.ctx.Deadline()
-	if ok {
-		s.raw.SetReadDeadline(time.Now().Add(time.Until(dl) * 3 / 4))
-	}
-	line, err := s.r.readLine()
-	if ok {
-		s.raw.SetReadDeadline(dl)
-	}
-	if err == nil {
-		return line, nil
-	}
-	if errors.Is(err, os.ErrDeadlineExceeded) && s.ctx.Err() == nil && s.r.buffered() == 0 && s.r.n == 0 {
-		if s.speaksTLS() {
-			return "", s.fail(KindExpectedPlaintextGotTLS, ErrUnexpectedTLS, "")
-		}
-		if k, ok := s.ctxKind(err); ok {
-			return "", s.fail(k, err, "")
-		}
-	}
-	return "", s.ioFail(err)
-}
-
-// speaksTLS reports whether the server answers a TLS ClientHello with TLS.
-// Nothing but the handshake is sent.
-func (s *session) speaksTLS() bool {
-	tc := tls.Client(s.raw, s.tlsConfig())
-	err := tc.HandshakeContext(s.ctx)
-	switch {
-	case err == nil:
-		return true
-	case isErr[tls.RecordHeaderError](err), isErr[*tls.CertificateVerificationError](err):
-		return !isErr[tls.RecordHeaderError](err)
-	}
-	if oe, ok := errors.AsType[*net.OpError](err); ok && oe.Op == "remote error" {
-		return true
-	}
-	return false
-}
-
-// setGreeting records the greeting in the result.
-func (s *session) setGreeting(line string) {
-	s.res.Greeting, s.res.GreetingBeforeTLS = sanitize(line), !s.tls
-}
-
-// setCapabilities records capabilities in the result.
-func (s *session) setCapabilities(caps, auth []string) {
-	s.res.Capabilities, s.res.AuthMechanisms = caps, auth
-	s.res.CapabilitiesBeforeTLS = !s.tls
-}
-
-// badGreeting diagnoses a greeting that is not one of the protocol's.
-func (s *session) badGreeting(line string) error {
-	if p := detectProtocol(line); p != 0 && p != s.e.Protocol {
-		pe := s.fail(KindWrongProtocol, fmt.Errorf("%w: %s greeting on a %s port", ErrWrongProtocol, p, s.e.Protocol), line)
-		pe.Detected = p
-		return pe
-	}
-	return s.fail(KindProtocolError, fmt.Errorf("%w: invalid %s greeting", ErrProtocol, s.e.Protocol), line)
-}
-
-// startTLSAfterGoAhead checks that nothing followed the STARTTLS go-ahead
-// and starts TLS.
-func (s *session) startTLSAfterGoAhead() error {
-	if n := s.r.buffered(); n > 0 {
-		peek, _ := s.r.br.Peek(min(n, 80))
-		return s.fail(KindSTARTTLSInjection, fmt.Errorf("%w: %d bytes", ErrSTARTTLSInjection, n), string(peek))
-	}
-	return s.handshake(true)
-}
-
-// logoutWait bounds the wait for the answer to LOGOUT or QUIT, which
-// changes nothing in the result.
-const logoutWait = 2 * time.Second
-
-// quit sends the closing command and reads one reply, ignoring errors.
-func (s *session) quit(cmd string, done func(line string) bool) {
-	s.step = StepLogout
-	if s.write(cmd) != nil {
-		return
-	}
-	dl := time.Now().Add(logoutWait)
-	if cd, ok := s.ctx.Deadline(); ok && cd.Before(dl) {
-		dl = cd
-	}
-	s.raw.SetReadDeadline(dl)
-	s.r.startResponse()
-	for range 8 {
-		line, err := s.r.readLine()
-		if err != nil || done(line) {
-			return
-		}
 	}
 }

@@ -156,7 +156,7 @@ func TestCheckLoginProviderHints(t *testing.T) {
 			if res.Login == nil || res.Login.Accepted {
 				t.Errorf("Login = %+v", res.Login)
 			}
-			if fix := pe.Fix(); !strings.Contains(fix.English, c.fix) || !strings.Contains(fix.Chinese, c.fixZH) {
+			if fix := pe.Fix(); !strings.Contains(fix.String(), c.fix) || !strings.Contains(zhHans(fix), c.fixZH) {
 				t.Errorf("Fix() = %+v, want %q / %q", fix, c.fix, c.fixZH)
 			}
 		})

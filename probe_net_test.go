@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"net"
 	"runtime"
 	"slices"
@@ -152,7 +153,7 @@ func TestProberDoesNotModifyTLSConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	if res.TLSVersion < tls.VersionTLS12 {
-		t.Errorf("negotiated %s below TLS 1.2", res.TLSVersionName())
+		t.Errorf("negotiated %s below TLS 1.2", tls.VersionName(res.TLSVersion))
 	}
 	if cfg.ServerName != "" || cfg.MinVersion != tls.VersionTLS10 || cfg.MaxVersion != tls.VersionTLS11 {
 		t.Errorf("caller's config changed: ServerName %q MinVersion %x MaxVersion %x", cfg.ServerName, cfg.MinVersion, cfg.MaxVersion)
@@ -241,7 +242,7 @@ func TestProbeSanitizesServerText(t *testing.T) {
 	_, err = probe(t, srv2, 0, longWait)
 	pe := wantKind(t, err, mailsettings.KindServiceRefused)
 	checkSanitized(t, pe.ServerText)
-	if !pe.ServerTextBeforeTLS || !strings.Contains(pe.Explanation().English, "before TLS") || !strings.Contains(pe.Explanation().Chinese, "TLS之前") {
+	if !pe.ServerTextBeforeTLS || !strings.Contains(pe.Explanation().String(), "before TLS") || !strings.Contains(zhHans(pe.Explanation()), "TLS之前") {
 		t.Errorf("server text not marked as unauthenticated: %+v", pe.Explanation())
 	}
 }
@@ -271,22 +272,33 @@ func TestProbeAll(t *testing.T) {
 }
 
 func TestErrorKindsVocabulary(t *testing.T) {
-	seen := map[error]mailsettings.ErrorKind{}
-	for _, k := range mailsettings.ErrorKinds() {
+	kinds := mailsettings.ErrorKinds()
+	seen := map[mailsettings.ErrorKind]bool{}
+	for _, k := range kinds {
 		if k.String() == "" || strings.ToLower(k.String()) != k.String() || strings.ContainsAny(k.String(), " -") {
 			t.Errorf("kind %q is not snake_case", k)
 		}
-		s := k.Err()
-		if prev, dup := seen[s]; dup {
-			t.Errorf("kinds %s and %s share a sentinel", prev, k)
+		if seen[k] {
+			t.Errorf("kind %s listed twice", k)
 		}
-		seen[s] = k
+		seen[k] = true
+		if k.Error() != k.String() || fmt.Sprint(k) != k.String() {
+			t.Errorf("%s.Error() = %q", k, k.Error())
+		}
 		pe := &mailsettings.ProbeError{Endpoint: endpoint(smtp, "smtp.example.test", 465, itls), Step: mailsettings.StepTLS, Kind: k, Err: errors.New("cause")}
-		if !errors.Is(pe, s) {
-			t.Errorf("%s: errors.Is(pe, sentinel) = false", k)
+		if !errors.Is(pe, k) {
+			t.Errorf("%s: errors.Is(pe, kind) = false", k)
+		}
+		for _, other := range kinds {
+			if other != k && errors.Is(pe, other) {
+				t.Errorf("%s: errors.Is(pe, %s) = true", k, other)
+			}
+		}
+		if !errors.Is(fmt.Errorf("wrapped: %w", pe), k) {
+			t.Errorf("%s: a wrapped ProbeError does not match its kind", k)
 		}
 		for _, txt := range []mailsettings.Text{pe.Explanation(), pe.Fix()} {
-			if txt.English == "" || txt.Chinese == "" || strings.Contains(txt.English+txt.Chinese, "%!") {
+			if txt.String() == "" || zhHans(txt) == "" || strings.Contains(txt.String()+zhHans(txt), "%!") {
 				t.Errorf("%s: text %+v", k, txt)
 			}
 		}
@@ -311,7 +323,7 @@ func TestExplanations(t *testing.T) {
 		{mailsettings.ProbeError{Endpoint: e(smtp, 465, itls), Kind: mailsettings.KindExpectedTLSGotPlaintext, Detected: smtp}, "plaintext SMTP greeting", "明文SMTP问候语", "465 is implicit TLS, 587 is STARTTLS", "465端口是隐式TLS", "is implicit"},
 		{mailsettings.ProbeError{Endpoint: e(imap, 993, stls), Kind: mailsettings.KindExpectedPlaintextGotTLS}, "but STARTTLS was configured", "配置的是STARTTLS", "993 is implicit TLS, 143 is STARTTLS", "993端口是隐式TLS", "is implicit"},
 		{mailsettings.ProbeError{Endpoint: e(imap, 993, itls), Kind: mailsettings.KindCertNameMismatch, CertNames: []string{"a.example.test", "b.example.test"}}, "It covers: a.example.test, b.example.test", "a.example.test、b.example.test", "a.example.test, b.example.test", "a.example.test、b.example.test", "It covers"},
-		{mailsettings.ProbeError{Endpoint: e(imap, 143, stls), Kind: mailsettings.KindWrongProtocol, Detected: smtp}, "like a SMTP server", "SMTP服务器", "993 is implicit TLS", "993端口", "is implicit"},
+		{mailsettings.ProbeError{Endpoint: e(imap, 143, stls), Kind: mailsettings.KindWrongProtocol, Detected: smtp}, "like an SMTP server", "SMTP服务器", "993 is implicit TLS", "993端口", "is implicit"},
 		{mailsettings.ProbeError{Endpoint: e(smtp, 587, stls), Kind: mailsettings.KindTimeout, Step: mailsettings.StepSTARTTLS}, "during the STARTTLS command", "在执行STARTTLS命令时", "Try again later", "请稍后重试", "starttls"},
 		{mailsettings.ProbeError{Endpoint: e(imap, 993, itls), Kind: mailsettings.KindConnectionClosed, Step: mailsettings.StepCapabilities}, "during the capability request", "在查询服务器功能", "Try again later", "请稍后重试", "capabilities"},
 		{mailsettings.ProbeError{Endpoint: e(imap, 993, itls), Kind: mailsettings.KindCertExpired, CertNotAfter: time.Date(2020, 5, 1, 0, 0, 0, 0, time.UTC)}, "valid until 2020-05-01", "有效期至2020-05-01", "renew the certificate", "续期证书", "valid until"},
@@ -320,13 +332,13 @@ func TestExplanations(t *testing.T) {
 	}
 	for _, c := range cases {
 		x, f := c.pe.Explanation(), c.pe.Fix()
-		if !strings.Contains(x.English, c.en) || !strings.Contains(x.Chinese, c.zh) {
+		if !strings.Contains(x.String(), c.en) || !strings.Contains(zhHans(x), c.zh) {
 			t.Errorf("%s: Explanation() = %+v, want %q / %q", c.pe.Kind, x, c.en, c.zh)
 		}
-		if !strings.Contains(f.English, c.fix) || !strings.Contains(f.Chinese, c.fixZH) {
+		if !strings.Contains(f.String(), c.fix) || !strings.Contains(zhHans(f), c.fixZH) {
 			t.Errorf("%s: Fix() = %+v, want %q / %q", c.pe.Kind, f, c.fix, c.fixZH)
 		}
-		if strings.Contains(x.Chinese+f.Chinese, c.lacksZH) {
+		if strings.Contains(zhHans(x)+zhHans(f), c.lacksZH) {
 			t.Errorf("%s: English in the Chinese text: %+v %+v", c.pe.Kind, x, f)
 		}
 	}
@@ -350,11 +362,11 @@ func TestProbeSanitizesCertificateText(t *testing.T) {
 			t.Errorf("no x509.HostnameError in %v", err)
 		}
 		x, f := pe.Explanation(), pe.Fix()
-		for _, s := range []string{err.Error(), x.English, x.Chinese, f.English, f.Chinese} {
+		for _, s := range []string{err.Error(), x.String(), zhHans(x), f.String(), zhHans(f)} {
 			checkSanitized(t, s)
 		}
-		if !strings.Contains(x.English, "evil [2J") {
-			t.Errorf("explanation lacks the certificate's name: %q", x.English)
+		if !strings.Contains(x.String(), "evil [2J") {
+			t.Errorf("explanation lacks the certificate's name: %q", x.String())
 		}
 	}
 }

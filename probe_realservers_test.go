@@ -74,7 +74,7 @@ func checkReal(t *testing.T, trusting, untrusting *mailsettings.Prober, e mailse
 		t.Fatalf("Probe(%v) with the CA trusted: %v", e, err)
 	}
 	if !res.Verified || res.TLSVersion == 0 || res.Greeting == "" || len(res.Capabilities) == 0 {
-		t.Errorf("Probe(%v) = verified %v, TLS %s, greeting %q, capabilities %v", e, res.Verified, res.TLSVersionName(), res.Greeting, res.Capabilities)
+		t.Errorf("Probe(%v) = verified %v, TLS %s, greeting %q, capabilities %v", e, res.Verified, tls.VersionName(res.TLSVersion), res.Greeting, res.Capabilities)
 	}
 	if res.Certificate == nil || !slices.Contains(res.Certificate.DNSNames, realHost) {
 		t.Errorf("certificate %+v", res.Certificate)

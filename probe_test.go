@@ -66,10 +66,10 @@ func wantKind(t *testing.T, err error, k mailsettings.ErrorKind) *mailsettings.P
 	if pe.Kind != k {
 		t.Fatalf("error kind = %s, want %s; error: %v", pe.Kind, k, err)
 	}
-	if !errors.Is(err, k.Err()) {
+	if !errors.Is(err, k) {
 		t.Errorf("errors.Is(err, %s.Err()) = false", k)
 	}
-	if pe.Explanation().English == "" || pe.Explanation().Chinese == "" || pe.Fix().English == "" || pe.Fix().Chinese == "" {
+	if pe.Explanation().String() == "" || zhHans(pe.Explanation()) == "" || pe.Fix().String() == "" || zhHans(pe.Fix()) == "" {
 		t.Errorf("kind %s: empty explanation or fix", k)
 	}
 	return pe
@@ -103,8 +103,8 @@ func TestProbeEachProtocolAndMode(t *testing.T) {
 					}
 					return
 				}
-				if res.TLSVersion < tls.VersionTLS12 || res.CipherSuiteName() == "" || !res.Verified {
-					t.Errorf("TLS %s %s verified=%v", res.TLSVersionName(), res.CipherSuiteName(), res.Verified)
+				if res.TLSVersion < tls.VersionTLS12 || tls.CipherSuiteName(res.CipherSuite) == "" || !res.Verified {
+					t.Errorf("TLS %s %s verified=%v", tls.VersionName(res.TLSVersion), tls.CipherSuiteName(res.CipherSuite), res.Verified)
 				}
 				if res.Certificate == nil || !slices.Contains(res.Certificate.DNSNames, srv.Host) {
 					t.Errorf("certificate %+v, want one for %s", res.Certificate, srv.Host)

@@ -3,26 +3,7 @@ package mailsettings
 import (
 	"fmt"
 	"slices"
-	"strings"
 )
-
-// Text is a message in English and Simplified Chinese.
-type Text struct {
-	English string `json:"en"` // always set
-	Chinese string `json:"zh"` // Simplified Chinese; "" if not translated
-}
-
-// In returns the text for a BCP 47 language tag: Chinese for tags that start
-// with "zh", English otherwise (and when no Chinese text exists).
-func (t Text) In(lang string) string {
-	if l := strings.ToLower(lang); t.Chinese != "" && (l == "zh" || strings.HasPrefix(l, "zh-")) {
-		return t.Chinese
-	}
-	return t.English
-}
-
-// String returns the English text.
-func (t Text) String() string { return t.English }
 
 // A NoteKind classifies a [Note]. The zero value is invalid.
 type NoteKind uint8
@@ -73,7 +54,7 @@ func (k *NoteKind) UnmarshalText(b []byte) error {
 // A Note is something a user must know or do to use a provider.
 type Note struct {
 	Kind NoteKind `json:"kind"` // what the note is about
-	Text
+	Text Text     `json:"text"` // what to know or do
 	// URL, if not empty, is where to act (a settings page).
 	URL string `json:"url,omitempty"`
 }
@@ -178,7 +159,20 @@ func (i ProviderInfo) clone() ProviderInfo {
 // zero value is no provider: [Provider.IsZero] reports it, and its methods
 // return zero values.
 type Provider struct {
-	info *ProviderInfo // endpoints sorted into preference order; never handed out
+	info   *ProviderInfo // endpoints sorted into preference order; never handed out
+	origin *origin       // nil for the built-in database's providers
+}
+
+// An origin says where a provider that is not from the built-in database
+// came from: the caller ([NewProvider]), or a discovery or a stored
+// candidate, with the one domain it answers for and the source, trust and
+// reasons it was found with. It never changes: passing a provider back to
+// a Discoverer, or storing and reloading it, cannot raise its trust.
+type origin struct {
+	domain  string // the only domain it answers for; "" for the caller's own, which answers for its Domains
+	source  Source
+	trust   Trust
+	reasons []Reason
 }
 
 // NewProvider checks info and returns an immutable provider built from a
@@ -186,14 +180,46 @@ type Provider struct {
 // [Settings.Endpoints]). It fails if the ID or Name is empty, a domain is not
 // normalized, there is no endpoint, an endpoint is invalid or repeated, or
 // an Evidence entry has no valid level or names no endpoint or one twice.
+//
+// The provider is the caller's own: given in [Discoverer.Providers], it
+// answers for its Domains as [SourceCaller] with [TrustCaller]. To keep the
+// trust of a discovered provider, keep the [Candidate] (it round-trips
+// through JSON) or its Provider value, not a copy of its ProviderInfo.
 func NewProvider(info ProviderInfo) (Provider, error) {
+	return newProvider(info, &origin{source: SourceCaller, trust: TrustCaller, reasons: []Reason{ReasonCaller}})
+}
+
+// newProvider is NewProvider with the given origin.
+func newProvider(info ProviderInfo, o *origin) (Provider, error) {
 	info = info.clone()
 	sortByPreference(info.Endpoints, info.Evidence)
-	p := Provider{info: &info}
+	p := Provider{info: &info, origin: o}
 	if err := p.check(); err != nil {
 		return Provider{}, err
 	}
 	return p, nil
+}
+
+// answersFor reports whether p, given in [Discoverer.Providers], answers
+// for domain: a discovered or stored provider only for the domain it came
+// from, the others for their Domains.
+func (p Provider) answersFor(domain string) bool {
+	if p.IsZero() {
+		return false
+	}
+	if p.origin != nil && p.origin.domain != "" {
+		return p.origin.domain == domain
+	}
+	return slices.Contains(p.info.Domains, domain)
+}
+
+// label returns the source, trust and reasons of a candidate that p
+// answers.
+func (p Provider) label() (Source, Trust, []Reason) {
+	if p.origin == nil {
+		return SourceBuiltin, TrustCurated, []Reason{ReasonCurated}
+	}
+	return p.origin.source, p.origin.trust, slices.Clone(p.origin.reasons)
 }
 
 // IsZero reports whether p is the zero Provider, which stands for no
@@ -216,7 +242,7 @@ func (p Provider) check() error {
 		return fmt.Errorf("mailsettings: provider %q: missing id or name", i.ID)
 	}
 	for _, d := range i.Domains {
-		if q, err := parseQuery(d); err != nil || q.domain != d || q.local != "" {
+		if q, err := parseQuery(d); err != nil || q.Domain != d || q.Local != "" {
 			return fmt.Errorf("mailsettings: provider %q: domain %q is not a normalized domain", i.ID, d)
 		}
 	}
@@ -232,7 +258,7 @@ func (p Provider) check() error {
 		}
 	}
 	for _, n := range i.Notes {
-		if !n.Kind.Valid() || n.English == "" {
+		if !n.Kind.Valid() || n.Text.String() == "" {
 			return fmt.Errorf("mailsettings: provider %q: note without kind or English text", i.ID)
 		}
 	}
@@ -289,10 +315,8 @@ func (p Provider) Name() string { return p.data().Name }
 // provider's own name in that language where it has one ("QQ邮箱" for
 // "zh-CN"), else Name.
 func (p Provider) NameIn(lang string) string {
-	if n := p.data().Names; n.English != "" || n.Chinese != "" {
-		if s := n.In(lang); s != "" {
-			return s
-		}
+	if s := p.data().Names.In(lang); s != "" {
+		return s
 	}
 	return p.data().Name
 }
@@ -365,26 +389,3 @@ func (p Provider) PlaintextOnly() bool {
 
 // String returns the display name.
 func (p Provider) String() string { return p.data().Name }
-
-type providerJSON struct {
-	ID          string       `json:"id"`
-	Name        string       `json:"name"`
-	DocURL      string       `json:"doc_url,omitempty"`
-	SettingsURL string       `json:"settings_url,omitempty"`
-	Password    PasswordKind `json:"password"`
-	IMAPID      bool         `json:"imap_id,omitempty"`
-	OAuth2      *OAuth2      `json:"oauth2,omitempty"`
-	Source      string       `json:"source,omitempty"`
-	LastChecked string       `json:"last_checked,omitempty"`
-}
-
-// MarshalJSON writes the provider's identity and account facts; domains,
-// endpoints and notes are left to the [Settings] that holds it.
-func (p Provider) MarshalJSON() ([]byte, error) {
-	i := p.data()
-	return marshalJSON(providerJSON{
-		ID: i.ID, Name: i.Name, DocURL: i.DocURL, SettingsURL: i.SettingsURL,
-		Password: i.Password, IMAPID: i.IMAPID, OAuth2: i.OAuth2,
-		Source: i.Source, LastChecked: i.LastChecked,
-	})
-}

@@ -83,8 +83,8 @@ func TestTableInvariants(t *testing.T) {
 		}
 		for _, d := range p.info.Domains {
 			indexed++
-			if q, err := parseQuery(d); err != nil || q.domain != d || q.local != "" {
-				t.Errorf("%s: domain %q is not normalized (%q, %v)", id, d, q.domain, err)
+			if q, err := parseQuery(d); err != nil || q.Domain != d || q.Local != "" {
+				t.Errorf("%s: domain %q is not normalized (%q, %v)", id, d, q.Domain, err)
 			}
 			if tab.byDomain[d] != p {
 				t.Errorf("%s: domain %q is indexed to %v", id, d, tab.byDomain[d])
@@ -120,16 +120,16 @@ func TestTableInvariants(t *testing.T) {
 		if p.PlaintextOnly() && !slices.ContainsFunc(p.info.Notes, func(n Note) bool { return n.Kind == NotePlaintext }) {
 			t.Errorf("%s: plaintext-only provider without a plaintext note", id)
 		}
-		chineseFacing := p.info.Names.Chinese != "" || slices.ContainsFunc(p.info.Domains, func(d string) bool {
+		chineseFacing := zhHans(p.info.Names) != "" || slices.ContainsFunc(p.info.Domains, func(d string) bool {
 			return strings.HasSuffix(d, ".cn") || strings.HasSuffix(d, ".hk") || strings.HasSuffix(d, ".tw")
 		})
 		for _, n := range p.info.Notes {
-			if !n.Kind.Valid() || n.English == "" || (chineseFacing && n.Chinese == "") {
+			if !n.Kind.Valid() || n.Text.String() == "" || (chineseFacing && zhHans(n.Text) == "") {
 				t.Errorf("%s: incomplete note %+v", id, n)
 			}
 		}
-		if p.info.Names.English != p.info.Name {
-			t.Errorf("%s: Names.English = %q, want the name %q", id, p.info.Names.English, p.info.Name)
+		if p.info.Names.String() != p.info.Name {
+			t.Errorf("%s: Names in English = %q, want the name %q", id, p.info.Names.String(), p.info.Name)
 		}
 	}
 	if indexed != len(tab.byDomain) {
@@ -465,7 +465,7 @@ func TestListing(t *testing.T) {
 
 func TestNameIn(t *testing.T) {
 	qq, _ := ProviderByID("qq")
-	for _, tt := range []struct{ lang, want string }{{"zh-CN", "QQ邮箱"}, {"zh", "QQ邮箱"}, {"en", "QQ Mail"}, {"", "QQ Mail"}} {
+	for _, tt := range []struct{ lang, want string }{{"zh-CN", "QQ邮箱"}, {"zh", "QQ邮箱"}, {"zh-TW", "QQ郵箱"}, {"en", "QQ Mail"}, {"", "QQ Mail"}} {
 		if got := qq.NameIn(tt.lang); got != tt.want {
 			t.Errorf("NameIn(%q) = %q, want %q", tt.lang, got, tt.want)
 		}
@@ -476,6 +476,11 @@ func TestNameIn(t *testing.T) {
 	}
 	if got := (Provider{}).NameIn("zh"); got != "" {
 		t.Errorf("zero Provider NameIn = %q", got)
+	}
+	// Traditional Chinese texts of the data reach the notes.
+	s := mustLookup(t, "alice@hinet.net")
+	if n := s.Notes(); len(n) == 0 || !strings.Contains(n[0].Text.In("zh-TW"), "信箱分佈於") {
+		t.Errorf("HiNet note in zh-TW: %+v", n)
 	}
 }
 

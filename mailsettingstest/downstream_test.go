@@ -6,6 +6,7 @@ package mailsettingstest_test
 
 import (
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"net"
@@ -77,7 +78,7 @@ func TestDownstreamDiscoverProbeLogin(t *testing.T) {
 		if !ok || len(disc.Candidates) != 1 {
 			t.Fatalf("candidates %v", disc.Candidates)
 		}
-		if best.Source != mailsettings.SourceBuiltin || best.Trust != mailsettings.TrustCurated || best.Provider != fake.Provider {
+		if best.Source != mailsettings.SourceCaller || best.Trust != mailsettings.TrustCaller || best.Provider != fake.Provider {
 			t.Errorf("best: source %v, trust %v, provider %v", best.Source, best.Trust, best.Provider)
 		}
 		if u := best.Username(best.Endpoints()[0]); u != alice {
@@ -112,7 +113,7 @@ func TestDownstreamDiscoverProbeLogin(t *testing.T) {
 			continue
 		}
 		if !r.Result.Verified || r.Result.TLSVersion == 0 || r.Result.Certificate == nil {
-			t.Errorf("%v: verified %v, TLS %s", r.Result.Endpoint, r.Result.Verified, r.Result.TLSVersionName())
+			t.Errorf("%v: verified %v, TLS %s", r.Result.Endpoint, r.Result.Verified, tls.VersionName(r.Result.TLSVersion))
 		}
 		if r.Result.GreetingBeforeTLS != (r.Result.Endpoint.Encryption == mailsettings.STARTTLS) {
 			t.Errorf("%v: greeting before TLS %v", r.Result.Endpoint, r.Result.GreetingBeforeTLS)
@@ -128,7 +129,7 @@ func TestDownstreamDiscoverProbeLogin(t *testing.T) {
 			t.Errorf("%v: login as %q: %+v, %v", e, user, res, err)
 		}
 		_, err = p.CheckLogin(ctx(t), e, mailsettings.Credentials{Username: user, Password: "wrong"})
-		if !errors.Is(err, mailsettings.KindAuthRejected.Err()) {
+		if !errors.Is(err, mailsettings.KindAuthRejected) {
 			t.Errorf("%v: wrong password: %v, want %s", e, err, mailsettings.KindAuthRejected)
 		}
 	}
@@ -169,7 +170,7 @@ func TestDownstreamMisbehavingServers(t *testing.T) {
 	for _, r := range p.ProbeAll(ctx(t), endpoints) {
 		e := r.Result.Endpoint
 		want := wantKind[e.Protocol]
-		if mailsettings.KindOf(r.Err) != want || !errors.Is(r.Err, want.Err()) {
+		if mailsettings.KindOf(r.Err) != want || !errors.Is(r.Err, want) {
 			t.Errorf("%v: %v, want %s", e, r.Err, want)
 			continue
 		}

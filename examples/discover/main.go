@@ -153,7 +153,7 @@ func printText(w io.Writer, disc mailsettings.Discovery, err error, lang string)
 		}
 		tw.Flush()
 		for _, n := range c.Notes() {
-			fmt.Fprintf(w, "   note (%v): %s\n", n.Kind, n.In(lang))
+			fmt.Fprintf(w, "   note (%v): %s\n", n.Kind, n.Text.In(lang))
 		}
 	}
 	if len(disc.Unfinished) > 0 {

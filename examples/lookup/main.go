@@ -95,7 +95,7 @@ func printTable(w io.Writer, s mailsettings.Settings, lang string) {
 	}
 	tw.Flush()
 	for _, n := range s.Notes() {
-		fmt.Fprintf(w, "note (%v): %s\n", n.Kind, n.In(lang))
+		fmt.Fprintf(w, "note (%v): %s\n", n.Kind, n.Text.In(lang))
 		if n.URL != "" {
 			fmt.Fprintf(w, "  see %s\n", n.URL)
 		}

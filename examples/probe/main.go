@@ -259,7 +259,7 @@ func newOutput(j job, rep mailsettings.ProbeReport, lang string) output {
 		return o
 	}
 	o.Addr = r.Addr
-	o.TLSVersion, o.CipherSuite = r.TLSVersionName(), r.CipherSuiteName()
+	o.TLSVersion, o.CipherSuite = tls.VersionName(r.TLSVersion), tls.CipherSuiteName(r.CipherSuite)
 	if c := r.Certificate; c != nil {
 		o.Certificate = &certificate{Subject: c.Subject, Issuer: c.Issuer, DNSNames: c.DNSNames, NotAfter: c.NotAfter}
 	}

@@ -167,7 +167,7 @@ func TestDataChineseLanguageDomains(t *testing.T) {
 			t.Errorf("%s: neither endpoints nor a note saying why", d)
 		}
 		for _, n := range s.Notes() {
-			if n.English == "" || n.Chinese == "" {
+			if zh, _ := n.Text.Get("zh-Hans"); n.Text.String() == "" || zh == "" {
 				t.Errorf("%s: note without English or Chinese: %+v", d, n)
 			}
 		}
@@ -189,7 +189,8 @@ func TestDataBigProviderNotes(t *testing.T) {
 			continue
 		}
 		if !slices.ContainsFunc(s.Notes(), func(n mailsettings.Note) bool {
-			return (n.Kind == mailsettings.NotePassword || n.Kind == mailsettings.NoteEnable) && n.English != "" && n.Chinese != ""
+			zh, _ := n.Text.Get("zh-Hans")
+			return (n.Kind == mailsettings.NotePassword || n.Kind == mailsettings.NoteEnable) && n.Text.String() != "" && zh != ""
 		}) {
 			t.Errorf("%s: no password or enable note in English and Chinese: %+v", d, s.Notes())
 		}
@@ -293,7 +294,8 @@ func TestDataUnusualEndpoints(t *testing.T) {
 func TestDataNoPlaceholders(t *testing.T) {
 	for _, p := range providers(t) {
 		i := p.Info()
-		fields := []string{i.ID, i.Name, i.DocURL, i.SettingsURL, i.Source, i.LastChecked, i.Names.Chinese}
+		zhName, _ := i.Names.Get("zh-Hans")
+		fields := []string{i.ID, i.Name, i.DocURL, i.SettingsURL, i.Source, i.LastChecked, zhName}
 		fields = append(fields, i.Domains...)
 		for _, e := range i.Endpoints {
 			fields = append(fields, e.Host)
@@ -302,7 +304,9 @@ func TestDataNoPlaceholders(t *testing.T) {
 			}
 		}
 		for _, n := range i.Notes {
-			fields = append(fields, n.English, n.Chinese, n.URL)
+			zh, _ := n.Text.Get("zh-Hans")
+			zht, _ := n.Text.Get("zh-Hant")
+			fields = append(fields, n.Text.String(), zh, zht, n.URL)
 		}
 		if o := i.OAuth2; o != nil {
 			fields = append(fields, o.Issuer, o.AuthURL, o.TokenURL)

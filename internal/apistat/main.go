@@ -1,0 +1,236 @@
+// Command apistat reports the shape of a package: how many identifiers it
+// exports, and which of its files use declarations of which other files.
+//
+//	go run ./internal/apistat [-graph] [-helpers] [DIR]
+//
+// The count follows the convention used to compare with the standard
+// library (net/smtp has 23, net/http/httptest 21): exported package-level
+// constants, variables, functions and types, plus the exported methods of
+// exported types, including the methods of exported interfaces. Struct
+// fields are not counted. Test files are left out.
+//
+// With -graph it prints, for each file, the other files whose declarations
+// it uses, and the cycles among files (strongly connected components of
+// more than one file). With -helpers it lists unexported functions and
+// methods of which one other file makes most of the uses (more than the
+// declaring file and all others together): helpers that live in the wrong
+// file. A helper shared by several files is not listed.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"go/ast"
+	"go/importer"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+func main() {
+	graph := flag.Bool("graph", false, "print the file dependency graph and its cycles")
+	helpers := flag.Bool("helpers", false, "list helpers used mainly by another file")
+	flag.Parse()
+	dir := "."
+	if flag.NArg() > 0 {
+		dir = flag.Arg(0)
+	}
+	if err := run(dir, *graph, *helpers); err != nil {
+		fmt.Fprintln(os.Stderr, "apistat:", err)
+		os.Exit(1)
+	}
+}
+
+func run(dir string, graph, helpers bool) error {
+	fset := token.NewFileSet()
+	matches, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		return err
+	}
+	var files []*ast.File
+	for _, m := range matches {
+		if strings.HasSuffix(m, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, m, nil, parser.SkipObjectResolution)
+		if err != nil {
+			return err
+		}
+		files = append(files, f)
+	}
+	if len(files) == 0 {
+		return fmt.Errorf("%s: no Go files", dir)
+	}
+	sort.Slice(files, func(i, j int) bool { return fset.File(files[i].Pos()).Name() < fset.File(files[j].Pos()).Name() })
+	conf := types.Config{Importer: importer.ForCompiler(fset, "source", nil)}
+	info := &types.Info{Uses: map[*ast.Ident]types.Object{}, Selections: map[*ast.SelectorExpr]*types.Selection{}}
+	pkg, err := conf.Check(files[0].Name.Name, fset, files, info)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("exported identifiers: %d\n", countExported(pkg))
+	if !graph && !helpers {
+		return nil
+	}
+	name := func(p token.Pos) string { return filepath.Base(fset.Position(p).Filename) }
+	// uses[from][to] counts uses in file from of declarations in file to;
+	// objUses[obj][file] counts uses of one unexported function.
+	uses := map[string]map[string]int{}
+	objUses := map[types.Object]map[string]int{}
+	record := func(at token.Pos, obj types.Object) {
+		if obj == nil || obj.Pkg() != pkg || !obj.Pos().IsValid() {
+			return
+		}
+		from, to := name(at), name(obj.Pos())
+		if from != to {
+			if uses[from] == nil {
+				uses[from] = map[string]int{}
+			}
+			uses[from][to]++
+		}
+		if _, ok := obj.(*types.Func); ok && !obj.Exported() {
+			if objUses[obj] == nil {
+				objUses[obj] = map[string]int{}
+			}
+			objUses[obj][from]++
+		}
+	}
+	for id, obj := range info.Uses {
+		record(id.Pos(), obj)
+	}
+	for sel, s := range info.Selections {
+		record(sel.Sel.Pos(), s.Obj())
+	}
+	var names []string
+	for _, f := range files {
+		names = append(names, name(f.Pos()))
+	}
+	if graph {
+		for _, n := range names {
+			var tos []string
+			for to := range uses[n] {
+				tos = append(tos, to)
+			}
+			sort.Strings(tos)
+			fmt.Printf("%s -> %s\n", n, strings.Join(tos, " "))
+		}
+		cycles := sccs(names, uses)
+		fmt.Printf("cycles: %d\n", len(cycles))
+		for _, c := range cycles {
+			fmt.Printf("  %d files: %s\n", len(c), strings.Join(c, " "))
+		}
+	}
+	if helpers {
+		var lines []string
+		for obj, by := range objUses {
+			home := name(obj.Pos())
+			total := 0
+			for _, n := range by {
+				total += n
+			}
+			for f, n := range by {
+				if f != home && n > total-n {
+					lines = append(lines, fmt.Sprintf("  %s (%s) used %d times in %s, %d in its own file", obj.Name(), home, n, f, by[home]))
+				}
+			}
+		}
+		sort.Strings(lines)
+		fmt.Printf("helpers used mainly elsewhere: %d\n", len(lines))
+		for _, l := range lines {
+			fmt.Println(l)
+		}
+	}
+	return nil
+}
+
+// countExported counts exported package-level objects and the exported
+// methods of exported named types, interfaces included.
+func countExported(pkg *types.Package) int {
+	n := 0
+	scope := pkg.Scope()
+	for _, nm := range scope.Names() {
+		obj := scope.Lookup(nm)
+		if !obj.Exported() {
+			continue
+		}
+		n++
+		tn, ok := obj.(*types.TypeName)
+		if !ok || tn.IsAlias() {
+			continue
+		}
+		named, ok := tn.Type().(*types.Named)
+		if !ok {
+			continue
+		}
+		for i := 0; i < named.NumMethods(); i++ {
+			if named.Method(i).Exported() {
+				n++
+			}
+		}
+		if it, ok := named.Underlying().(*types.Interface); ok {
+			for i := 0; i < it.NumExplicitMethods(); i++ {
+				if it.ExplicitMethod(i).Exported() {
+					n++
+				}
+			}
+		}
+	}
+	return n
+}
+
+// sccs returns the strongly connected components with more than one file
+// (Tarjan's algorithm), each sorted, in a stable order.
+func sccs(nodes []string, edges map[string]map[string]int) [][]string {
+	index := map[string]int{}
+	low := map[string]int{}
+	on := map[string]bool{}
+	var stack []string
+	var out [][]string
+	next := 0
+	var visit func(v string)
+	visit = func(v string) {
+		index[v], low[v] = next, next
+		next++
+		stack = append(stack, v)
+		on[v] = true
+		var tos []string
+		for w := range edges[v] {
+			tos = append(tos, w)
+		}
+		sort.Strings(tos)
+		for _, w := range tos {
+			if _, seen := index[w]; !seen {
+				visit(w)
+				low[v] = min(low[v], low[w])
+			} else if on[w] {
+				low[v] = min(low[v], index[w])
+			}
+		}
+		if low[v] == index[v] {
+			var c []string
+			for {
+				w := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				on[w] = false
+				c = append(c, w)
+				if w == v {
+					break
+				}
+			}
+			if len(c) > 1 {
+				sort.Strings(c)
+				out = append(out, c)
+			}
+		}
+	}
+	for _, v := range nodes {
+		if _, seen := index[v]; !seen {
+			visit(v)
+		}
+	}
+	return out
+}

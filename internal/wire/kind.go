@@ -1,0 +1,110 @@
+package wire
+
+import (
+	"context"
+	"errors"
+	"net"
+	"os"
+
+	"github.com/mailsettings/mailsettings/internal/netdial"
+)
+
+// A Kind names why a session failed. The values are the stable strings of
+// mailsettings.ErrorKind, which documents each of them.
+type Kind string
+
+// The kinds a session can end with.
+const (
+	KindInvalidRequest          Kind = "invalid_request"
+	KindNetwork                 Kind = "network_error"
+	KindExpectedTLSGotPlaintext Kind = "expected_tls_got_plaintext"
+	KindExpectedPlaintextGotTLS Kind = "expected_plaintext_got_tls"
+	KindSTARTTLSNotOffered      Kind = "starttls_not_offered"
+	KindSTARTTLSRefused         Kind = "starttls_refused"
+	KindSTARTTLSInjection       Kind = "starttls_injection"
+	KindPreauthPlaintext        Kind = "preauth_plaintext"
+	KindCertUntrusted           Kind = "cert_untrusted"
+	KindCertExpired             Kind = "cert_expired"
+	KindCertNameMismatch        Kind = "cert_name_mismatch"
+	KindCertInvalid             Kind = "cert_invalid"
+	KindTLSVersion              Kind = "tls_version"
+	KindTLSHandshake            Kind = "tls_handshake"
+	KindGreetingTimeout         Kind = "greeting_timeout"
+	KindTimeout                 Kind = "timeout"
+	KindConnectionClosed        Kind = "connection_closed"
+	KindWrongProtocol           Kind = "wrong_protocol"
+	KindServiceRefused          Kind = "service_refused"
+	KindResponseTooLong         Kind = "response_too_long"
+	KindProtocolError           Kind = "protocol_error"
+	KindCanceled                Kind = "canceled"
+	KindAuthInsecure            Kind = "auth_insecure"
+	KindAuthUnavailable         Kind = "auth_unavailable"
+	KindAuthRejected            Kind = "auth_rejected"
+	KindAuthAppPassword         Kind = "auth_app_password_required"
+	KindAuthOAuth2Required      Kind = "auth_oauth2_required"
+)
+
+// Kinds returns every kind a session can end with.
+func Kinds() []Kind {
+	return []Kind{
+		KindInvalidRequest, KindNetwork, KindExpectedTLSGotPlaintext, KindExpectedPlaintextGotTLS,
+		KindSTARTTLSNotOffered, KindSTARTTLSRefused, KindSTARTTLSInjection, KindPreauthPlaintext,
+		KindCertUntrusted, KindCertExpired, KindCertNameMismatch, KindCertInvalid, KindTLSVersion,
+		KindTLSHandshake, KindGreetingTimeout, KindTimeout, KindConnectionClosed, KindWrongProtocol,
+		KindServiceRefused, KindResponseTooLong, KindProtocolError, KindCanceled, KindAuthInsecure,
+		KindAuthUnavailable, KindAuthRejected, KindAuthAppPassword, KindAuthOAuth2Required,
+	}
+}
+
+// The causes of failures that have no error of their own.
+var (
+	errUnexpectedTLS     = errors.New("server speaks TLS where a plaintext greeting was expected")
+	errNoSTARTTLS        = errors.New("server does not offer STARTTLS")
+	errSTARTTLSRefused   = errors.New("server refused STARTTLS")
+	errInjection         = errors.New("data after the STARTTLS go-ahead, possible attack")
+	errPlainAfterGoAhead = errors.New("server sent plaintext instead of a TLS handshake after the STARTTLS go-ahead")
+	errPreauthPlaintext  = errors.New("PREAUTH greeting in plaintext")
+	errServiceRefused    = errors.New("server refused service")
+	errProtocol          = errors.New("protocol error")
+	errWrongProtocol     = errors.New("port speaks another protocol")
+	errAuthInsecure      = errors.New("credentials withheld: connection not TLS with a verified certificate")
+	errAuthUnavailable   = errors.New("no usable login method")
+	errLoginFailed       = errors.New("login refused")
+)
+
+// ctxKind classifies err as a timeout or cancellation, by the context's
+// state or the error itself.
+func (s *session) ctxKind(err error) (Kind, bool) {
+	switch {
+	case s.ctx.Err() == context.Canceled:
+		return KindCanceled, true
+	case s.ctx.Err() == context.DeadlineExceeded, errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, context.DeadlineExceeded):
+	default:
+		if ne, ok := errors.AsType[net.Error](err); !ok || !ne.Timeout() {
+			return "", false
+		}
+	}
+	if s.step == StepGreeting || s.step == StepTLS && s.cfg.Mode == ImplicitTLS {
+		return KindGreetingTimeout, true
+	}
+	return KindTimeout, true
+}
+
+// ioFail classifies a failed read or write.
+func (s *session) ioFail(err error) *Error {
+	if errors.Is(err, errLineTooLong) || errors.Is(err, errResponseTooLong) {
+		return s.fail(KindResponseTooLong, err, "")
+	}
+	if k, ok := s.ctxKind(err); ok {
+		return s.fail(k, err, "")
+	}
+	if IsClosed(err) {
+		return s.fail(KindConnectionClosed, err, "")
+	}
+	return s.fail(KindNetwork, err, "")
+}
+
+// IsClosed reports whether err means the peer closed or reset the
+// connection (netdial.ClassReset: EOF, ECONNRESET, EPIPE, ECONNABORTED and
+// their Windows equivalents).
+func IsClosed(err error) bool { return netdial.Classify(err) == netdial.ClassReset }
