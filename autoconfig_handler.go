@@ -103,11 +103,3 @@ func requestDomain(r *http.Request) string {
 	}
 	return q.Domain
 }
-
-// ProviderByID returns the built-in provider with the given id, such as
-// "exmail" or "google-workspace", for serving or configuring a custom
-// domain that the provider hosts.
-func ProviderByID(id string) (Provider, bool) {
-	p := builtinTable().byID[id]
-	return p, !p.IsZero()
-}

@@ -266,7 +266,7 @@ func (r *run) mxJob() *job {
 			trust, dnsReason = TrustAuthenticated, ReasonDNSSEC
 		}
 		for _, h := range hosts {
-			p, ok := LookupMX(h)
+			p, ok := ProviderForMX(h)
 			if !ok || slices.ContainsFunc(res.cands, func(c Candidate) bool { return c.Provider == p }) {
 				continue
 			}

@@ -33,6 +33,11 @@ type endpointJSON struct {
 	Encryption   Encryption   `json:"encryption"`
 	Username     string       `json:"username"`
 	UsernameForm UsernameForm `json:"username_form"`
+	// Evidence is what the built-in database knows about the endpoint
+	// (level, sources, checked); nil for other providers. It is written
+	// for readers and not read back: a stored built-in provider is
+	// replaced by the database's own.
+	Evidence *EndpointEvidence `json:"evidence,omitempty"`
 }
 
 type providerJSON struct {
@@ -141,7 +146,11 @@ func (s Settings) toJSON() settingsJSON {
 		if u == "" {
 			u = e.Username.String()
 		}
-		w.Endpoints = append(w.Endpoints, endpointJSON{e.Protocol, e.Host, e.Port, e.Encryption, u, e.Username})
+		ej := endpointJSON{Protocol: e.Protocol, Host: e.Host, Port: e.Port, Encryption: e.Encryption, Username: u, UsernameForm: e.Username}
+		if ev, ok := s.Provider.Evidence(e); ok {
+			ej.Evidence = &ev
+		}
+		w.Endpoints = append(w.Endpoints, ej)
 	}
 	return w
 }
@@ -150,7 +159,8 @@ func (s Settings) toJSON() settingsJSON {
 // address (when known), domain, unicode_domain, provider (id, name,
 // doc_url, settings_url, password, imap_id, oauth2, source, last_checked;
 // null for none), endpoints (each with protocol, host, port, encryption,
-// username and username_form) and notes (each with kind, text and url).
+// username and username_form, and for endpoints of the built-in database
+// evidence: level, sources and checked) and notes (each with kind, text and url).
 // These names are stable. [Settings.UnmarshalJSON] reads it back.
 func (s Settings) MarshalJSON() ([]byte, error) { return marshalJSON(s.toJSON()) }
 
@@ -219,9 +229,9 @@ func (w *settingsJSON) builtin() (Provider, error) {
 	p, ok := ProviderByID(w.Provider.ID)
 	stored := w.info()
 	if ok {
-		sortEndpoints(stored.Endpoints)
+		sortByPreference(stored.Endpoints, p.data().Evidence)
 		ok = slices.Equal(stored.Endpoints, p.data().Endpoints) &&
-			(w.Domain == "" || slices.Contains(p.data().Domains, w.Domain))
+			(w.Domain == "" || builtinTable().forDomain(w.Domain) == p)
 	}
 	if !ok {
 		return Provider{}, fmt.Errorf("%w (provider %q, data version %s): look %s up again", ErrStale, truncate(w.Provider.ID, 64), DataVersion, w.Domain)

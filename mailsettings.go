@@ -149,7 +149,7 @@ func Lookup(addressOrDomain string) (Settings, error) {
 		return Settings{Query: addressOrDomain}, err
 	}
 	s := Settings{Query: addressOrDomain, LocalPart: q.Local, Domain: q.Domain, UnicodeDomain: q.Unicode}
-	p := byDomain[q.Domain]
+	p := builtinTable().forDomain(q.Domain) // also *.onmicrosoft.com and other domain suffixes
 	if p.IsZero() {
 		return s, fmt.Errorf("%w: %s", ErrUnknownDomain, q.Domain)
 	}
@@ -158,8 +158,9 @@ func Lookup(addressOrDomain string) (Settings, error) {
 }
 
 // Endpoints returns a new slice of every known endpoint in order of
-// preference: encrypted before plaintext, then IMAP, POP3, SMTP, and within
-// each protocol implicit TLS before STARTTLS (RFC 8314).
+// preference: encrypted before plaintext, then IMAP, POP3, SMTP, within
+// each protocol the higher evidence level first (see [Evidence]), and
+// within a level implicit TLS before STARTTLS (RFC 8314).
 func (s Settings) Endpoints() []ServerEndpoint {
 	if s.Provider.IsZero() {
 		return nil
@@ -175,8 +176,10 @@ func (s Settings) endpoints() []ServerEndpoint {
 	return s.Provider.data().Endpoints
 }
 
-// Best returns the preferred endpoint for protocol p. A plaintext endpoint
-// is returned only if the provider offers nothing encrypted for p.
+// Best returns the preferred endpoint for protocol p: the first of
+// [Settings.Endpoints], so an encrypted endpoint of the highest evidence
+// level offered. A plaintext endpoint is returned only if the provider
+// offers nothing encrypted for p.
 func (s Settings) Best(p Protocol) (ServerEndpoint, bool) {
 	for _, e := range s.endpoints() {
 		if e.Protocol == p {
