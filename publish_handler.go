@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/mailsettings/mailsettings/internal/address"
 	"github.com/mailsettings/mailsettings/internal/autodiscover"
@@ -215,7 +217,7 @@ func (h *publishHandler) serveProfile(w http.ResponseWriter, r *http.Request) {
 	doc := s.profile
 	if a != "" {
 		addr, err := address.Canonical(a)
-		if err != nil {
+		if err != nil || !dotAtomAddress(addr) {
 			http.NotFound(w, r)
 			return
 		}
@@ -246,6 +248,9 @@ func (h *publishHandler) serveAutodiscover(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	addr, err := autodiscover.ParseRequest(body)
+	if err == nil && !dotAtomAddress(addr) {
+		err = errors.New("not a dot-atom address")
+	}
 	switch {
 	case errors.Is(err, autodiscover.ErrSchema):
 		// MS-OXDSCLI: 601, the requested schema is not provided.
@@ -266,4 +271,25 @@ func (h *publishHandler) serveAutodiscover(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	serve(w, r, autodiscover.ResponseContentType, doc)
+}
+
+// dotAtomAddress reports whether the local part of addr, an address from
+// address.Canonical, is a dot-atom (RFC 5322 §3.2.3, with the UTF-8 of
+// RFC 6532 limited to letters, marks and digits), the only form the
+// handler answers for: it is the address written into the answer, and
+// real mailboxes need nothing else.
+func dotAtomAddress(addr string) bool {
+	local := addr[:max(strings.LastIndexByte(addr, '@'), 0)]
+	if local == "" || strings.HasPrefix(local, ".") || strings.HasSuffix(local, ".") || strings.Contains(local, "..") {
+		return false
+	}
+	for _, r := range local {
+		switch {
+		case r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(".!#$%&'*+-/=?^_`{|}~", r)):
+		case r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r)):
+		default:
+			return false
+		}
+	}
+	return true
 }
