@@ -87,3 +87,7 @@ var errPlaintext = errors.New("plaintext endpoints are never published in this f
 // errLoginName is why PACC and SRV records publish only endpoints whose
 // login name is the email address.
 var errLoginName = errors.New("the format has no login name, and clients log in with the email address")
+
+// errOAuth2Only is why Autodiscover and Apple profiles refuse providers
+// that accept only OAuth2.
+var errOAuth2Only = errors.New("only OAuth2 logs in, and the format can say only that a password does")

@@ -24,8 +24,10 @@ import (
 // every other port implicit TLS), so an endpoint that rule would read
 // wrongly, such as implicit TLS on port 587, is left out, and so is every
 // plaintext endpoint. It fails, with an error wrapping [ErrUnpublishable],
-// for an invalid address, the zero Provider, and a provider of which some
-// protocol would be left with no endpoint (see [ErrUnpublishable]).
+// for an invalid address, the zero Provider, a provider of which some
+// protocol would be left with no endpoint (see [ErrUnpublishable]), and
+// one that accepts only OAuth2 ([PasswordOAuth2Only]), which the POX
+// response cannot say: clients would ask for a password that never works.
 func (p Provider) MarshalAutodiscover(emailAddress string) ([]byte, error) {
 	const format = "Autodiscover"
 	addr, err := address.Canonical(strings.TrimSpace(emailAddress))
@@ -54,6 +56,9 @@ func (p Provider) MarshalAutodiscover(emailAddress string) ([]byte, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	if p.data().Password == PasswordOAuth2Only {
+		return nil, unpublishable(format, p.ID(), errOAuth2Only.Error())
 	}
 	var servers []autodiscover.Server
 	for _, e := range eps {

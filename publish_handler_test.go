@@ -26,8 +26,8 @@ func (s testSigner) Sign(unsigned []byte) ([]byte, error) {
 }
 
 // publishTestHandler serves example.com (hosted by Tencent Exmail),
-// 例子.中国 (with QQ Mail's settings) and outlook.com, which PACC cannot
-// express (OAuth2 only, STARTTLS-only submission).
+// 例子.中国 (with QQ Mail's settings) and outlook.com, which only Mozilla
+// autoconfig can express (OAuth2 only; STARTTLS-only submission).
 func publishTestHandler(t *testing.T, signer ProfileSigner) http.Handler {
 	t.Helper()
 	exmail, _ := ProviderByID("exmail")
@@ -71,6 +71,10 @@ func TestPublishHandler(t *testing.T) {
 		{"GET", "ua-auto-config.example.com", "/.well-known/user-agent-configuration.json", nil, 200, "application/json", paccFor("imap.exmail.qq.com")},
 		{"GET", "ua-auto-config.例子.中国", "/.well-known/user-agent-configuration.json", nil, 200, "application/json", paccFor("imap.qq.com")},
 		{"GET", "ua-auto-config.outlook.com", "/.well-known/user-agent-configuration.json", nil, 404, "", nil},
+		{"POST", "autodiscover.outlook.com", "/autodiscover/autodiscover.xml", autodiscover.Request("alice@outlook.com"), 404, "", nil},
+		{"GET", "autoconfig.outlook.com", "/mail/config.mobileconfig", nil, 404, "", nil},
+		{"GET", "autoconfig.outlook.com", "/mail/config.mobileconfig?emailaddress=alice@outlook.com", nil, 404, "", nil},
+		{"GET", "autoconfig.outlook.com", "/mail/config-v1.1.xml", nil, 200, AutoconfigContentType, autoconfigFor("outlook.com")},
 		{"GET", "ua-auto-config.unknown.example", "/.well-known/user-agent-configuration.json", nil, 404, "", nil},
 		{"POST", "ua-auto-config.example.com", "/.well-known/user-agent-configuration.json", nil, 405, "", nil},
 		{"GET", "autoconfig.example.com", "/mail/config.mobileconfig", nil, 200, mobileconfigContentType, profileFor("", "imap.exmail.qq.com")},

@@ -31,10 +31,11 @@ const mobileconfigContentType = "application/x-apple-aspen-config"
 // IMAP or POP3 endpoint and the most preferred SMTP endpoint it can
 // express. It has only a "use SSL" switch, which Apple Mail applies by
 // port, so it can say implicit TLS only on ports 993, 995 and 465 and
-// STARTTLS only on 143, 110, 587 and 25, and never plaintext. It fails,
-// with an error wrapping [ErrUnpublishable], for an invalid address or
-// domain, the zero Provider, and a provider without such an incoming or
-// outgoing endpoint.
+// STARTTLS only on 143, 110, 587 and 25, and never plaintext; and it
+// logs in only with a password. It fails, with an error wrapping
+// [ErrUnpublishable], for an invalid address or domain, the zero
+// Provider, a provider without such an incoming or outgoing endpoint, and
+// one that accepts only OAuth2 ([PasswordOAuth2Only]).
 //
 // If signer is not nil, MarshalMobileconfig returns what it makes of the
 // unsigned bytes; an error from it is wrapped, and an empty result is an
@@ -44,6 +45,9 @@ func (p Provider) MarshalMobileconfig(emailOrDomain string, signer ProfileSigner
 	i := p.data()
 	if p.IsZero() {
 		return nil, unpublishable(format, "", "the zero Provider")
+	}
+	if i.Password == PasswordOAuth2Only {
+		return nil, unpublishable(format, i.ID, errOAuth2Only.Error())
 	}
 	var local, domain, addr string
 	switch s := strings.TrimSpace(emailOrDomain); {
