@@ -35,6 +35,9 @@ type ProfileSigner interface {
 // unpublishable returns an error wrapping ErrUnpublishable for format and
 // provider id, with the detail.
 func unpublishable(format, id, detail string) error {
+	if id == "" { // only the zero Provider has no ID
+		return fmt.Errorf("%w %s of the zero Provider: %s", ErrUnpublishable, format, detail)
+	}
 	return fmt.Errorf("%w %s of provider %q: %s", ErrUnpublishable, format, id, detail)
 }
 
@@ -52,7 +55,7 @@ func codecDetail(err, sentinel error) string {
 // be said.
 func (p Provider) publishable(format string, say func(ServerEndpoint) error) ([]ServerEndpoint, error) {
 	if p.IsZero() {
-		return nil, fmt.Errorf("%w %s of the zero Provider", ErrUnpublishable, format)
+		return nil, unpublishable(format, "", "no provider")
 	}
 	i := p.data()
 	var out []ServerEndpoint

@@ -44,7 +44,7 @@ func (p Provider) MarshalMobileconfig(emailOrDomain string, signer ProfileSigner
 	const format = "Apple profile"
 	i := p.data()
 	if p.IsZero() {
-		return nil, unpublishable(format, "", "the zero Provider")
+		return nil, unpublishable(format, "", "no provider")
 	}
 	if i.Password == PasswordOAuth2Only {
 		return nil, unpublishable(format, i.ID, errOAuth2Only.Error())
