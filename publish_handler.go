@@ -237,7 +237,11 @@ func (h *publishHandler) serveProfile(w http.ResponseWriter, r *http.Request) {
 // serveAutodiscover answers an Autodiscover POST for the address in its
 // body.
 func (h *publishHandler) serveAutodiscover(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, autodiscover.MaxRequestSize))
+	var body []byte
+	var err error
+	if r.Body != nil { // as in a Request built for a client
+		body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, autodiscover.MaxRequestSize))
+	}
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {

@@ -289,6 +289,13 @@ func TestPublishHandlerHostileRequests(t *testing.T) {
 			}
 		}
 	}
+	r := httptest.NewRequest("POST", "/autodiscover/autodiscover.xml", nil)
+	r.Body = nil
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code != 400 {
+		t.Errorf("POST without a body: status %d, want 400", w.Code)
+	}
 	for _, tt := range []struct {
 		host, target string
 		code         int
