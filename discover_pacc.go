@@ -17,7 +17,7 @@ import (
 
 // paccURL returns the URL of domain's PACC document.
 func paccURL(domain string) string {
-	return "https://ua-auto-config." + domain + "/.well-known/user-agent-configuration.json"
+	return "https://ua-auto-config." + domain + paccPath
 }
 
 // paccJob fetches the PACC document and its digest record at once.

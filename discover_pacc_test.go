@@ -14,7 +14,6 @@ import (
 const (
 	paccVector    = `{"authentication":{"oauth-public":{"issuer":"https://identity.example.test/"},"password":true},"info":{"help":{"documentation":"https://support.example.test/mail"},"provider":{"name":"Example Provider","shortName":"Example"}},"protocols":{"caldav":{"url":"https://sync.example.test/calendar/"},"imap":{"host":"imap.example.test"},"jmap":{"url":"https://jmap.example.test/session"},"pop3":{"host":"pop.example.test"},"submit":{"host":"smtp.example.test"}}}`
 	paccVectorTXT = `"v=UAAC1; a=sha256; d=Yv17O1u1N+KeOhLF0eZv/RNE2t6o6NHAYCskZubeISE="`
-	paccPath      = "/.well-known/user-agent-configuration.json"
 )
 
 // paccFixture serves body as example.test's PACC document, with the given
