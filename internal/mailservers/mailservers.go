@@ -13,6 +13,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"os"
@@ -253,13 +254,23 @@ type process struct {
 	waitErr error         // valid after done is closed
 }
 
+// procOptions are the less common settings of a started process.
+type procOptions struct {
+	dir string // working directory; "" means the test binary's
+}
+
 func startProcess(name, logPath string, argv ...string) (*process, error) {
+	return startProcessWith(name, logPath, procOptions{}, argv...)
+}
+
+func startProcessWith(name, logPath string, o procOptions, argv ...string) (*process, error) {
 	logf, err := os.OpenFile(logPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, err
 	}
 	defer logf.Close() // the child has its own copy
 	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Dir = o.dir
 	cmd.Stdin = nil
 	cmd.Stdout = logf
 	cmd.Stderr = logf
@@ -347,8 +358,11 @@ type endpoint struct {
 	name     string
 	addr     string
 	tls      bool
-	greeting string // e.g. "* OK", "+OK", "220"
+	greeting string // e.g. "* OK", "+OK", "220", "HTTP/"
 	quit     string // polite goodbye sent after the greeting
+	// hello, if set, is sent first, for servers that wait for the client
+	// (an HTTP request).
+	hello string
 }
 
 var errExited = errors.New("server exited")
@@ -388,12 +402,19 @@ func greet(ep endpoint, deadline time.Time) error {
 	defer conn.Close()
 	conn.SetDeadline(attempt)
 	if ep.tls {
-		// Readiness only: the certificate is checked by the tests proper.
-		tc := tls.Client(conn, &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12})
+		// Readiness only: the certificate and the TLS version are checked
+		// by the tests proper, and some servers here are configured to
+		// offer only TLS 1.0 and 1.1.
+		tc := tls.Client(conn, &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS10})
 		if err := tc.Handshake(); err != nil {
 			return fmt.Errorf("TLS handshake: %w", err)
 		}
 		conn = tc
+	}
+	if ep.hello != "" {
+		if _, err := io.WriteString(conn, ep.hello); err != nil {
+			return fmt.Errorf("send request: %w", err)
+		}
 	}
 	line, err := bufio.NewReader(conn).ReadString('\n')
 	if err != nil {
