@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -167,14 +166,7 @@ func StartDovecotWith(t testing.TB, c DovecotConfig) *Dovecot {
 // once (they share the process group; signalling only the master makes it
 // take about a second to reap them), and kills the group if the master has
 // not ended in time.
-func stopDovecot(p *process) {
-	if !p.exited() {
-		syscall.Kill(-p.cmd.Process.Pid, syscall.SIGTERM)
-	}
-	if !p.waitExit(stopTimeout) {
-		p.killGroup()
-	}
-}
+func stopDovecot(p *process) { p.stopGroup() }
 
 // dovecotWord matches the values of DovecotConfig that go into the
 // configuration file as they are.

@@ -331,6 +331,18 @@ func (p *process) killGroup() {
 	<-p.done
 }
 
+// stopGroup sends SIGTERM to the process and all its children at once
+// (they share the process group) and kills the group if the process has
+// not ended in time.
+func (p *process) stopGroup() {
+	if !p.exited() {
+		syscall.Kill(-p.cmd.Process.Pid, syscall.SIGTERM)
+	}
+	if !p.waitExit(stopTimeout) {
+		p.killGroup()
+	}
+}
+
 // logs returns what the server wrote to stdout and stderr so far.
 func (p *process) logs() string {
 	b, err := os.ReadFile(p.logPath)
