@@ -66,22 +66,40 @@ build() {
 	log "$name $version: built in $((SECONDS - start)) s at $out"
 }
 
-build mox github.com/mjl-/mox "$MOX_VERSION"
-
 # maddy's own go.mod replaces three modules with forks; a module that
 # depends on maddy must repeat those replace lines, so they are copied from
-# the go.mod that the module proxy serves for this version.
-maddy_replaces=()
-if ! cached maddy "$MADDY_VERSION"; then
-	maddy_gomod=$(cd "$scratch" && go mod download -json "github.com/foxcpp/maddy@$MADDY_VERSION" |
-		sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')
-	mapfile -t maddy_replaces < <(grep '^replace ' "$maddy_gomod")
-	if [ "${#maddy_replaces[@]}" -ne 3 ]; then
-		log "expected three replace lines in $maddy_gomod, found ${#maddy_replaces[@]}"
-		exit 1
+# the go.mod that the module proxy serves for this version. maddy keeps its
+# accounts and mailboxes in SQLite through github.com/mattn/go-sqlite3, so
+# it is built with cgo (gcc, from .ci/install-mailservers.sh); without cgo
+# it would fall back to an experimental driver that its credentials table
+# does not use.
+build_maddy() {
+	local replaces=()
+	if ! cached maddy "$MADDY_VERSION"; then
+		local gomod
+		gomod=$(cd "$scratch" && go mod download -json "github.com/foxcpp/maddy@$MADDY_VERSION" |
+			sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')
+		mapfile -t replaces < <(grep '^replace ' "$gomod")
+		if [ "${#replaces[@]}" -ne 3 ]; then
+			log "expected three replace lines in $gomod, found ${#replaces[@]}"
+			exit 1
+		fi
 	fi
+	CGO_ENABLED=1 build maddy github.com/foxcpp/maddy/cmd/maddy "$MADDY_VERSION" "${replaces[@]}"
+}
+
+# Both at once: one downloads while the other compiles.
+CGO_ENABLED=0 build mox github.com/mjl-/mox "$MOX_VERSION" &
+mox_pid=$!
+build_maddy &
+maddy_pid=$!
+failed=0
+wait "$mox_pid" || failed=1
+wait "$maddy_pid" || failed=1
+if [ "$failed" -ne 0 ]; then
+	log "failed"
+	exit 1
 fi
-build maddy github.com/foxcpp/maddy/cmd/maddy "$MADDY_VERSION" "${maddy_replaces[@]}"
 
 printf 'export MAILSETTINGS_MOX=%q\n' "$cache/mox-$MOX_VERSION/mox"
 printf 'export MAILSETTINGS_MADDY=%q\n' "$cache/maddy-$MADDY_VERSION/maddy"

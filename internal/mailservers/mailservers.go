@@ -1,11 +1,16 @@
-// Package mailservers starts real mail servers (Dovecot for IMAP/POP3,
-// Postfix for SMTP submission) on loopback for tests, each with a throwaway
-// configuration in its own temporary directory and free ports on 127.0.0.1.
+// Package mailservers starts real mail servers on loopback for tests, each
+// with a throwaway configuration in its own temporary directory and free
+// ports on 127.0.0.1: Dovecot for IMAP/POP3 and Postfix for SMTP submission
+// (Debian packages), and mox and maddy, two mail servers written in Go
+// (built from the Go module proxy).
 //
 // The servers run as child processes of the test binary and are stopped in
-// t.Cleanup. They need root (Dovecot and Postfix drop privileges to their own
-// system users) and the Debian packages dovecot-imapd, dovecot-pop3d and
-// postfix; see [Require].
+// t.Cleanup. Dovecot, Postfix and mox need root (they drop privileges to
+// their own users) and Dovecot and Postfix the Debian packages
+// dovecot-imapd, dovecot-pop3d and postfix (see [Require] and
+// .ci/install-mailservers.sh); mox and maddy need binaries built by
+// .ci/build-mailservers.sh (see [GoServerBinary]). A test whose server is
+// missing is skipped, or failed when the environment variable CI is set.
 package mailservers
 
 import (
