@@ -11,6 +11,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -28,8 +29,17 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/ f
 // Autodiscover. They are mox v0.0.15's bytes, except that the listener
 // ports, random in the tests, are written as the standard ones.
 const (
-	moxAutoconfigGolden   = "testdata/mox-autoconfig.xml"
+	// GET https://autoconfig.DOMAIN/mail/config-v1.1.xml
+	moxAutoconfigGolden = "testdata/mox-autoconfig.xml"
+	// The same with ?emailaddress=ADDRESS: mox writes the address itself
+	// as <username>.
+	moxAutoconfigAddressGolden = "testdata/mox-autoconfig-emailaddress.xml"
+	// POST https://DOMAIN/autodiscover/autodiscover.xml with
+	// autodiscoverRequest. mox answers the same at autoconfig.DOMAIN, and
+	// 404 at autodiscover.DOMAIN.
 	moxAutodiscoverGolden = "testdata/mox-autodiscover-response.xml"
+	// The output of "mox config dnsrecords DOMAIN".
+	moxDNSRecordsGolden = "testdata/mox-dnsrecords.zone"
 )
 
 // autodiscoverRequest is the request Outlook sends (MS-OXDSCLI 2006 POX
@@ -68,6 +78,11 @@ func TestMox(t *testing.T) {
 	t.Run("autoconfig-golden", func(t *testing.T) {
 		body := moxHTTPS(t, p.TLSConfig.RootCAs, m, http.MethodGet, "autoconfig."+probeDomain, "/mail/config-v1.1.xml", "")
 		checkGolden(t, moxAutoconfigGolden, normalizeMoxPorts(t, m, body))
+		body = moxHTTPS(t, p.TLSConfig.RootCAs, m, http.MethodGet, "autoconfig."+probeDomain, "/mail/config-v1.1.xml?emailaddress="+url.QueryEscape(goUser), "")
+		checkGolden(t, moxAutoconfigAddressGolden, normalizeMoxPorts(t, m, body))
+		if want := "<username>" + goUser + "</username>"; !strings.Contains(string(body), want) {
+			t.Errorf("autoconfig for %s lacks %s:\n%s", goUser, want, body)
+		}
 	})
 	t.Run("autodiscover-golden", func(t *testing.T) {
 		// mox answers Autodiscover at DOMAIN and autoconfig.DOMAIN, the
@@ -75,6 +90,9 @@ func TestMox(t *testing.T) {
 		body := moxHTTPS(t, p.TLSConfig.RootCAs, m, http.MethodPost, probeDomain, "/autodiscover/autodiscover.xml", autodiscoverRequest)
 		body = normalizeMoxPorts(t, m, body)
 		checkGolden(t, moxAutodiscoverGolden, body)
+		if other := moxHTTPS(t, p.TLSConfig.RootCAs, m, http.MethodPost, "autoconfig."+probeDomain, "/autodiscover/autodiscover.xml", autodiscoverRequest); !bytes.Equal(normalizeMoxPorts(t, m, other), body) {
+			t.Errorf("Autodiscover at autoconfig.%s differs from the one at %[1]s:\n%s", probeDomain, other)
+		}
 		// Also without the golden file: the answer names mox's host, its
 		// implicit-TLS ports and the address as login name.
 		for _, want := range []string{
@@ -88,6 +106,9 @@ func TestMox(t *testing.T) {
 	})
 
 	records := moxZone(t, m)
+	t.Run("dnsrecords-golden", func(t *testing.T) {
+		checkGolden(t, moxDNSRecordsGolden, []byte(m.DNSRecords(t)))
+	})
 	t.Run("discover-autoconfig", func(t *testing.T) {
 		dns := dnstest.NewServer(t, records...)
 		d := &mailsettings.Discoverer{
