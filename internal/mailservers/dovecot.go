@@ -86,7 +86,7 @@ func StartDovecotWith(t testing.TB, c DovecotConfig) *Dovecot {
 			}
 		}
 	}
-	requireRoot(t, "dovecot")
+	requireRoot(t, "starting dovecot (it drops privileges to its own users)")
 	bin, err := lookBinary("dovecot")
 	if err != nil {
 		t.Fatalf("mailservers: %v", err)

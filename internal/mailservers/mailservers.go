@@ -77,12 +77,13 @@ func notInstalled(t testing.TB, what string) {
 }
 
 // requireRoot skips (or, in CI, fails) the test when not running as root.
-func requireRoot(t testing.TB, server string) {
+// what needs root, and why, completes the message.
+func requireRoot(t testing.TB, whatWhy string) {
 	t.Helper()
 	if os.Geteuid() == 0 {
 		return
 	}
-	msg := fmt.Sprintf("mailservers: starting %s needs root (it drops privileges to its own users)", server)
+	msg := fmt.Sprintf("mailservers: %s needs root", whatWhy)
 	if inCI() {
 		t.Fatalf("%s [CI is set, so this is a failure, not a skip]", msg)
 		return

@@ -64,7 +64,7 @@ func StartPostfix(t testing.TB, certPEM, keyPEM []byte) *Postfix {
 func StartPostfixWith(t testing.TB, c PostfixConfig) *Postfix {
 	t.Helper()
 	Require(t, "postfix")
-	requireRoot(t, "postfix")
+	requireRoot(t, "starting postfix (it drops privileges to its own users)")
 	bin, err := lookBinary("postfix")
 	if err != nil {
 		t.Fatalf("mailservers: %v", err)
