@@ -55,6 +55,16 @@ func StartMaddy(t testing.TB, c GoServerConfig) *Maddy {
 	writeFile(t, certFile, c.CertPEM, 0o644)
 	writeFile(t, keyFile, c.KeyPEM, 0o600)
 	conf := filepath.Join(dir, "maddy.conf")
+	// As root, whatever maddy asks the system resolver stays on loopback.
+	// Stopped after maddy (cleanups run last-registered first).
+	var jail *dnsJail
+	if os.Geteuid() == 0 {
+		jail = newDNSJail(t, dir)
+		t.Cleanup(func() {
+			jail.stop()
+			t.Logf("mailservers: maddy asked the loopback resolver %d DNS questions", jail.asked())
+		})
+	}
 
 	for attempt := 1; ; attempt++ {
 		ports, err := pickPorts(4)
@@ -71,7 +81,11 @@ func StartMaddy(t testing.TB, c GoServerConfig) *Maddy {
 		}
 
 		logPath := filepath.Join(dir, fmt.Sprintf("maddy-%d.log", attempt))
-		p, err := startProcessWith("maddy", logPath, procOptions{dir: dir}, bin, "--config", conf, "run")
+		argv, opts := []string{bin, "--config", conf, "run"}, procOptions{dir: dir}
+		if jail != nil {
+			argv, opts.newMountNS = jail.wrap(argv...), true
+		}
+		p, err := startProcessWith("maddy", logPath, opts, argv...)
 		if err != nil {
 			t.Fatalf("mailservers: %v", err)
 		}

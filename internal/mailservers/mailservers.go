@@ -263,6 +263,9 @@ type process struct {
 // procOptions are the less common settings of a started process.
 type procOptions struct {
 	dir string // working directory; "" means the test binary's
+	// newMountNS runs the process in a mount namespace of its own (for
+	// a dnsJail).
+	newMountNS bool
 }
 
 func startProcess(name, logPath string, argv ...string) (*process, error) {
@@ -284,6 +287,9 @@ func startProcessWith(name, logPath string, o procOptions, argv ...string) (*pro
 	// to the child if the test binary dies without running its cleanups
 	// (e.g. a -timeout panic).
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
+	if o.newMountNS {
+		cmd.SysProcAttr.Unshareflags = syscall.CLONE_NEWNS
+	}
 	p := &process{name: name, cmd: cmd, logPath: logPath, done: make(chan struct{})}
 	started := make(chan error, 1)
 	go func() {

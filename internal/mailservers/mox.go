@@ -91,6 +91,13 @@ func StartMox(t testing.TB, c GoServerConfig) *Mox {
 	writeFile(t, keyFile, c.KeyPEM, 0o600)
 	writeFile(t, filepath.Join(confDir, "domains.conf"), []byte(moxDomainsConf(c.Domain, users)), 0o644)
 	conf := filepath.Join(confDir, "mox.conf")
+	// Whatever mox asks the system resolver stays on loopback. Stopped
+	// after mox (cleanups run last-registered first).
+	jail := newDNSJail(t, dir)
+	t.Cleanup(func() {
+		jail.stop()
+		t.Logf("mailservers: mox asked the loopback resolver %d DNS questions", jail.asked())
+	})
 
 	for attempt := 1; ; attempt++ {
 		ports, err := pickPorts(5)
@@ -106,7 +113,7 @@ func StartMox(t testing.TB, c GoServerConfig) *Mox {
 		writeFile(t, conf, []byte(moxConf(c.Hostname, dataDir, certFile, keyFile, users[0].local, ports)), 0o644)
 
 		logPath := filepath.Join(dir, fmt.Sprintf("mox-%d.log", attempt))
-		p, err := startProcessWith("mox", logPath, procOptions{dir: dir}, localBin, "-config", conf, "serve")
+		p, err := startProcessWith("mox", logPath, procOptions{dir: dir, newMountNS: true}, jail.wrap(localBin, "-config", conf, "serve")...)
 		if err != nil {
 			t.Fatalf("mailservers: %v", err)
 		}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -103,25 +102,52 @@ func (s *nxDNS) stop() {
 	<-s.done
 }
 
-// runWithoutDNS runs argv to completion in a mount namespace of its own
-// whose /etc/resolv.conf names an nxDNS, and returns its standard output.
-// dir is the working directory and holds the resolv.conf. It needs root.
-func runWithoutDNS(t testing.TB, dir string, argv ...string) string {
+// A dnsJail is an nxDNS and a resolv.conf that names it. The commands
+// that wrap returns run in a mount namespace of their own (see
+// procOptions.newMountNS and runWithoutDNS) where that file is
+// /etc/resolv.conf, so that every DNS question they ask the system
+// resolver stays on loopback and gets NXDOMAIN.
+type dnsJail struct {
+	dns        *nxDNS
+	resolvConf string
+}
+
+// newDNSJail starts an nxDNS and writes its resolv.conf into dir. It needs
+// root. Stop it with stop once the commands have ended.
+func newDNSJail(t testing.TB, dir string) *dnsJail {
 	t.Helper()
 	dns, err := startNXDNS()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer dns.stop()
-	resolvConf := filepath.Join(dir, "resolv.conf")
-	writeFile(t, resolvConf, []byte("# Written by internal/mailservers: every name is NXDOMAIN.\nnameserver "+dns.ip+"\noptions timeout:2 attempts:2\n"), 0o644)
-	defer os.Remove(resolvConf)
+	j := &dnsJail{dns: dns, resolvConf: filepath.Join(dir, "resolv.conf")}
+	writeFile(t, j.resolvConf, []byte("# Written by internal/mailservers: every name is NXDOMAIN.\nnameserver "+dns.ip+"\noptions timeout:2 attempts:2\n"), 0o644)
+	return j
+}
+
+// wrap returns argv run by sh, which binds the resolv.conf over
+// /etc/resolv.conf (in the new mount namespace, which Go makes private, so
+// the host's file is untouched) and then becomes argv.
+func (j *dnsJail) wrap(argv ...string) []string {
+	return append([]string{"/bin/sh", "-c", `mount --bind "$0" /etc/resolv.conf && exec "$@"`, j.resolvConf}, argv...)
+}
+
+// asked returns how many questions the nxDNS answered so far.
+func (j *dnsJail) asked() int64 { return j.dns.asked.Load() }
+
+func (j *dnsJail) stop() { j.dns.stop() }
+
+// runWithoutDNS runs argv to completion in a dnsJail and returns its
+// standard output. dir is the working directory and gets the
+// resolv.conf. It needs root.
+func runWithoutDNS(t testing.TB, dir string, argv ...string) string {
+	t.Helper()
+	j := newDNSJail(t, dir)
+	defer j.stop()
 	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
 	defer cancel()
-	// sh binds the file over /etc/resolv.conf in the new namespace (which
-	// Go makes private, so the host's file is untouched) and then becomes
-	// the tool.
-	cmd := exec.CommandContext(ctx, "/bin/sh", append([]string{"-c", `mount --bind "$0" /etc/resolv.conf && exec "$@"`, resolvConf}, argv...)...)
+	wrapped := j.wrap(argv...)
+	cmd := exec.CommandContext(ctx, wrapped[0], wrapped[1:]...)
 	cmd.Dir = dir
 	cmd.SysProcAttr = &syscall.SysProcAttr{Unshareflags: syscall.CLONE_NEWNS}
 	var stderr strings.Builder
@@ -130,6 +156,6 @@ func runWithoutDNS(t testing.TB, dir string, argv ...string) string {
 	if err != nil {
 		t.Fatalf("mailservers: %s (without DNS): %v\n%s", strings.Join(argv, " "), err, stderr.String())
 	}
-	t.Logf("mailservers: %s asked the loopback resolver %d DNS questions", filepath.Base(argv[0]), dns.asked.Load())
+	t.Logf("mailservers: %s asked the loopback resolver %d DNS questions", filepath.Base(argv[0]), j.asked())
 	return string(out)
 }
