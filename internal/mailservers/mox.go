@@ -38,12 +38,12 @@ type Mox struct {
 // named by the address's local part, with the address as login name.
 //
 // The configuration is hand-written rather than made by "mox quickstart",
-// which needs working DNS (it asks for the NS records of "com." and
-// for the host's addresses, and gives up when it cannot) and a public IP.
-// It has what quickstart would write for a mail host behind an existing
-// web server, on free loopback ports: one listener with Submission,
-// Submissions, IMAP, IMAPS and AutoconfigHTTPS, and TLS from c's
-// certificate.
+// which needs DNS that answers (it asks for the NS records of "com." and
+// gives up when that fails) and looks up the host's public addresses. It
+// has the parts of quickstart's configuration that the tests use, on free
+// loopback ports: one listener with Submission, Submissions, IMAP, IMAPS
+// and AutoconfigHTTPS (which also serves Autodiscover), TLS from c's
+// certificate, and an account per user.
 //
 // The server is stopped (SIGTERM, then SIGKILL) and its directory removed
 // in t.Cleanup; its log is written to the test log if the test failed. The
@@ -63,8 +63,8 @@ func StartMox(t testing.TB, c GoServerConfig) *Mox {
 	// and passes it to its unprivileged child; only the directory is left.
 	sweepStale(t, "msmox-", nil)
 	dir := serverDir(t, "msmox-")
-	// The unprivileged mox runs the same binary again, so it must be in a
-	// directory that nobody can reach; the cache is usually below /root.
+	// The unprivileged mox runs the same binary again, so it must be where
+	// the user nobody can reach it; the cache is usually below /root.
 	localBin := filepath.Join(dir, "mox")
 	if err := linkOrCopy(bin, localBin); err != nil {
 		t.Fatalf("mailservers: %v", err)
