@@ -150,7 +150,7 @@ func TestDovecotTLS13ECDSA(t *testing.T) {
 			e := endpointAt(t, c.proto, c.enc, probeHost, c.addr)
 			res := probeOK(t, p, e)
 			if res.TLSVersion != tls.VersionTLS13 {
-				t.Errorf("TLSVersion = %s, want TLS 1.3", res.TLSVersionName())
+				t.Errorf("TLSVersion = %s, want TLS 1.3", tls.VersionName(res.TLSVersion))
 			}
 			checkLogin(t, p, e, testUser, testPassword, loginOK)
 		})

@@ -136,7 +136,7 @@ func probeOK(t *testing.T, p *mailsettings.Prober, e mailsettings.ServerEndpoint
 		t.Fatalf("Probe(%v): %v", e, err)
 	}
 	if !res.Verified || res.TLSVersion == 0 || res.Greeting == "" || len(res.Capabilities) == 0 {
-		t.Errorf("Probe(%v) = verified %v, TLS %q, greeting %q, capabilities %v", e, res.Verified, res.TLSVersionName(), res.Greeting, res.Capabilities)
+		t.Errorf("Probe(%v) = verified %v, TLS %q, greeting %q, capabilities %v", e, res.Verified, tls.VersionName(res.TLSVersion), res.Greeting, res.Capabilities)
 	}
 	return res
 }
