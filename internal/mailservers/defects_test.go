@@ -123,7 +123,7 @@ func TestDefectSTARTTLSOnImplicitPortIsQuick(t *testing.T) {
 			if took >= p.Timeout/2 {
 				t.Errorf("diagnosis took %v, want well under the timeout (< %v of %v)", took.Round(time.Millisecond), p.Timeout/2, p.Timeout)
 			}
-			if fix := pe.Fix().English; !strings.Contains(fix, "implicit TLS") {
+			if fix := pe.Fix().In("en"); !strings.Contains(fix, "implicit TLS") {
 				t.Errorf("Fix %q does not name implicit TLS", fix)
 			}
 		})
@@ -152,7 +152,7 @@ func TestDefectMismatchQuotesGreeting(t *testing.T) {
 			if !strings.Contains(pe.ServerText, tc.want) {
 				t.Errorf("ServerText = %q, want it to hold %q", pe.ServerText, tc.want)
 			}
-			if ex := pe.Explanation().English; !strings.Contains(ex, tc.want) {
+			if ex := pe.Explanation().In("en"); !strings.Contains(ex, tc.want) {
 				t.Errorf("Explanation %q does not quote %q", ex, tc.want)
 			}
 		})
@@ -185,8 +185,8 @@ func TestDefectArticles(t *testing.T) {
 			}
 			for what, text := range map[string]string{
 				"Error":       err.Error(),
-				"Explanation": pe.Explanation().English,
-				"Fix":         pe.Fix().English,
+				"Explanation": pe.Explanation().In("en"),
+				"Fix":         pe.Fix().In("en"),
 			} {
 				if m := badArticle.FindString(text); m != "" {
 					t.Errorf("%s says %q: %s", what, m, text)
