@@ -34,6 +34,11 @@ type AutoconfigParser struct {
 	// Host names with any other placeholder are always dropped: a local
 	// part must never choose a server (it is chosen by the sender).
 	Domain string
+	// Address, if set, is the address the document was asked for (with
+	// ?emailaddress=): servers that fill it in (mox does) write it, or its
+	// local part, as the username instead of a placeholder, and such a
+	// username is read as %EMAILADDRESS% or %EMAILLOCALPART%.
+	Address string
 	// Dropped, if not nil, is called for each server entry left out.
 	Dropped func(entry string, reason error)
 }
@@ -77,6 +82,9 @@ func (p AutoconfigParser) convert(doc *autoconfigxml.Doc) (ProviderInfo, error) 
 	// An outgoing server without a username logs in as the incoming one
 	// does, as Thunderbird's account setup assumes.
 	var incomingUser string
+	for i := range doc.Servers {
+		doc.Servers[i].Username = p.usernameForm(doc.Servers[i].Username)
+	}
 	for _, s := range doc.Servers {
 		var u UsernameForm
 		if s.Incoming && u.UnmarshalText([]byte(s.Username)) == nil {
@@ -130,6 +138,22 @@ func (p AutoconfigParser) drop(entry string, reason error) {
 	if p.Dropped != nil {
 		p.Dropped(entry, reason)
 	}
+}
+
+// usernameForm returns the placeholder for a username that spells out
+// Address or its local part, and the username otherwise.
+func (p AutoconfigParser) usernameForm(u string) string {
+	if p.Address == "" {
+		return u
+	}
+	local, _, _ := strings.Cut(p.Address, "@")
+	switch {
+	case strings.EqualFold(u, p.Address):
+		return UsernameAddress.String()
+	case u == local:
+		return UsernameLocalPart.String()
+	}
+	return u
 }
 
 // describeServer names a server entry for a Dropped callback.

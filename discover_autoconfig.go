@@ -35,7 +35,7 @@ func (r *run) fetchAutoconfig(ctx context.Context, s Source, rawURL, base string
 	case res.status != http.StatusOK:
 		return f, statusError(res)
 	}
-	p := AutoconfigParser{Domain: r.q.Domain, Dropped: func(entry string, reason error) {
+	p := AutoconfigParser{Domain: r.q.Domain, Address: r.sentAddress(rawURL), Dropped: func(entry string, reason error) {
 		if len(f.dropped) < 64 {
 			f.dropped = append(f.dropped, newSourceError(s, res.final, fmt.Errorf("dropped %s: %w", entry, reason)))
 		}

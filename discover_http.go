@@ -92,6 +92,15 @@ func (r *run) addressQuery() string {
 	return "?emailaddress=" + url.QueryEscape(r.q.Local+"@"+r.q.Domain)
 }
 
+// sentAddress returns the address if rawURL carries it (see
+// addressQuery), else "".
+func (r *run) sentAddress(rawURL string) string {
+	if q := r.addressQuery(); q != "" && strings.HasSuffix(rawURL, q) {
+		return r.q.Address()
+	}
+	return ""
+}
+
 // checkRedirectHost validates the host of a redirect target like user
 // input: a normalized host name (no IP literal, no user info), not a public
 // suffix and not above the email's registrable domain.
