@@ -140,6 +140,40 @@ func TestMox(t *testing.T) {
 			checkLogin(t, p, e, goUser, goPassword, loginOK)
 		}
 	})
+	t.Run("discover-autodiscover", func(t *testing.T) {
+		// mox also answers Exchange Autodiscover, at DOMAIN (not at
+		// autodiscover.DOMAIN). Without its autoconfig name, that is the
+		// best answer, with the same servers.
+		var zone []string
+		for _, r := range records {
+			if !strings.HasPrefix(r, "autoconfig.") {
+				zone = append(zone, r)
+			}
+		}
+		dns := dnstest.NewServer(t, append(zone, probeDomain+". A 127.0.0.1")...)
+		d := &mailsettings.Discoverer{
+			Resolver:  dns.Resolver(),
+			Dialer:    mapDialer{"127.0.0.1:443": m.HTTPS},
+			TLSConfig: &tls.Config{RootCAs: p.TLSConfig.RootCAs},
+			NoISPDB:   true,
+		}
+		disc, err := d.Discover(probeContext(t), goUser)
+		if err != nil {
+			t.Fatalf("Discover: %v (%v)", err, disc.Errors)
+		}
+		best, _ := disc.Best()
+		if best.Source != mailsettings.SourceAutodiscover || best.Trust != mailsettings.TrustAuthenticated ||
+			best.URL != "https://"+probeDomain+"/autodiscover/autodiscover.xml" {
+			t.Fatalf("best candidate %v %v %s, want Autodiscover; errors %v", best.Source, best.Trust, best.URL, disc.Errors)
+		}
+		wantEndpoints(t, best.Endpoints(),
+			mailsettings.ServerEndpoint{Protocol: imap, Host: probeHost, Port: portOf(t, m.IMAPS), Encryption: itls, Username: mailsettings.UsernameAddress},
+			mailsettings.ServerEndpoint{Protocol: submission, Host: probeHost, Port: portOf(t, m.Submissions), Encryption: itls, Username: mailsettings.UsernameAddress},
+		)
+		for _, e := range best.Endpoints() {
+			checkLogin(t, p, e, best.Username(e), goPassword, loginOK)
+		}
+	})
 	t.Run("discover-srv", func(t *testing.T) {
 		dns := dnstest.NewServer(t, records...)
 		// No autoconfig (its port refuses), so the SRV records answer.
