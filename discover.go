@@ -98,6 +98,16 @@ type Discoverer struct {
 	// after a TLS handshake (implicit or after STARTTLS) verified the
 	// server's certificate for the guessed name. Guesses rank last.
 	Guess bool
+	// VerifyReported probes, before a built-in answer is returned, the
+	// endpoints the built-in database knows only from one source
+	// ([EvidenceReported]), with a [Prober] that uses Resolver, Dialer and
+	// TLSConfig. When each completed a TLS handshake with a verified
+	// certificate, the candidate's Verified is the time and its reasons end
+	// with [ReasonProbeVerified]; a failure is reported in the discovery's
+	// Errors and the endpoint stays, unverified. The endpoints and the
+	// trust do not change: a probe shows that a server answers, not who
+	// chose it.
+	VerifyReported bool
 	// AllowPlaintext keeps discovered endpoints without encryption, and
 	// lets guessing try plaintext ports. By default they are dropped and
 	// never tried.
@@ -128,6 +138,10 @@ type Candidate struct {
 	// redirects), an RFC 4501 DNS URI such as "dns:example.com?type=SRV",
 	// or "guess:DOMAIN" for guessed endpoints.
 	URL string
+	// Verified is when a probe last completed a TLS handshake with a
+	// verified certificate on each endpoint the built-in database knows
+	// only from one source (see [Discoverer.VerifyReported]), or zero.
+	Verified time.Time
 }
 
 // A Discovery is the result of [Discoverer.Discover].
@@ -227,7 +241,11 @@ func (d *Discoverer) Discover(ctx context.Context, addressOrDomain string) (Disc
 	disc := Discovery{Query: addressOrDomain, LocalPart: q.Local, Domain: q.Domain, UnicodeDomain: q.Unicode}
 	if p := d.tableProvider(q.Domain); !p.IsZero() {
 		src, trust, reasons := p.label()
-		disc.Candidates = []Candidate{{Settings: disc.settings(p), Source: src, Trust: trust, Reasons: reasons}}
+		c := Candidate{Settings: disc.settings(p), Source: src, Trust: trust, Reasons: reasons}
+		if d.VerifyReported {
+			disc.Errors = d.verifyReported(ctx, &c)
+		}
+		disc.Candidates = []Candidate{c}
 		return disc, nil
 	}
 	reg, err := publicsuffix.EffectiveTLDPlusOne(q.Domain)
@@ -518,4 +536,34 @@ func (r *run) newCandidate(info ProviderInfo, s Source, url string, trust Trust,
 
 func hasPlaintext(es []ServerEndpoint) bool {
 	return slices.ContainsFunc(es, func(e ServerEndpoint) bool { return e.Encryption == Plaintext })
+}
+
+// verifyReported probes the reported-only endpoints of c (see
+// Discoverer.VerifyReported) and records the outcome.
+func (d *Discoverer) verifyReported(ctx context.Context, c *Candidate) []error {
+	var tries []ServerEndpoint
+	for _, e := range c.endpoints() {
+		if c.Provider.level(e) == EvidenceReported && e.Encryption != Plaintext {
+			tries = append(tries, e)
+		}
+	}
+	if len(tries) == 0 {
+		return nil
+	}
+	p := &Prober{Resolver: d.Resolver, Dialer: d.Dialer, TLSConfig: d.TLSConfig, Timeout: d.sourceTimeout()}
+	reports := p.ProbeAll(ctx, tries)
+	var errs []error
+	for i, rep := range reports {
+		if rep.Err == nil && !rep.Result.Verified {
+			rep.Err = errors.New("the certificate was not verified")
+		}
+		if rep.Err != nil {
+			errs = append(errs, newSourceError(c.Source, "probe:"+tries[i].String(), rep.Err))
+		}
+	}
+	if len(errs) == 0 {
+		c.Verified = time.Now()
+		c.Reasons = append(c.Reasons, ReasonProbeVerified)
+	}
+	return errs
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // The JSON forms of Settings, Candidate and Discovery are stable, and each
@@ -64,10 +65,11 @@ type settingsJSON struct {
 
 // labelJSON is what a Candidate adds to its Settings.
 type labelJSON struct {
-	Source  Source   `json:"source"`
-	Trust   Trust    `json:"trust"`
-	Reasons []Reason `json:"reasons"`
-	URL     string   `json:"url,omitempty"`
+	Source   Source     `json:"source"`
+	Trust    Trust      `json:"trust"`
+	Reasons  []Reason   `json:"reasons"`
+	URL      string     `json:"url,omitempty"`
+	Verified *time.Time `json:"verified,omitempty"`
 }
 
 type candidateJSON struct {
@@ -241,9 +243,14 @@ func (w *settingsJSON) builtin() (Provider, error) {
 
 // MarshalJSON writes the candidate as [Settings.MarshalJSON] does (query,
 // address, domain, unicode_domain, provider, endpoints, notes) with the
-// fields source, trust, reasons (short codes) and url added.
+// fields source, trust, reasons (short codes), url and verified (an RFC
+// 3339 time, when set) added.
 func (c Candidate) MarshalJSON() ([]byte, error) {
-	return marshalJSON(candidateJSON{c.Settings.toJSON(), labelJSON{c.Source, c.Trust, append([]Reason{}, c.Reasons...), c.URL}})
+	l := labelJSON{c.Source, c.Trust, append([]Reason{}, c.Reasons...), c.URL, nil}
+	if !c.Verified.IsZero() {
+		l.Verified = &c.Verified
+	}
+	return marshalJSON(candidateJSON{c.Settings.toJSON(), l})
 }
 
 // UnmarshalJSON reads what [Candidate.MarshalJSON] wrote. The provider
@@ -283,6 +290,9 @@ func (c *Candidate) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("mailsettings: stored candidate for %s: %w", s.Domain, err)
 	}
 	*c = Candidate{Settings: s, Source: w.Source, Trust: w.Trust, Reasons: w.Reasons, URL: w.URL}
+	if w.Verified != nil {
+		c.Verified = *w.Verified
+	}
 	return nil
 }
 

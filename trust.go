@@ -196,6 +196,10 @@ const (
 	// ReasonPACCDigest: the document's SHA-256 digest matches the one the
 	// domain publishes in DNS (a PACC TXT record).
 	ReasonPACCDigest
+	// ReasonProbeVerified: the endpoints known from one source only
+	// completed a TLS handshake with a verified certificate (see
+	// [Discoverer.VerifyReported]).
+	ReasonProbeVerified
 )
 
 var reasonEnum = &enum{typ: "Reason", what: "reason", first: 1, texts: []string{
@@ -216,6 +220,7 @@ var reasonEnum = &enum{typ: "Reason", what: "reason", first: 1, texts: []string{
 	ReasonHTTPLink:           "http-link",
 	ReasonDNSSEC:             "dnssec",
 	ReasonPACCDigest:         "pacc-digest",
+	ReasonProbeVerified:      "probe-verified",
 }}
 
 // Valid reports whether r is one of the defined reasons.
