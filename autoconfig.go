@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/mailsettings/mailsettings/internal/autoconfigxml"
 	"github.com/mailsettings/mailsettings/internal/hostname"
 	"github.com/mailsettings/mailsettings/internal/msg"
+	"github.com/mailsettings/mailsettings/internal/sanitize"
 )
 
 // ErrAutoconfig is wrapped by every error about an autoconfig document that
@@ -32,6 +34,11 @@ type AutoconfigParser struct {
 	// Host names with any other placeholder are always dropped: a local
 	// part must never choose a server (it is chosen by the sender).
 	Domain string
+	// Address, if set, is the address the document was asked for (with
+	// ?emailaddress=): servers that fill it in (mox does) write it, or its
+	// local part, as the username instead of a placeholder, and such a
+	// username is read as %EMAILADDRESS% or %EMAILLOCALPART%.
+	Address string
 	// Dropped, if not nil, is called for each server entry left out.
 	Dropped func(entry string, reason error)
 }
@@ -58,7 +65,7 @@ func (p AutoconfigParser) Parse(r io.Reader) (ProviderInfo, error) {
 
 // convert validates the document and builds the provider.
 func (p AutoconfigParser) convert(doc *autoconfigxml.Doc) (ProviderInfo, error) {
-	info := ProviderInfo{ID: doc.ID, Name: doc.Name, DocURL: httpsURL(doc.DocURL)}
+	info := ProviderInfo{ID: p.plainText(doc.ID, maxIDText), Name: p.plainText(doc.Name, maxNameText), DocURL: pageURL(doc.DocURL)}
 	if info.Name == "" {
 		info.Name = info.ID
 	}
@@ -75,6 +82,9 @@ func (p AutoconfigParser) convert(doc *autoconfigxml.Doc) (ProviderInfo, error) 
 	// An outgoing server without a username logs in as the incoming one
 	// does, as Thunderbird's account setup assumes.
 	var incomingUser string
+	for i := range doc.Servers {
+		doc.Servers[i].Username = p.usernameForm(doc.Servers[i].Username)
+	}
 	for _, s := range doc.Servers {
 		var u UsernameForm
 		if s.Incoming && u.UnmarshalText([]byte(s.Username)) == nil {
@@ -111,9 +121,9 @@ func (p AutoconfigParser) convert(doc *autoconfigxml.Doc) (ProviderInfo, error) 
 		info.Password = PasswordOAuth2Only
 	}
 	if o := doc.OAuth2; o.Issuer != "" {
-		info.OAuth2 = &OAuth2{Issuer: o.Issuer, Scopes: o.Scopes, AuthURL: httpsURL(o.AuthURL), TokenURL: httpsURL(o.TokenURL)}
+		info.OAuth2 = oauth2Of(o)
 	}
-	if u := httpsURL(doc.EnableURL); u != "" {
+	if u := pageURL(doc.EnableURL); u != "" {
 		info.SettingsURL = u
 		info.Notes = append(info.Notes, enableNote(u))
 	}
@@ -128,6 +138,22 @@ func (p AutoconfigParser) drop(entry string, reason error) {
 	if p.Dropped != nil {
 		p.Dropped(entry, reason)
 	}
+}
+
+// usernameForm returns the placeholder for a username that spells out
+// Address or its local part, and the username otherwise.
+func (p AutoconfigParser) usernameForm(u string) string {
+	if p.Address == "" {
+		return u
+	}
+	local, _, _ := strings.Cut(p.Address, "@")
+	switch {
+	case strings.EqualFold(u, p.Address):
+		return UsernameAddress.String()
+	case u == local:
+		return UsernameLocalPart.String()
+	}
+	return u
 }
 
 // describeServer names a server entry for a Dropped callback.
@@ -195,18 +221,81 @@ func (p AutoconfigParser) hostname(h string) (string, error) {
 	return q.Domain, nil
 }
 
-// httpsURL returns u if it is an absolute http or https URL without
-// control characters, else "".
-func httpsURL(u string) string {
-	if !(strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://")) || len(u) > 2048 {
+// Bounds on the text a document may put into a provider.
+const (
+	maxIDText     = 64
+	maxNameText   = 128
+	maxURLLen     = 2048
+	maxScopes     = 32
+	maxScopeBytes = 256
+)
+
+// plainText returns a document's text (an id, a display name) made safe
+// to show in at most max bytes: the autoconfig placeholders, which the
+// format defines only for host names and usernames but some servers write
+// here (mox writes "%EMAILADDRESS%" as the display name), are expanded
+// (%EMAILDOMAIN%, when Domain is known) or removed, and the rest is
+// sanitized.
+func (p AutoconfigParser) plainText(s string, max int) string {
+	s = strings.ReplaceAll(s, "%EMAILDOMAIN%", p.Domain)
+	for _, ph := range []string{"%EMAILADDRESS%", "%EMAILLOCALPART%", "%EMAILDOMAIN%"} {
+		s = strings.ReplaceAll(s, ph, "")
+	}
+	return sanitize.Text(s, max)
+}
+
+// pageURL returns u if it is an absolute https or http URL of
+// a web page (documentation, settings) with a valid host name and no user
+// information; anything else (javascript:, data:, a relative URL, an IP
+// literal, control characters) gives "". Discovery keeps an http page only
+// in an unauthenticated answer (see [ReasonHTTPLink]).
+func pageURL(u string) string { return checkedURL(u, false) }
+
+// oauthURL is pageURL for OAuth2 endpoints, which must be https (RFC 6749
+// §3.1 and §3.2).
+func oauthURL(u string) string { return checkedURL(u, true) }
+
+func checkedURL(raw string, httpsOnly bool) string {
+	if raw == "" || len(raw) > maxURLLen || !sanitize.IsClean(raw, maxURLLen) || strings.Contains(raw, " ") {
 		return ""
 	}
-	for i := 0; i < len(u); i++ {
-		if u[i] <= ' ' || u[i] == 0x7f {
+	u, err := url.Parse(raw)
+	if err != nil || u.User != nil || u.Opaque != "" {
+		return ""
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if httpsOnly {
 			return ""
 		}
+	default:
+		return ""
 	}
-	return u
+	if _, err := hostname.Canonical(u.Hostname(), hostname.Server); err != nil {
+		return ""
+	}
+	return raw
+}
+
+// oauth2Of returns a document's OAuth2 service, or nil if its issuer is not
+// a host name: the endpoints are kept only if they are https, the scopes
+// only as bounded tokens.
+func oauth2Of(o autoconfigxml.OAuth2) *OAuth2 {
+	issuer, err := hostname.Canonical(o.Issuer, hostname.Server)
+	if err != nil {
+		return nil
+	}
+	out := &OAuth2{Issuer: issuer, AuthURL: oauthURL(o.AuthURL), TokenURL: oauthURL(o.TokenURL)}
+	for _, sc := range o.Scopes {
+		if len(out.Scopes) == maxScopes {
+			break
+		}
+		if w := sanitize.Word(sc, maxScopeBytes); w != "" && !strings.Contains(w, "%") {
+			out.Scopes = append(out.Scopes, w)
+		}
+	}
+	return out
 }
 
 // hasPlaintextOnly reports whether some protocol in es has only plaintext

@@ -1,11 +1,6 @@
 package mailsettings
 
-import (
-	"fmt"
-	"net"
-	"net/http"
-	"strings"
-)
+import "net/http"
 
 // AutoconfigContentType is the Content-Type of the documents that
 // [AutoconfigHandler] serves.
@@ -23,91 +18,15 @@ const AutoconfigContentType = "application/xml; charset=utf-8"
 // "autoconfig." prefix. Each document lists only its own domain. Unknown
 // domains and other paths get 404, methods other than GET and HEAD 405.
 // Documents are rendered once, here; the handler does no I/O of its own.
+// [PublishHandler] serves the other formats too.
 //
 // A key of domains may be given as users type it ("例子.中国", "Example.COM");
 // it fails if a key is not a valid domain, a provider is zero, or a
 // document cannot be written.
 func AutoconfigHandler(domains map[string]Provider) (http.Handler, error) {
-	h := &autoconfigHandler{docs: make(map[string][]byte, len(domains))}
-	for d, p := range domains {
-		q, err := parseQuery(d)
-		if err != nil || q.Local != "" {
-			return nil, fmt.Errorf("mailsettings: autoconfig handler: %q is not a domain", d)
-		}
-		if p.IsZero() {
-			return nil, fmt.Errorf("mailsettings: autoconfig handler: no provider for %s", q.Domain)
-		}
-		info := p.data().clone()
-		info.Domains = []string{q.Domain}
-		one, err := NewProvider(info)
-		if err != nil {
-			return nil, err
-		}
-		doc, err := one.MarshalAutoconfig()
-		if err != nil {
-			return nil, err
-		}
-		h.docs[q.Domain] = doc
+	h, err := newPublishHandler(domains, nil, false)
+	if err != nil {
+		return nil, err
 	}
 	return h, nil
-}
-
-type autoconfigHandler struct {
-	docs map[string][]byte // normalized domain -> document
-}
-
-func (h *autoconfigHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path != "/mail/config-v1.1.xml" && r.URL.Path != "/.well-known/autoconfig/mail/config-v1.1.xml" {
-		http.NotFound(w, r)
-		return
-	}
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
-	doc := h.docs[requestDomain(r)]
-	if doc == nil {
-		http.NotFound(w, r)
-		return
-	}
-	w.Header().Set("Content-Type", AutoconfigContentType)
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Content-Length", fmt.Sprint(len(doc)))
-	if r.Method == http.MethodHead {
-		return
-	}
-	_, _ = w.Write(doc)
-}
-
-// requestDomain returns the normalized mail domain a request asks about,
-// or "".
-func requestDomain(r *http.Request) string {
-	d := ""
-	if a := r.URL.Query().Get("emailaddress"); a != "" {
-		if at := strings.LastIndexByte(a, '@'); at >= 0 {
-			d = a[at+1:]
-		}
-	} else {
-		d = r.Host
-		if h, _, err := net.SplitHostPort(d); err == nil {
-			d = h
-		}
-		if len(d) > len("autoconfig.") && strings.EqualFold(d[:len("autoconfig.")], "autoconfig.") {
-			d = d[len("autoconfig."):]
-		}
-	}
-	q, err := parseQuery(d)
-	if err != nil || q.Local != "" {
-		return ""
-	}
-	return q.Domain
-}
-
-// ProviderByID returns the built-in provider with the given id, such as
-// "exmail" or "google-workspace", for serving or configuring a custom
-// domain that the provider hosts.
-func ProviderByID(id string) (Provider, bool) {
-	p := builtinTable().byID[id]
-	return p, !p.IsZero()
 }

@@ -296,3 +296,33 @@ func TestMarshalAutoconfigZeroProvider(t *testing.T) {
 		t.Errorf("MarshalAutoconfig of the zero Provider = %q, want an error", doc)
 	}
 }
+
+// TestParseAutoconfigAddressAsUsername checks that a username spelling out
+// the address the document was asked for (as mox writes it when given
+// ?emailaddress=) is read as the address placeholder, and only then.
+func TestParseAutoconfigAddressAsUsername(t *testing.T) {
+	smtpUser := func(p AutoconfigParser, user string) (UsernameForm, bool) {
+		info, err := p.Parse(strings.NewReader(smtpDoc("smtp.x.test", "465", "SSL", user)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range info.Endpoints {
+			if e.Protocol == SMTP {
+				return e.Username, true
+			}
+		}
+		return 0, false
+	}
+	if u, ok := smtpUser(AutoconfigParser{Address: "alice@x.test"}, "Alice@x.test"); !ok || u != UsernameAddress {
+		t.Errorf("with Address: %v %v", u, ok)
+	}
+	if u, ok := smtpUser(AutoconfigParser{Address: "alice@x.test"}, "alice"); !ok || u != UsernameLocalPart {
+		t.Errorf("local part: %v %v", u, ok)
+	}
+	if _, ok := smtpUser(AutoconfigParser{}, "alice@x.test"); ok {
+		t.Error("without Address the literal username is kept")
+	}
+	if _, ok := smtpUser(AutoconfigParser{Address: "bob@x.test"}, "alice@x.test"); ok {
+		t.Error("another address's literal username is kept")
+	}
+}

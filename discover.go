@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mailsettings/mailsettings/internal/sanitize"
 	"golang.org/x/net/publicsuffix"
 )
 
@@ -81,6 +82,13 @@ type Discoverer struct {
 	// ISPDBURL replaces [DefaultISPDBURL]; the domain is appended. Answers
 	// from an http:// URL are [TrustUnauthenticated].
 	ISPDBURL string
+	// AutodiscoverRedirects also asks, for Exchange Autodiscover, the
+	// HTTP-redirect method (http://autodiscover.DOMAIN/autodiscover/autodiscover.xml
+	// answering with a redirect) and SRV _autodiscover._tcp.DOMAIN, as
+	// Outlook does. Only https targets inside the domain's registrable
+	// domain are followed, and answers are labelled by where they were
+	// fetched.
+	AutodiscoverRedirects bool
 	// AllowHTTP also fetches autoconfig over plain HTTP. Results from it
 	// are [TrustUnauthenticated] and rank below every HTTPS and DNS result.
 	AllowHTTP bool
@@ -90,6 +98,16 @@ type Discoverer struct {
 	// after a TLS handshake (implicit or after STARTTLS) verified the
 	// server's certificate for the guessed name. Guesses rank last.
 	Guess bool
+	// VerifyReported probes, before a built-in answer is returned, the
+	// endpoints the built-in database knows only from one source
+	// ([EvidenceReported]), with a [Prober] that uses Resolver, Dialer and
+	// TLSConfig. When each completed a TLS handshake with a verified
+	// certificate, the candidate's Verified is the time and its reasons end
+	// with [ReasonProbeVerified]; a failure is reported in the discovery's
+	// Errors and the endpoint stays, unverified. The endpoints and the
+	// trust do not change: a probe shows that a server answers, not who
+	// chose it.
+	VerifyReported bool
 	// AllowPlaintext keeps discovered endpoints without encryption, and
 	// lets guessing try plaintext ports. By default they are dropped and
 	// never tried.
@@ -97,7 +115,11 @@ type Discoverer struct {
 	// SourceTimeout bounds each source; zero means [DefaultSourceTimeout].
 	SourceTimeout time.Duration
 	// Providers are consulted like the built-in table, before it: a
-	// provider that lists the domain answers at once.
+	// provider that answers for the domain answers at once, labelled with
+	// its own source and trust. One built with [NewProvider] answers for
+	// its Domains as [SourceCaller]; a discovered or stored one answers
+	// only for the domain it was discovered for, with the source and trust
+	// it was found with; one from the built-in database as [SourceBuiltin].
 	Providers []Provider
 
 	// Cache, if not nil, keeps what discovery finds and coalesces
@@ -121,14 +143,18 @@ type Candidate struct {
 	// redirects), an RFC 4501 DNS URI such as "dns:example.com?type=SRV",
 	// or "guess:DOMAIN" for guessed endpoints.
 	URL string
+	// Verified is when a probe last completed a TLS handshake with a
+	// verified certificate on each endpoint the built-in database knows
+	// only from one source (see [Discoverer.VerifyReported]), or zero.
+	Verified time.Time
 }
 
 // A Discovery is the result of [Discoverer.Discover].
 type Discovery struct {
 	// Query, LocalPart, Domain and UnicodeDomain are as in [Settings].
 	Query, LocalPart, Domain, UnicodeDomain string
-	// Candidates are every configuration found, best first: by Source,
-	// then by Trust.
+	// Candidates are every configuration found, best first: by Trust,
+	// then by Source.
 	Candidates []Candidate
 	// Errors holds one *SourceError for each source, URL or DNS name that
 	// failed or had nothing, and for each autoconfig server entry dropped.
@@ -158,8 +184,9 @@ type SourceError struct {
 	Unreachable bool
 }
 
+// Error returns "mailsettings: SOURCE URL: CAUSE", sanitized.
 func (e *SourceError) Error() string {
-	return fmt.Sprintf("mailsettings: %s %s: %v", e.Source, e.URL, e.Err)
+	return sanitize.Text(fmt.Sprintf("mailsettings: %s %s: %v", e.Source, e.URL, e.Err), maxURLText+maxErrorText)
 }
 
 // Unwrap returns the underlying error.
@@ -223,10 +250,12 @@ func (d *Discoverer) Discover(ctx context.Context, addressOrDomain string) (Disc
 	}
 	disc := Discovery{Query: addressOrDomain, LocalPart: q.Local, Domain: q.Domain, UnicodeDomain: q.Unicode}
 	if p := d.tableProvider(q.Domain); !p.IsZero() {
-		disc.Candidates = []Candidate{{
-			Settings: disc.settings(p), Source: SourceBuiltin, Trust: TrustCurated,
-			Reasons: []Reason{ReasonCurated},
-		}}
+		src, trust, reasons := p.label()
+		c := Candidate{Settings: disc.settings(p), Source: src, Trust: trust, Reasons: reasons}
+		if d.VerifyReported {
+			disc.Errors = d.verifyReported(ctx, &c)
+		}
+		disc.Candidates = []Candidate{c}
 		return disc, nil
 	}
 	reg, err := publicsuffix.EffectiveTLDPlusOne(q.Domain)
@@ -238,11 +267,11 @@ func (d *Discoverer) Discover(ctx context.Context, addressOrDomain string) (Disc
 	return r.discover(ctx, disc)
 }
 
-// tableProvider returns the provider that lists domain in d.Providers or
-// the built-in table, or the zero Provider.
+// tableProvider returns the provider of d.Providers that answers for
+// domain, or the built-in database's, or the zero Provider.
 func (d *Discoverer) tableProvider(domain string) Provider {
 	for _, p := range d.Providers {
-		if !p.IsZero() && slices.Contains(p.data().Domains, domain) {
+		if p.answersFor(domain) {
 			return p
 		}
 	}
@@ -277,7 +306,10 @@ type run struct {
 type job struct {
 	source Source
 	url    string
-	run    func(ctx context.Context) jobResult
+	// best is the highest trust the job's answer could have, so that
+	// discovery waits for it while the best candidate so far is lower.
+	best Trust
+	run  func(ctx context.Context) jobResult
 }
 
 type jobResult struct {
@@ -316,7 +348,7 @@ func (r *run) discover(ctx context.Context, disc Discovery) (Discovery, error) {
 	var ctxErr error
 loop:
 	for len(pending) > 0 {
-		if best, ok := bestOf(disc.Candidates); ok && !anyBetter(pending, best.Source) {
+		if best, ok := bestOf(disc.Candidates); ok && !anyBetter(pending, best) {
 			break
 		}
 		select {
@@ -345,9 +377,7 @@ loop:
 		}
 	}
 	slices.Sort(disc.Unfinished)
-	slices.SortStableFunc(disc.Candidates, func(a, b Candidate) int {
-		return cmp.Or(cmp.Compare(a.Source, b.Source), cmp.Compare(b.Trust, a.Trust))
-	})
+	slices.SortStableFunc(disc.Candidates, compareCandidates)
 	unreachable := len(errs) > 0
 	for _, e := range errs {
 		disc.Errors = append(disc.Errors, e)
@@ -364,25 +394,28 @@ loop:
 	return disc, &discoveryError{ErrNotFound, disc.Domain, disc.Errors}
 }
 
-// bestOf returns the best candidate of cs by source, then trust.
+// compareCandidates orders candidates best first: by trust, then by
+// source.
+func compareCandidates(a, b Candidate) int {
+	return cmp.Or(cmp.Compare(b.Trust, a.Trust), cmp.Compare(a.Source, b.Source))
+}
+
+// bestOf returns the best candidate of cs.
 func bestOf(cs []Candidate) (Candidate, bool) {
 	if len(cs) == 0 {
 		return Candidate{}, false
 	}
-	best := cs[0]
-	for _, c := range cs[1:] {
-		if c.Source < best.Source || c.Source == best.Source && c.Trust > best.Trust {
-			best = c
-		}
-	}
-	return best, true
+	return slices.MinFunc(cs, compareCandidates), true
 }
 
 // anyBetter reports whether a pending job could still give a candidate
-// that ranks above one from source s.
-func anyBetter(pending map[*job]bool, s Source) bool {
+// that ranks above best: one of higher trust, or of the same trust from a
+// preferred source. A fast unauthenticated answer therefore never ends a
+// discovery while a source that could still answer with authentication
+// runs.
+func anyBetter(pending map[*job]bool, best Candidate) bool {
 	for j := range pending {
-		if j.source < s {
+		if j.best > best.Trust || j.best == best.Trust && j.source < best.Source {
 			return true
 		}
 	}
@@ -399,6 +432,8 @@ func (r *run) plan() []*job {
 	if !d.NoISPDB {
 		jobs = append(jobs, r.autoconfigJob(SourceISPDB, r.ispdbURL(dom)))
 	}
+	jobs = append(jobs, r.paccJob())
+	jobs = append(jobs, r.autodiscoverJobs()...)
 	jobs = append(jobs, r.srvJob(), r.mxJob())
 	if d.AllowHTTP {
 		jobs = append(jobs,
@@ -421,8 +456,42 @@ func (r *run) ispdbURL(domain string) string {
 	return u + domain
 }
 
-func (r *run) newSourceError(s Source, url string, err error) *SourceError {
-	return &SourceError{Source: s, URL: url, Err: err, Unreachable: isUnreachable(err)}
+// newSourceError returns a SourceError whose URL and error text are
+// sanitized, since both can carry text from the network.
+func newSourceError(s Source, url string, err error) *SourceError {
+	return &SourceError{Source: s, URL: sanitize.Text(url, maxURLText), Err: safeError(err), Unreachable: isUnreachable(err)}
+}
+
+// maxURLText and maxErrorText bound a URL and an error text in a
+// SourceError.
+const (
+	maxURLText   = 2048
+	maxErrorText = 1024
+)
+
+// A sanitizedError is an error whose text can hold what a server sent (a
+// status line, a host name from a redirect, a certificate's names): its
+// text is sanitized, and the original stays reachable with errors.Is and
+// errors.As.
+type sanitizedError struct {
+	err error
+	msg string
+}
+
+func (e *sanitizedError) Error() string { return e.msg }
+func (e *sanitizedError) Unwrap() error { return e.err }
+
+// safeError wraps err in a sanitizedError unless its text is already
+// clean.
+func safeError(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if sanitize.IsClean(msg, maxErrorText) {
+		return err
+	}
+	return &sanitizedError{err, sanitize.Text(msg, maxErrorText)}
 }
 
 // isUnreachable reports whether err means the source could not be asked.
@@ -464,73 +533,47 @@ func (r *run) newCandidate(info ProviderInfo, s Source, url string, trust Trust,
 	if info.Name == "" {
 		info.Name = info.ID
 	}
-	p, err := NewProvider(info)
+	// A discovered provider speaks only for the domain it was discovered
+	// for, whatever domains the answer listed.
+	info.Domains = []string{r.q.Domain}
+	p, err := newProvider(info, &origin{domain: r.q.Domain, source: s, trust: trust, reasons: reasons})
 	if err != nil {
 		return Candidate{}, err
 	}
 	disc := Discovery{Query: r.input, LocalPart: r.q.Local, Domain: r.q.Domain, UnicodeDomain: r.q.Unicode}
-	return Candidate{Settings: disc.settings(p), Source: s, Trust: trust, Reasons: reasons, URL: url}, nil
+	return Candidate{Settings: disc.settings(p), Source: s, Trust: trust, Reasons: slices.Clone(reasons), URL: url}, nil
 }
 
 func hasPlaintext(es []ServerEndpoint) bool {
 	return slices.ContainsFunc(es, func(e ServerEndpoint) bool { return e.Encryption == Plaintext })
 }
 
-// MarshalJSON writes the candidate as [Settings.MarshalJSON] does (query,
-// address, domain, unicode_domain, provider, endpoints, notes) with the
-// fields source, trust, reasons (short codes) and url added.
-func (c Candidate) MarshalJSON() ([]byte, error) {
-	s, err := c.Settings.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
-	extra, err := marshalJSON(struct {
-		Source  Source   `json:"source"`
-		Trust   Trust    `json:"trust"`
-		Reasons []Reason `json:"reasons"`
-		URL     string   `json:"url,omitempty"`
-	}{c.Source, c.Trust, append([]Reason{}, c.Reasons...), c.URL})
-	if err != nil {
-		return nil, err
-	}
-	// Both are objects: join {...s} and {...extra}.
-	out := append(s[:len(s)-1:len(s)-1], ',')
-	return append(out, extra[1:]...), nil
-}
-
-type sourceErrorJSON struct {
-	Source      Source `json:"source,omitempty"`
-	URL         string `json:"url"`
-	Error       string `json:"error"`
-	Unreachable bool   `json:"unreachable,omitempty"`
-}
-
-// MarshalJSON writes the discovery as one object with the fields query,
-// address (when known), domain, unicode_domain, candidates (best first, see
-// [Candidate.MarshalJSON]), errors (each with source, url, error and
-// unreachable) and unfinished (source names). These names are stable.
-func (d Discovery) MarshalJSON() ([]byte, error) {
-	w := struct {
-		Query         string            `json:"query"`
-		Address       string            `json:"address,omitempty"`
-		Domain        string            `json:"domain"`
-		UnicodeDomain string            `json:"unicode_domain"`
-		Candidates    []Candidate       `json:"candidates"`
-		Errors        []sourceErrorJSON `json:"errors"`
-		Unfinished    []Source          `json:"unfinished"`
-	}{
-		Query: d.Query, Domain: d.Domain, UnicodeDomain: d.UnicodeDomain,
-		Candidates: append([]Candidate{}, d.Candidates...), Errors: []sourceErrorJSON{},
-		Unfinished: append([]Source{}, d.Unfinished...),
-	}
-	w.Address = Settings{LocalPart: d.LocalPart, Domain: d.Domain}.Address()
-	for _, err := range d.Errors {
-		var se *SourceError
-		if errors.As(err, &se) {
-			w.Errors = append(w.Errors, sourceErrorJSON{se.Source, se.URL, se.Err.Error(), se.Unreachable})
-		} else if err != nil {
-			w.Errors = append(w.Errors, sourceErrorJSON{Error: err.Error()})
+// verifyReported probes the reported-only endpoints of c (see
+// Discoverer.VerifyReported) and records the outcome.
+func (d *Discoverer) verifyReported(ctx context.Context, c *Candidate) []error {
+	var tries []ServerEndpoint
+	for _, e := range c.endpoints() {
+		if c.Provider.level(e) == EvidenceReported && e.Encryption != Plaintext {
+			tries = append(tries, e)
 		}
 	}
-	return marshalJSON(w)
+	if len(tries) == 0 {
+		return nil
+	}
+	p := &Prober{Resolver: d.Resolver, Dialer: d.Dialer, TLSConfig: d.TLSConfig, Timeout: d.sourceTimeout()}
+	reports := p.ProbeAll(ctx, tries)
+	var errs []error
+	for i, rep := range reports {
+		if rep.Err == nil && !rep.Result.Verified {
+			rep.Err = errors.New("the certificate was not verified")
+		}
+		if rep.Err != nil {
+			errs = append(errs, newSourceError(c.Source, "probe:"+tries[i].String(), rep.Err))
+		}
+	}
+	if len(errs) == 0 {
+		c.Verified = time.Now()
+		c.Reasons = append(c.Reasons, ReasonProbeVerified)
+	}
+	return errs
 }

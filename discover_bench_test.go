@@ -40,6 +40,13 @@ func (r delayResolver) LookupSRV(ctx context.Context, service, proto, name strin
 	return "", nil, &net.DNSError{Err: "no such host", Name: name, IsNotFound: true}
 }
 
+func (r delayResolver) LookupTXT(ctx context.Context, name string) ([]string, error) {
+	if err := sleep(ctx, r.delay); err != nil {
+		return nil, err
+	}
+	return nil, &net.DNSError{Err: "no such host", Name: name, IsNotFound: true}
+}
+
 func (r delayResolver) LookupIPAddr(ctx context.Context, host string) ([]net.IPAddr, error) {
 	if err := sleep(ctx, r.delay); err != nil {
 		return nil, err
@@ -82,7 +89,8 @@ func (d *Discoverer) discoverSequential(ctx context.Context, input string) []Can
 
 // BenchmarkDiscover: every source answers after 50 ms; only the MX source
 // (a Google Workspace MX) has an answer, so it wins after the autoconfig,
-// well-known, ISPDB and SRV sources above it have failed. It reports the
+// well-known, PACC, Autodiscover, ISPDB and SRV sources above it have
+// failed. It reports the
 // parallel time, the time of the same sources one after another, the
 // parallel time over the winning source's own 50 ms (goal: at most 1.25),
 // and the speed-up (goal: at least 4).

@@ -141,48 +141,51 @@ func weighted(recs []*net.SRV, intn func(int) int) {
 // srvJob asks the six SRV names at once and builds one candidate.
 func (r *run) srvJob() *job {
 	dom := r.q.Domain
-	return &job{source: SourceSRV, url: dnsURI(dom, "SRV"), run: func(ctx context.Context) jobResult {
+	return &job{source: SourceSRV, url: dnsURI(dom, "SRV"), best: r.dnsBest(TrustInDomain), run: func(ctx context.Context) jobResult {
 		svcs := srvServices()
 		type answer struct {
-			recs []*net.SRV
-			err  error
+			recs          []*net.SRV
+			authenticated bool
+			err           error
 		}
 		answers := make([]answer, len(svcs))
 		var wg sync.WaitGroup
 		for i, s := range svcs {
 			wg.Go(func() {
-				_, recs, err := r.resolver.LookupSRV(ctx, s.label, "tcp", fqdn(dom))
-				answers[i] = answer{recs, err}
+				recs, auth, err := r.lookupSRV(ctx, s.label, fqdn(dom))
+				answers[i] = answer{recs, auth, err}
 			})
 		}
 		wg.Wait()
 		var res jobResult
 		var eps []ServerEndpoint
+		authenticated := true // every answer that gave an endpoint was validated
 		for i, s := range svcs {
 			a := answers[i]
 			uri := dnsURI("_"+s.label+"._tcp."+dom, "SRV")
 			// Records that come with an error (Go drops invalid names and
 			// reports them) are kept; the error is recorded.
 			if a.err != nil {
-				se := r.newSourceError(SourceSRV, uri, a.err)
+				se := newSourceError(SourceSRV, uri, a.err)
 				se.Unreachable = se.Unreachable && len(a.recs) == 0 // an answer came
 				res.errs = append(res.errs, se)
 			}
 			recs, notOffered, dropped := r.selectSRV(a.recs)
 			if notOffered {
-				res.errs = append(res.errs, &SourceError{Source: SourceSRV, URL: uri, Err: ErrNotOffered})
+				res.errs = append(res.errs, newSourceError(SourceSRV, uri, ErrNotOffered))
 			}
 			if dropped > 0 {
-				res.errs = append(res.errs, &SourceError{Source: SourceSRV, URL: uri,
-					Err: fmt.Errorf("dropped %d records with an invalid target or port 0", dropped)})
+				res.errs = append(res.errs, newSourceError(SourceSRV, uri,
+					fmt.Errorf("dropped %d records with an invalid target or port 0", dropped)))
 			}
 			if a.err == nil && len(a.recs) == 0 {
-				res.errs = append(res.errs, &SourceError{Source: SourceSRV, URL: uri, Err: errors.New("no records")})
+				res.errs = append(res.errs, newSourceError(SourceSRV, uri, errors.New("no records")))
 			}
 			for _, rec := range recs {
 				e := ServerEndpoint{Protocol: s.proto, Host: rec.Target, Port: rec.Port, Encryption: s.enc, Username: UsernameAddress}
 				if !slices.Contains(eps, e) && e.Validate() == nil {
 					eps = append(eps, e)
+					authenticated = authenticated && a.authenticated
 				}
 			}
 		}
@@ -190,13 +193,19 @@ func (r *run) srvJob() *job {
 			return res
 		}
 		trust, reason := hostsTrust(eps, r.reg)
+		dnsReason := ReasonDNSUnauthenticated
+		if authenticated {
+			// RFC 6186 §6, RFC 8314 §5.1: SRV records validated with
+			// DNSSEC were written by the domain's operator.
+			trust, dnsReason = TrustAuthenticated, ReasonDNSSEC
+		}
 		info := ProviderInfo{
 			ID: "srv:" + dom, Name: r.q.Unicode + " (DNS SRV)", Domains: []string{dom}, Endpoints: eps,
 			Source: "DNS SRV records (RFC 6186) of " + dom,
 		}
-		c, err := r.newCandidate(info, SourceSRV, dnsURI(dom, "SRV"), trust, ReasonDNSUnauthenticated, reason)
+		c, err := r.newCandidate(info, SourceSRV, dnsURI(dom, "SRV"), trust, dnsReason, reason)
 		if err != nil {
-			res.errs = append(res.errs, r.newSourceError(SourceSRV, dnsURI(dom, "SRV"), err))
+			res.errs = append(res.errs, newSourceError(SourceSRV, dnsURI(dom, "SRV"), err))
 			return res
 		}
 		res.cands = []Candidate{c}
@@ -218,15 +227,15 @@ func (r *run) selectSRV(recs []*net.SRV) ([]*net.SRV, bool, int) {
 func (r *run) mxJob() *job {
 	dom := r.q.Domain
 	uri := dnsURI(dom, "MX")
-	return &job{source: SourceMX, url: uri, run: func(ctx context.Context) jobResult {
+	return &job{source: SourceMX, url: uri, best: r.dnsBest(TrustUnauthenticated), run: func(ctx context.Context) jobResult {
 		var res jobResult
 		fail := func(err error) jobResult {
-			res.errs = append(res.errs, r.newSourceError(SourceMX, uri, err))
+			res.errs = append(res.errs, newSourceError(SourceMX, uri, err))
 			return res
 		}
-		recs, err := r.resolver.LookupMX(ctx, fqdn(dom))
+		recs, authenticated, err := r.lookupMX(ctx, fqdn(dom))
 		if err != nil {
-			se := r.newSourceError(SourceMX, uri, err)
+			se := newSourceError(SourceMX, uri, err)
 			se.Unreachable = se.Unreachable && len(recs) == 0 // an answer came
 			res.errs = append(res.errs, se)
 		}
@@ -246,18 +255,25 @@ func (r *run) mxJob() *job {
 			if h, ok := validDNSHost(m.Host); ok {
 				hosts = append(hosts, h)
 			} else {
-				res.errs = append(res.errs, &SourceError{Source: SourceMX, URL: uri, Err: fmt.Errorf("dropped MX host %q: not a valid host name", truncate(m.Host, 80))})
+				res.errs = append(res.errs, newSourceError(SourceMX, uri, fmt.Errorf("dropped MX host %q: not a valid host name", truncate(m.Host, 80))))
 			}
 		}
+		// An MX answer validated with DNSSEC was written by the domain's
+		// operator: the hosting service it names is the one the operator
+		// chose.
+		trust, dnsReason := TrustUnauthenticated, ReasonDNSUnauthenticated
+		if authenticated {
+			trust, dnsReason = TrustAuthenticated, ReasonDNSSEC
+		}
 		for _, h := range hosts {
-			p, ok := LookupMX(h)
+			p, ok := ProviderForMX(h)
 			if !ok || slices.ContainsFunc(res.cands, func(c Candidate) bool { return c.Provider == p }) {
 				continue
 			}
 			res.cands = append(res.cands, Candidate{
 				Settings: Settings{Query: r.input, LocalPart: r.q.Local, Domain: dom, UnicodeDomain: r.q.Unicode, Provider: p},
-				Source:   SourceMX, Trust: TrustUnauthenticated, URL: uri,
-				Reasons: []Reason{ReasonMXHostedProvider, ReasonDNSUnauthenticated, ReasonHostOutsideDomain},
+				Source:   SourceMX, Trust: trust, URL: uri,
+				Reasons: []Reason{ReasonMXHostedProvider, dnsReason, ReasonHostOutsideDomain},
 			})
 		}
 		if len(res.cands) > 0 {
@@ -266,7 +282,7 @@ func (r *run) mxJob() *job {
 		if len(hosts) == 0 {
 			return fail(errors.New("no valid MX host"))
 		}
-		res.errs = append(res.errs, &SourceError{Source: SourceMX, URL: uri, Err: fmt.Errorf("MX host %s is not a known hosting service", hosts[0])})
+		res.errs = append(res.errs, newSourceError(SourceMX, uri, fmt.Errorf("MX host %s is not a known hosting service", hosts[0])))
 		base, err := publicsuffix.EffectiveTLDPlusOne(hosts[0])
 		switch {
 		case err != nil:
@@ -276,10 +292,41 @@ func (r *run) mxJob() *job {
 		case !r.d.tableProvider(base).IsZero():
 			return fail(fmt.Errorf("MX domain %s is a mail domain of the built-in table; only its specific MX patterns are used", base))
 		}
-		res.spawn = append(res.spawn, r.autoconfigJobBase(SourceMXAutoconfig, "https://autoconfig."+base+"/mail/config-v1.1.xml", base))
+		res.spawn = append(res.spawn, r.autoconfigJobBase(SourceMXAutoconfig, "https://autoconfig."+base+"/mail/config-v1.1.xml", base, authenticated))
 		if !r.d.NoISPDB {
-			res.spawn = append(res.spawn, r.autoconfigJobBase(SourceMXAutoconfig, r.ispdbURL(base), base))
+			res.spawn = append(res.spawn, r.autoconfigJobBase(SourceMXAutoconfig, r.ispdbURL(base), base, authenticated))
 		}
 		return res
 	}}
+}
+
+// dnsBest is the best trust a DNS source can give: TrustAuthenticated when
+// the Resolver can say that an answer was validated with DNSSEC, without
+// otherwise.
+func (r *run) dnsBest(without Trust) Trust {
+	if _, ok := r.resolver.(AuthenticatingResolver); ok {
+		return TrustAuthenticated
+	}
+	return without
+}
+
+// lookupSRV asks for the SRV records of _service._tcp.name, and whether
+// the answer was validated with DNSSEC.
+func (r *run) lookupSRV(ctx context.Context, service, name string) ([]*net.SRV, bool, error) {
+	if ar, ok := r.resolver.(AuthenticatingResolver); ok {
+		_, recs, auth, err := ar.LookupSRVAuthenticated(ctx, service, "tcp", name)
+		return recs, auth, err
+	}
+	_, recs, err := r.resolver.LookupSRV(ctx, service, "tcp", name)
+	return recs, false, err
+}
+
+// lookupMX asks for the MX records of name, and whether the answer was
+// validated with DNSSEC.
+func (r *run) lookupMX(ctx context.Context, name string) ([]*net.MX, bool, error) {
+	if ar, ok := r.resolver.(AuthenticatingResolver); ok {
+		return ar.LookupMXAuthenticated(ctx, name)
+	}
+	recs, err := r.resolver.LookupMX(ctx, name)
+	return recs, false, err
 }

@@ -343,10 +343,12 @@ func TestDiscoverNotFoundOrLookupFailed(t *testing.T) {
 		want        error
 		unreachable int
 	}{
-		// 6 SRV names, MX, and the hosts of 3 HTTPS URLs.
-		{"all SERVFAIL", func(string) bool { return true }, ErrLookupFailed, 10},
-		// fail.test (MX, and the well-known URL's host) answers NXDOMAIN.
-		{"SRV and HTTP hosts SERVFAIL, MX NXDOMAIN", func(n string) bool { return n != "fail.test" }, ErrNotFound, 8},
+		// 6 SRV names, MX, and the hosts of 6 HTTPS URLs (autoconfig,
+		// well-known, ISPDB, PACC, and Autodiscover's two).
+		{"all SERVFAIL", func(string) bool { return true }, ErrLookupFailed, 13},
+		// fail.test (MX, and the host of the well-known and the second
+		// Autodiscover URL) answers NXDOMAIN.
+		{"SRV and HTTP hosts SERVFAIL, MX NXDOMAIN", func(n string) bool { return n != "fail.test" }, ErrNotFound, 10},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t, []string{"fail.test"})

@@ -192,7 +192,7 @@ func configServer(typ, host, port, socket string) string {
 // on its own: the SRV and MX names, and the hosts of its autoconfig URLs
 // and of the ISPDB.
 func standardNames(domain string) []string {
-	names := []string{domain, "autoconfig." + domain, "ispdb.test"}
+	names := []string{domain, "autoconfig." + domain, "ispdb.test", "ua-auto-config." + domain, "_ua-auto-config." + domain, "autodiscover." + domain}
 	for _, s := range srvServices() {
 		names = append(names, "_"+s.label+"._tcp."+domain)
 	}
@@ -205,6 +205,9 @@ func standardURLs(domain string) []string {
 		"https://autoconfig." + domain + "/mail/config-v1.1.xml",
 		"https://" + domain + "/.well-known/autoconfig/mail/config-v1.1.xml",
 		"https://ispdb.test/v1.1/" + domain,
+		"https://ua-auto-config." + domain + "/.well-known/user-agent-configuration.json",
+		"https://autodiscover." + domain + "/autodiscover/autodiscover.xml",
+		"https://" + domain + "/autodiscover/autodiscover.xml",
 	}
 }
 

@@ -41,7 +41,7 @@ func guessEndpoints(domain string, plaintext bool) []ServerEndpoint {
 // because a plaintext banner offers STARTTLS.
 func (r *run) guessJob() *job {
 	dom := r.q.Domain
-	return &job{source: SourceGuess, url: "guess:" + dom, run: func(ctx context.Context) jobResult {
+	return &job{source: SourceGuess, url: "guess:" + dom, best: TrustInDomain, run: func(ctx context.Context) jobResult {
 		tlsConf := &tls.Config{}
 		if r.d.TLSConfig != nil {
 			tlsConf = r.d.TLSConfig.Clone()
@@ -70,7 +70,7 @@ func (r *run) guessJob() *job {
 			if len(errs) > 0 {
 				err = fmt.Errorf("%w; first failure: %w", err, errs[0])
 			}
-			return jobResult{errs: []*SourceError{r.newSourceError(SourceGuess, "guess:"+dom, err)}}
+			return jobResult{errs: []*SourceError{newSourceError(SourceGuess, "guess:"+dom, err)}}
 		}
 		trust, reasons := TrustInDomain, []Reason{ReasonGuessed, ReasonHostsInDomain}
 		if hasPlaintext(eps) {
@@ -80,7 +80,7 @@ func (r *run) guessJob() *job {
 			Source: "guessed host names, probed with a verified TLS handshake"}
 		c, err := r.newCandidate(info, SourceGuess, "guess:"+dom, trust, reasons...)
 		if err != nil {
-			return jobResult{errs: []*SourceError{r.newSourceError(SourceGuess, "guess:"+dom, err)}}
+			return jobResult{errs: []*SourceError{newSourceError(SourceGuess, "guess:"+dom, err)}}
 		}
 		return jobResult{cands: []Candidate{c}}
 	}}

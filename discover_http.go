@@ -1,18 +1,21 @@
 package mailsettings
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
-	"github.com/mailsettings/mailsettings/internal/autoconfigxml"
 	"github.com/mailsettings/mailsettings/internal/hostname"
+	"github.com/mailsettings/mailsettings/internal/netdial"
 	"golang.org/x/net/publicsuffix"
 )
 
@@ -61,39 +64,23 @@ func (r *run) close() {
 }
 
 // dialContext resolves host names through the run's Resolver and dials
-// through its Dialer, trying at most four addresses in order.
+// through its Dialer, with netdial (Happy Eyeballs, at most four
+// addresses, the deadline split across them).
 func (r *run) dialContext(ctx context.Context, network, addr string) (net.Conn, error) {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, err
 	}
-	if net.ParseIP(host) != nil {
-		return r.dialer.DialContext(ctx, network, addr)
+	p, err := strconv.ParseUint(port, 10, 16)
+	if err != nil {
+		return nil, fmt.Errorf("dial %s: invalid port %q", network, truncate(port, 16))
 	}
-	ips, err := r.resolver.LookupIPAddr(ctx, fqdn(host))
+	addrs, err := netdial.Resolve(ctx, r.resolver, host)
 	if err != nil {
 		return nil, err
 	}
-	if len(ips) == 0 {
-		return nil, &net.DNSError{Err: "no addresses", Name: host, IsNotFound: true}
-	}
-	var first error
-	for i, ip := range ips {
-		if i == 4 {
-			break
-		}
-		c, err := r.dialer.DialContext(ctx, network, net.JoinHostPort(ip.String(), port))
-		if err == nil {
-			return c, nil
-		}
-		if first == nil {
-			first = err
-		}
-		if ctx.Err() != nil {
-			break
-		}
-	}
-	return nil, first
+	c, _, err := netdial.Dial(ctx, r.dialer, network, addrs, uint16(p), netdial.Options{})
+	return c, err
 }
 
 // addressQuery returns "?emailaddress=..." if the caller opted in and the
@@ -103,6 +90,15 @@ func (r *run) addressQuery() string {
 		return ""
 	}
 	return "?emailaddress=" + url.QueryEscape(r.q.Local+"@"+r.q.Domain)
+}
+
+// sentAddress returns the address if rawURL carries it (see
+// addressQuery), else "".
+func (r *run) sentAddress(rawURL string) string {
+	if q := r.addressQuery(); q != "" && strings.HasSuffix(rawURL, q) {
+		return r.q.Address()
+	}
+	return ""
 }
 
 // checkRedirectHost validates the host of a redirect target like user
@@ -128,12 +124,57 @@ func (r *run) checkRedirectHost(u *url.URL) error {
 	return nil
 }
 
-// fetchAutoconfig fetches and parses one autoconfig document. It returns
-// the final URL and whether a redirect left base, a registrable domain.
-func (r *run) fetchAutoconfig(ctx context.Context, s Source, rawURL, base string) (info ProviderInfo, final string, outside bool, dropped []*SourceError, err error) {
+// An httpRequest is one HTTP request of a source.
+type httpRequest struct {
+	source      Source
+	method      string // GET or POST
+	url         string
+	body        []byte // for POST
+	contentType string // of body
+	accept      string
+	// base is a registrable domain: a redirect that leaves it is recorded
+	// and carries no query string.
+	base string
+	// sameHost refuses redirects to another host.
+	sameHost bool
+	// noFollow returns a redirect as the response, unfollowed.
+	noFollow bool
+	// max bounds the body read.
+	max int64
+}
+
+// An httpResponse is what fetch learned.
+type httpResponse struct {
+	final string // the URL fetched, after redirects
+	// outside is set when a redirect left the base registrable domain.
+	outside bool
+	// verified is set when every response, the redirects included, came
+	// over TLS with a certificate chain verified for the host asked.
+	verified bool
+	status   int
+	header   http.Header
+	body     []byte // read only for status 200, at most max bytes
+}
+
+// fetch makes one request with the run's client and redirect policy: at
+// most maxRedirects redirects, never from https to http, never to an IP
+// address, a public suffix or a name above the email's registrable domain;
+// no Referer, and no query string to another domain, so that an address
+// sent with SendAddress reaches only the host it was sent to. It returns an
+// error for a failed request or a refused redirect; any HTTP status is a
+// response, and the body is read only for 200.
+func (r *run) fetch(ctx context.Context, q httpRequest) (httpResponse, error) {
+	res := httpResponse{final: q.url, verified: true}
 	c := *r.client
 	callerCheck := c.CheckRedirect
+	first, err := url.Parse(q.url)
+	if err != nil {
+		return res, err
+	}
 	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if q.noFollow {
+			return http.ErrUseLastResponse
+		}
 		if len(via) > maxRedirects {
 			return fmt.Errorf("stopped after %d redirects", maxRedirects)
 		}
@@ -145,96 +186,74 @@ func (r *run) fetchAutoconfig(ctx context.Context, s Source, rawURL, base string
 		if err := r.checkRedirectHost(req.URL); err != nil {
 			return fmt.Errorf("%w to %s: %v", ErrInsecureRedirect, truncate(req.URL.Redacted(), 200), err)
 		}
-		if !inDomain(req.URL.Hostname(), base) {
-			outside = true
+		if q.sameHost && !strings.EqualFold(req.URL.Host, first.Host) {
+			return fmt.Errorf("%w to another host, %s", ErrInsecureRedirect, truncate(req.URL.Redacted(), 200))
+		}
+		if !verifiedTLS(req.Response) {
+			res.verified = false
+		}
+		req.Header.Del("Referer")
+		if !inDomain(req.URL.Hostname(), q.base) {
+			res.outside = true
+			req.URL.RawQuery, req.URL.ForceQuery = "", false
 		}
 		if callerCheck != nil {
 			return callerCheck(req, via)
 		}
 		return nil
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
-	if err != nil {
-		return ProviderInfo{}, "", false, nil, err
+	var body io.Reader
+	if q.body != nil {
+		body = bytes.NewReader(q.body)
 	}
-	req.Header.Set("Accept", "application/xml, text/xml")
+	req, err := http.NewRequestWithContext(ctx, q.method, q.url, body)
+	if err != nil {
+		return res, err
+	}
+	if q.contentType != "" {
+		req.Header.Set("Content-Type", q.contentType)
+	}
+	req.Header.Set("Accept", q.accept)
 	req.Header.Set("User-Agent", "mailsettings (https://github.com/mailsettings/mailsettings)")
 	resp, err := c.Do(req)
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
+		if ue, ok := errors.AsType[*url.Error](err); ok {
 			err = ue.Err // the URL is in the SourceError already
 		}
-		return ProviderInfo{}, "", false, nil, err
+		return res, err
 	}
 	defer resp.Body.Close()
-	final = resp.Request.URL.String()
+	res.final = resp.Request.URL.String()
+	res.verified = res.verified && verifiedTLS(resp)
+	res.status, res.header = resp.StatusCode, resp.Header
 	if resp.StatusCode != http.StatusOK {
-		return ProviderInfo{}, final, outside, nil, fmt.Errorf("HTTP status %q", truncate(resp.Status, 64))
+		return res, nil
 	}
-	if resp.ContentLength > autoconfigxml.MaxSize {
-		return ProviderInfo{}, final, outside, nil, fmt.Errorf("%w: Content-Length %d is over %d bytes", ErrAutoconfig, resp.ContentLength, autoconfigxml.MaxSize)
+	if resp.ContentLength > q.max {
+		return res, fmt.Errorf("%w: Content-Length %d is over %d bytes", errBodyTooLarge, resp.ContentLength, q.max)
 	}
-	p := AutoconfigParser{Domain: r.q.Domain, Dropped: func(entry string, reason error) {
-		if len(dropped) < 64 {
-			dropped = append(dropped, &SourceError{Source: s, URL: final, Err: fmt.Errorf("dropped %s: %w", entry, reason)})
-		}
-	}}
-	info, err = p.Parse(resp.Body)
+	res.body, err = io.ReadAll(io.LimitReader(resp.Body, q.max+1))
 	if err != nil {
-		return ProviderInfo{}, final, outside, nil, err
+		return res, err
 	}
-	info.Source = final
-	info.LastChecked = ""
-	return info, final, outside, dropped, nil
+	if int64(len(res.body)) > q.max {
+		return res, fmt.Errorf("%w: larger than %d bytes", errBodyTooLarge, q.max)
+	}
+	return res, nil
 }
 
-// autoconfigJob fetches one autoconfig URL for source s.
-func (r *run) autoconfigJob(s Source, rawURL string) *job {
-	return r.autoconfigJobBase(s, rawURL, r.reg)
+// errBodyTooLarge is wrapped by the error of a response body over the
+// request's bound.
+var errBodyTooLarge = errors.New("response body too large")
+
+// statusError is the error of a response that is not 200.
+func statusError(res httpResponse) error {
+	return fmt.Errorf("HTTP status %d", res.status)
 }
 
-func (r *run) autoconfigJobBase(s Source, rawURL, base string) *job {
-	return &job{source: s, url: rawURL, run: func(ctx context.Context) jobResult {
-		info, final, outside, dropped, err := r.fetchAutoconfig(ctx, s, rawURL, base)
-		if err != nil {
-			if final == "" {
-				final = rawURL
-			}
-			return jobResult{errs: []*SourceError{r.newSourceError(s, final, err)}}
-		}
-		var trust Trust
-		var reasons []Reason
-		switch s {
-		case SourceAutoconfig, SourceWellKnown:
-			trust, reasons = TrustAuthenticated, []Reason{ReasonHTTPSInDomain}
-			if outside {
-				trust, reasons = TrustUnauthenticated, []Reason{ReasonRedirectedOutside}
-			}
-			if !allInDomain(info.Endpoints, r.reg) {
-				reasons = append(reasons, ReasonHostOutsideDomain)
-			}
-		case SourceISPDB:
-			trust, reasons = TrustAuthenticated, []Reason{ReasonHTTPSKnownProvider}
-		case SourceMXAutoconfig:
-			trust, reasons = TrustUnauthenticated, []Reason{ReasonMXBaseDomain, ReasonDNSUnauthenticated, ReasonHostOutsideDomain}
-		default: // SourceAutoconfigHTTP
-			trust, reasons = TrustUnauthenticated, []Reason{ReasonPlainHTTP}
-			if !allInDomain(info.Endpoints, r.reg) {
-				reasons = append(reasons, ReasonHostOutsideDomain)
-			}
-		}
-		if !strings.HasPrefix(final, "https://") && trust > TrustUnauthenticated {
-			// An ISPDBURL given as http://: nothing authenticates the answer.
-			trust, reasons = TrustUnauthenticated, []Reason{ReasonPlainHTTP}
-			if !allInDomain(info.Endpoints, r.reg) {
-				reasons = append(reasons, ReasonHostOutsideDomain)
-			}
-		}
-		c, err := r.newCandidate(info, s, final, trust, reasons...)
-		if err != nil {
-			return jobResult{errs: append(dropped, r.newSourceError(s, final, err))}
-		}
-		return jobResult{cands: []Candidate{c}, errs: dropped}
-	}}
+// verifiedTLS reports whether resp came over TLS with a certificate chain
+// verified for the host asked. A caller's HTTPClient whose transport skips
+// verification gives responses without verified chains.
+func verifiedTLS(resp *http.Response) bool {
+	return resp != nil && resp.TLS != nil && len(resp.TLS.VerifiedChains) > 0
 }

@@ -192,7 +192,10 @@ func TestDiscoverHostile(t *testing.T) {
 		setup   func(f *fixture)
 		wantErr error  // wrapped by the autoconfig source's error, if not nil
 		errText string // in the autoconfig source's error
-		check   func(t *testing.T, f *fixture, disc Discovery)
+		// delegated: the domain's own verified server sent the client to
+		// evil.test, so an authenticated answer naming it is right.
+		delegated bool
+		check     func(t *testing.T, f *fixture, disc Discovery)
 	}{
 		{
 			name: "https to http redirect",
@@ -350,14 +353,18 @@ func TestDiscoverHostile(t *testing.T) {
 			},
 		},
 		{
+			// The redirect came from the domain's own server over verified
+			// TLS: the domain's operator delegated the answer (issue 10).
 			name: "https redirect to another domain",
 			setup: func(f *fixture) {
 				f.handle(ac, redirect("https://config.evil.test/x.xml"))
 				f.serveDoc("https://config.evil.test/x.xml", configDoc("example.test", configServer("imap", "imap.evil.test", "993", "SSL")))
 			},
+			delegated: true,
 			check: func(t *testing.T, f *fixture, disc Discovery) {
 				best, _ := disc.Best()
-				if best.Source != SourceAutoconfig || best.Trust != TrustUnauthenticated || best.Reasons[0] != ReasonRedirectedOutside ||
+				if best.Source != SourceAutoconfig || best.Trust != TrustAuthenticated ||
+					!slices.Equal(best.Reasons, []Reason{ReasonHTTPSInDomain, ReasonRedirectedOutside, ReasonHostOutsideDomain}) ||
 					best.URL != "https://config.evil.test/x.xml" {
 					t.Errorf("best = %v %v %v %q", best.Source, best.Trust, best.Reasons, best.URL)
 				}
@@ -375,7 +382,9 @@ func TestDiscoverHostile(t *testing.T) {
 			}
 			d := f.discoverer()
 			disc, _ := d.Discover(t.Context(), q)
-			noTrustedEvil(t, disc, "evil.test")
+			if !tt.delegated {
+				noTrustedEvil(t, disc, "evil.test")
+			}
 			if tt.wantErr != nil || tt.errText != "" {
 				var se *SourceError
 				for _, e := range disc.Errors {

@@ -108,8 +108,9 @@ func TestDiscoverBuiltinNoIO(t *testing.T) {
 	}
 	d.Providers = []Provider{p}
 	disc, err = d.Discover(t.Context(), "example.test")
-	if best, _ := disc.Best(); err != nil || best.Provider != p || best.Source != SourceBuiltin {
-		t.Errorf("extra provider: %v %v", best.Provider, err)
+	if best, _ := disc.Best(); err != nil || best.Provider != p || best.Source != SourceCaller || best.Trust != TrustCaller ||
+		!slices.Equal(best.Reasons, []Reason{ReasonCaller}) {
+		t.Errorf("extra provider: %v %v %v %v %v", best.Provider, best.Source, best.Trust, best.Reasons, err)
 	}
 	if r.n != 0 {
 		t.Errorf("%d DNS questions", r.n)

@@ -76,8 +76,24 @@ func TestEnumUnmarshal(t *testing.T) {
 	if err := json.Unmarshal(b, &out); err != nil || out != in {
 		t.Errorf("round trip = %+v, %v", out, err)
 	}
-	if _, err := json.Marshal(mailsettings.ServerEndpoint{}); err == nil {
-		t.Error("the zero ServerEndpoint marshals")
+	// The zero endpoint is an unset optional field: null, and back.
+	type holder struct {
+		E mailsettings.ServerEndpoint `json:"e"`
+	}
+	b, err = json.Marshal(holder{})
+	if err != nil || string(b) != `{"e":null}` {
+		t.Errorf("zero ServerEndpoint = %s, %v", b, err)
+	}
+	out = in
+	if err := json.Unmarshal([]byte(`null`), &out); err != nil || out != in {
+		t.Errorf("null into a set endpoint = %+v, %v (want it unchanged, as encoding/json does for null)", out, err)
+	}
+	var h holder
+	if err := json.Unmarshal(b, &h); err != nil || h.E != (mailsettings.ServerEndpoint{}) {
+		t.Errorf("null = %+v, %v", h.E, err)
+	}
+	if _, err := json.Marshal(mailsettings.ServerEndpoint{Protocol: 9, Host: "x.example", Port: 1}); err == nil {
+		t.Error("an endpoint with an invalid protocol marshals")
 	}
 }
 

@@ -67,6 +67,6 @@ func ExampleSettings_Best() {
 	// IMAP imap.163.com:993 implicit TLS
 	// SMTP smtp.163.com:465 implicit TLS
 	// send IMAP ID: true
-	// [password] 先在网页版邮箱“设置 > POP3/SMTP/IMAP”中开启服务，并使用页面给出的授权码登录，不要用邮箱密码。
-	// [imap-id] IMAP客户端登录后必须发送ID命令（RFC 2971），否则选择邮件夹时服务器会返回“Unsafe Login”。
+	// [password] 请在网页版邮箱“设置 > POP3/SMTP/IMAP”中开启IMAP/SMTP（及POP3/SMTP）服务，并用生成的16位客户端授权码登录，不要用邮箱密码。免费邮箱同时最多只能有两个授权码。
+	// [imap-id] IMAP客户端必须发送ID命令（RFC 2971），否则选择邮件夹时服务器返回“Unsafe Login. Please contact kefu@188.com for help”。已在163.com和126.com上观察到；其他网易品牌因拒绝信息指向同一188.com客服而推定相同。
 }

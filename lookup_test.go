@@ -505,7 +505,7 @@ func TestSettingsJSONFieldNames(t *testing.T) {
 			t.Errorf("%s: JSON keys %v, want %v", tt.in, got, tt.want)
 		}
 		for _, e := range top["endpoints"].([]any) {
-			if got, want := keys(e.(map[string]any)), []string{"encryption", "host", "port", "protocol", "username"}; !slices.Equal(got, want) {
+			if got, want := keys(e.(map[string]any)), []string{"encryption", "evidence", "host", "port", "protocol", "username", "username_form"}; !slices.Equal(got, want) {
 				t.Errorf("%s: endpoint keys %v, want %v", tt.in, got, want)
 			}
 		}

@@ -1,11 +1,55 @@
 // Package mailsettings turns an email address or domain into the IMAP, POP3
-// and SMTP submission settings to configure a mail client with.
+// and SMTP submission settings to configure a mail client with, and checks
+// whether those servers really answer.
 //
 // [Lookup] answers offline from a built-in provider database, without I/O.
 // It accepts addresses and domains as users type them ("alice@qq.com",
 // "QQ.COM.", "例子.中国") and returns typed [ServerEndpoint] values in order of
 // preference, with the provider's notes (app passwords, authorization codes,
-// OAuth2) in English and Simplified Chinese.
+// OAuth2) as [Text] in English, Simplified and Traditional Chinese.
+// [Discoverer.Discover] finds settings for any other domain (autoconfig, the
+// ISP database, DNS SRV, MX, guessing) and labels each answer with where it
+// came from and how far it can be trusted. [Prober.Probe] connects to an
+// endpoint over verified TLS and explains every failure; [Prober.CheckLogin]
+// also tries credentials, never in the clear.
+//
+// # Trust
+//
+// Every discovered [Candidate] carries a [Trust] computed from what was
+// verified, by one rule: who could have forged the answer?
+//
+//   - [TrustUnauthenticated]: anyone on the network path. The answer came
+//     over plain HTTP, over TLS whose certificate was not verified for the
+//     host asked, or from DNS without DNSSEC, and it names servers outside
+//     the email's registrable domain.
+//   - [TrustInDomain]: the DNS path, but only with servers inside the
+//     email's registrable domain (SRV records, guessed names); certificate
+//     verification when a client connects ties those servers to the
+//     domain's owner.
+//   - [TrustAuthenticated]: only the domain's own operator (its HTTPS server
+//     with a verified certificate), a party its verified server redirected
+//     to (a delegation: the redirect was the operator's), or a maintained
+//     database the caller chose, fetched over verified HTTPS (the ISPDB).
+//   - [TrustCurated]: the built-in database, that is its maintainers and
+//     the sources each fact names.
+//   - [TrustCaller]: the caller, who built the provider with [NewProvider]
+//     and gave it in [Discoverer.Providers].
+//
+// An answer derived from MX or SRV records without DNSSEC could have been
+// forged on the DNS path and is labelled so ([ReasonDNSUnauthenticated]).
+// Candidates are ranked by trust, then by source, and discovery returns
+// early only when no source still running could give a better-ranked
+// answer, so a fast unauthenticated answer never cuts short a source that
+// could still answer with authentication. Fill in settings without asking
+// the user only from [TrustAuthenticated] and above.
+//
+// A discovered provider speaks only for the domain it was discovered for,
+// whatever domains its document listed, and keeps its label: stored as JSON
+// (Settings, Candidate and Discovery round-trip) and reloaded, or handed
+// back in [Discoverer.Providers], it never gains trust. Text from the
+// network or a document (names, notes, URLs, server replies, error texts)
+// is sanitized where it enters the library's values: no control or bidi
+// characters, bounded length.
 //
 // The package follows these standards:
 //
@@ -13,13 +57,13 @@
 //	RFC 6186  SRV records for locating email submission/access services
 //	RFC 5891  IDNA: domain names in applications (via golang.org/x/net/idna)
 //	RFC 5321  Local parts of addresses
+//	RFC 3207, RFC 2595  STARTTLS for SMTP, IMAP and POP3
+//	RFC 6761  "localhost" is loopback
 //
 // It does not send mail, read mail or store credentials.
 package mailsettings
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -105,7 +149,7 @@ func Lookup(addressOrDomain string) (Settings, error) {
 		return Settings{Query: addressOrDomain}, err
 	}
 	s := Settings{Query: addressOrDomain, LocalPart: q.Local, Domain: q.Domain, UnicodeDomain: q.Unicode}
-	p := byDomain[q.Domain]
+	p := builtinTable().forDomain(q.Domain) // also *.onmicrosoft.com and other domain suffixes
 	if p.IsZero() {
 		return s, fmt.Errorf("%w: %s", ErrUnknownDomain, q.Domain)
 	}
@@ -114,8 +158,9 @@ func Lookup(addressOrDomain string) (Settings, error) {
 }
 
 // Endpoints returns a new slice of every known endpoint in order of
-// preference: encrypted before plaintext, then IMAP, POP3, SMTP, and within
-// each protocol implicit TLS before STARTTLS (RFC 8314).
+// preference: encrypted before plaintext, then IMAP, POP3, SMTP, within
+// each protocol the higher evidence level first (see [Evidence]), and
+// within a level implicit TLS before STARTTLS (RFC 8314).
 func (s Settings) Endpoints() []ServerEndpoint {
 	if s.Provider.IsZero() {
 		return nil
@@ -131,8 +176,10 @@ func (s Settings) endpoints() []ServerEndpoint {
 	return s.Provider.data().Endpoints
 }
 
-// Best returns the preferred endpoint for protocol p. A plaintext endpoint
-// is returned only if the provider offers nothing encrypted for p.
+// Best returns the preferred endpoint for protocol p: the first of
+// [Settings.Endpoints], so an encrypted endpoint of the highest evidence
+// level offered. A plaintext endpoint is returned only if the provider
+// offers nothing encrypted for p.
 func (s Settings) Best(p Protocol) (ServerEndpoint, bool) {
 	for _, e := range s.endpoints() {
 		if e.Protocol == p {
@@ -174,61 +221,4 @@ func (s Settings) Notes() []Note {
 		return nil
 	}
 	return s.Provider.Notes()
-}
-
-// endpointJSON is a ServerEndpoint whose username is concrete when the
-// address is known, and the autoconfig placeholder otherwise.
-type endpointJSON struct {
-	Protocol   Protocol   `json:"protocol"`
-	Host       string     `json:"host"`
-	Port       uint16     `json:"port"`
-	Encryption Encryption `json:"encryption"`
-	Username   string     `json:"username"`
-}
-
-type settingsJSON struct {
-	Query         string         `json:"query"`
-	Address       string         `json:"address,omitempty"`
-	Domain        string         `json:"domain"`
-	UnicodeDomain string         `json:"unicode_domain"`
-	Provider      *Provider      `json:"provider"` // null for no provider
-	Endpoints     []endpointJSON `json:"endpoints"`
-	Notes         []Note         `json:"notes"`
-}
-
-// MarshalJSON writes the settings as one JSON object with the fields query,
-// address (when known), domain, unicode_domain, provider, endpoints (each
-// with protocol, host, port, encryption and username) and notes. These names
-// are stable.
-func (s Settings) MarshalJSON() ([]byte, error) {
-	w := settingsJSON{
-		Query: s.Query, Address: s.Address(), Domain: s.Domain, UnicodeDomain: s.UnicodeDomain,
-		Endpoints: []endpointJSON{}, Notes: s.Notes(),
-	}
-	if !s.Provider.IsZero() {
-		w.Provider = &s.Provider
-	}
-	if w.Notes == nil {
-		w.Notes = []Note{}
-	}
-	for _, e := range s.endpoints() {
-		u := s.Username(e)
-		if u == "" {
-			u = e.Username.String()
-		}
-		w.Endpoints = append(w.Endpoints, endpointJSON{e.Protocol, e.Host, e.Port, e.Encryption, u})
-	}
-	return marshalJSON(w)
-}
-
-// marshalJSON is json.Marshal without HTML escaping, so that notes keep
-// their ">" and "&" readable.
-func marshalJSON(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }

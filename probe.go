@@ -8,13 +8,12 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"strconv"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/mailsettings/mailsettings/internal/hostname"
+	"github.com/mailsettings/mailsettings/internal/netdial"
 	"github.com/mailsettings/mailsettings/internal/sanitize"
 	"github.com/mailsettings/mailsettings/internal/wire"
 )
@@ -40,7 +39,10 @@ const (
 type Prober struct {
 	// Resolver looks up the endpoint's host (LookupIPAddr). Nil means
 	// net.DefaultResolver. The Prober resolves names itself and dials IP
-	// addresses, so every DNS question goes to Resolver.
+	// addresses, so every DNS question goes to Resolver. Names with a dot
+	// are asked fully qualified; a single-label name is asked as it is
+	// (so that the hosts file is consulted); localhost names are loopback
+	// without a question (RFC 6761).
 	Resolver Resolver
 
 	// Dialer opens TCP connections to IP addresses. Nil means a zero
@@ -268,11 +270,11 @@ func (s *session) run(parent context.Context, cred *Credentials) error {
 	defer cancel()
 	s.ctx = ctx
 
-	ips, err := s.resolve()
+	addrs, err := s.resolve()
 	if err != nil {
 		return err
 	}
-	conn, err := s.connect(ips)
+	conn, err := s.connect(addrs)
 	if err != nil {
 		return err
 	}
@@ -345,20 +347,20 @@ func checkProbeEndpoint(e ServerEndpoint) error {
 	return nil
 }
 
-// resolve returns the addresses to try.
-func (s *session) resolve() ([]net.IP, error) {
+// resolve returns the addresses to try, by the rules of netdial.Resolve
+// (localhost is loopback, single-label names go through the hosts file,
+// other names are asked fully qualified).
+func (s *session) resolve() ([]net.IPAddr, error) {
 	s.step = StepResolve
 	if ip := net.ParseIP(s.e.Host); ip != nil {
-		return []net.IP{ip}, nil
+		return []net.IPAddr{{IP: ip}}, nil
 	}
-	var r Resolver = net.DefaultResolver
+	var r netdial.Resolver // nil: net.DefaultResolver
 	if s.p.Resolver != nil {
 		r = s.p.Resolver
 	}
 	t0 := time.Now()
-	// Fully qualified, so that a resolver never appends its search
-	// domains and asks about names outside the endpoint's.
-	addrs, err := r.LookupIPAddr(s.ctx, fqdn(s.e.Host))
+	addrs, err := netdial.Resolve(s.ctx, r, s.e.Host)
 	s.res.Timing.DNS = time.Since(t0)
 	if err != nil {
 		if k, ok := s.ctxKind(err); ok {
@@ -367,53 +369,42 @@ func (s *session) resolve() ([]net.IP, error) {
 			}
 			return nil, s.fail(k, err)
 		}
-		if de, ok := errors.AsType[*net.DNSError](err); ok && de.IsNotFound {
+		if errors.Is(err, netdial.ErrNotFound) {
 			return nil, s.fail(KindDNSNotFound, err)
 		}
 		return nil, s.fail(KindDNSFailure, err)
 	}
-	ips := make([]net.IP, 0, len(addrs))
-	for _, a := range addrs {
-		if a.IP != nil {
-			ips = append(ips, a.IP)
-		}
-	}
-	if len(ips) == 0 {
-		return nil, s.fail(KindDNSNotFound, &net.DNSError{Err: "no addresses", Name: s.e.Host, IsNotFound: true})
-	}
-	return ips, nil
+	return addrs, nil
 }
 
-// connect dials the addresses in turn until one answers.
-func (s *session) connect(ips []net.IP) (net.Conn, error) {
+// connect dials the addresses with netdial.Dial (Happy Eyeballs, the
+// deadline split across addresses).
+func (s *session) connect(addrs []net.IPAddr) (net.Conn, error) {
 	s.step = StepConnect
-	var d Dialer = &net.Dialer{}
+	var d netdial.Dialer // nil: a zero net.Dialer
 	if s.p.Dialer != nil {
 		d = s.p.Dialer
 	}
 	t0 := time.Now()
-	defer func() { s.res.Timing.Connect = time.Since(t0) }()
-	var err error
-	for i, ip := range ips {
-		if i == maxAddresses {
-			break
-		}
-		addr := net.JoinHostPort(ip.String(), strconv.Itoa(int(s.e.Port)))
-		s.res.Addr = addr
-		var c net.Conn
-		c, err = d.DialContext(s.ctx, "tcp", addr)
-		if err == nil {
-			return c, nil
-		}
-		if s.ctx.Err() != nil {
-			break
-		}
+	c, addr, err := netdial.Dial(s.ctx, d, "tcp", addrs, s.e.Port, netdial.Options{MaxAddrs: maxAddresses})
+	s.res.Timing.Connect = time.Since(t0)
+	s.res.Addr = addr
+	if err == nil {
+		return c, nil
 	}
-	if k, ok := s.ctxKind(err); ok {
-		return nil, s.fail(k, err)
+	if s.ctx.Err() == context.Canceled {
+		return nil, s.fail(KindCanceled, err)
 	}
-	if errors.Is(err, syscall.ECONNREFUSED) {
+	switch netdial.Classify(err) {
+	case netdial.ClassRefused:
 		return nil, s.fail(KindConnectionRefused, err)
+	case netdial.ClassTimeout:
+		return nil, s.fail(KindConnectTimeout, err)
+	case netdial.ClassCanceled:
+		return nil, s.fail(KindCanceled, err)
+	}
+	if s.ctx.Err() != nil { // the probe's deadline passed during the dial
+		return nil, s.fail(KindConnectTimeout, err)
 	}
 	return nil, s.fail(KindNetwork, err)
 }

@@ -103,7 +103,7 @@ func (k *PasswordKind) UnmarshalText(b []byte) error {
 // OAuth2 describes a provider's OAuth2 service, as listed in the Mozilla
 // autoconfig format.
 type OAuth2 struct {
-	Issuer   string   `json:"issuer"`              // host name of the issuer, such as "accounts.google.com"
+	Issuer   string   `json:"issuer"`              // "accounts.google.com" (autoconfig), or an https issuer URL (PACC, RFC 8414)
 	Scopes   []string `json:"scopes,omitempty"`    // scopes to request, in order
 	AuthURL  string   `json:"auth_url,omitempty"`  // authorization endpoint
 	TokenURL string   `json:"token_url,omitempty"` // token endpoint
@@ -122,8 +122,16 @@ type ProviderInfo struct {
 	IMAPID      bool             // IMAP clients must send ID (RFC 2971)
 	OAuth2      *OAuth2          // the OAuth2 service, if listed
 	Notes       []Note           // what a user must know or do, most important first
-	Source      string           // where the facts come from
-	LastChecked string           // YYYY-MM-DD, when a person last checked Source
+	Source      string           // where the provider-level facts (domains, notes) come from
+	LastChecked string           // newest check date of its endpoints' sources (see [EndpointEvidence.Checked])
+
+	// Names is the display name in other languages, where the provider
+	// has one of its own (QQ邮箱); Names.English is Name.
+	Names Text
+	// Evidence says, for endpoints of the built-in database, how well
+	// each is known (see [Evidence]); it is empty for providers from
+	// elsewhere. Each entry names an endpoint of Endpoints.
+	Evidence []EndpointEvidence
 }
 
 // clone returns a deep copy of i.
@@ -131,6 +139,10 @@ func (i ProviderInfo) clone() ProviderInfo {
 	i.Domains = slices.Clone(i.Domains)
 	i.Endpoints = slices.Clone(i.Endpoints)
 	i.Notes = slices.Clone(i.Notes)
+	i.Evidence = slices.Clone(i.Evidence)
+	for k := range i.Evidence {
+		i.Evidence[k] = i.Evidence[k].clone()
+	}
 	if i.OAuth2 != nil {
 		o := *i.OAuth2
 		o.Scopes = slices.Clone(o.Scopes)
@@ -147,21 +159,67 @@ func (i ProviderInfo) clone() ProviderInfo {
 // zero value is no provider: [Provider.IsZero] reports it, and its methods
 // return zero values.
 type Provider struct {
-	info *ProviderInfo // endpoints sorted into preference order; never handed out
+	info   *ProviderInfo // endpoints sorted into preference order; never handed out
+	origin *origin       // nil for the built-in database's providers
+}
+
+// An origin says where a provider that is not from the built-in database
+// came from: the caller ([NewProvider]), or a discovery or a stored
+// candidate, with the one domain it answers for and the source, trust and
+// reasons it was found with. It never changes: passing a provider back to
+// a Discoverer, or storing and reloading it, cannot raise its trust.
+type origin struct {
+	domain  string // the only domain it answers for; "" for the caller's own, which answers for its Domains
+	source  Source
+	trust   Trust
+	reasons []Reason
 }
 
 // NewProvider checks info and returns an immutable provider built from a
 // copy of it, with the endpoints sorted into preference order (see
 // [Settings.Endpoints]). It fails if the ID or Name is empty, a domain is not
-// normalized, there is no endpoint, or an endpoint is invalid or repeated.
+// normalized, there is no endpoint, an endpoint is invalid or repeated, or
+// an Evidence entry has no valid level or names no endpoint or one twice.
+//
+// The provider is the caller's own: given in [Discoverer.Providers], it
+// answers for its Domains as [SourceCaller] with [TrustCaller]. To keep the
+// trust of a discovered provider, keep the [Candidate] (it round-trips
+// through JSON) or its Provider value, not a copy of its ProviderInfo.
 func NewProvider(info ProviderInfo) (Provider, error) {
+	return newProvider(info, &origin{source: SourceCaller, trust: TrustCaller, reasons: []Reason{ReasonCaller}})
+}
+
+// newProvider is NewProvider with the given origin.
+func newProvider(info ProviderInfo, o *origin) (Provider, error) {
 	info = info.clone()
-	sortEndpoints(info.Endpoints)
-	p := Provider{info: &info}
+	sortByPreference(info.Endpoints, info.Evidence)
+	p := Provider{info: &info, origin: o}
 	if err := p.check(); err != nil {
 		return Provider{}, err
 	}
 	return p, nil
+}
+
+// answersFor reports whether p, given in [Discoverer.Providers], answers
+// for domain: a discovered or stored provider only for the domain it came
+// from, the others for their Domains.
+func (p Provider) answersFor(domain string) bool {
+	if p.IsZero() {
+		return false
+	}
+	if p.origin != nil && p.origin.domain != "" {
+		return p.origin.domain == domain
+	}
+	return slices.Contains(p.info.Domains, domain)
+}
+
+// label returns the source, trust and reasons of a candidate that p
+// answers.
+func (p Provider) label() (Source, Trust, []Reason) {
+	if p.origin == nil {
+		return SourceBuiltin, TrustCurated, []Reason{ReasonCurated}
+	}
+	return p.origin.source, p.origin.trust, slices.Clone(p.origin.reasons)
 }
 
 // IsZero reports whether p is the zero Provider, which stands for no
@@ -204,13 +262,36 @@ func (p Provider) check() error {
 			return fmt.Errorf("mailsettings: provider %q: note without kind or English text", i.ID)
 		}
 	}
+	for k, f := range i.Evidence {
+		if !f.Level.Valid() || !slices.Contains(i.Endpoints, f.Endpoint) ||
+			slices.IndexFunc(i.Evidence, func(g EndpointEvidence) bool { return g.Endpoint == f.Endpoint }) != k {
+			return fmt.Errorf("mailsettings: provider %q: evidence for %v without a level, for an endpoint not listed, or twice", i.ID, f.Endpoint)
+		}
+	}
 	return nil
 }
 
-// sortEndpoints sorts es into preference order, keeping the given order
-// among equals.
-func sortEndpoints(es []ServerEndpoint) {
+// sortEndpoints sorts endpoints without evidence into preference order
+// (see sortByPreference).
+func sortEndpoints(es []ServerEndpoint) { sortByPreference(es, nil) }
+
+// sortByPreference sorts es into preference order, keeping the given order
+// among equals: encrypted before plaintext, then by protocol (IMAP, POP3,
+// SMTP), then by evidence level (highest first, as ev gives it), then by
+// encryption (implicit TLS first, RFC 8314).
+func sortByPreference(es []ServerEndpoint, ev []EndpointEvidence) {
+	level := func(e ServerEndpoint) Evidence {
+		if i := slices.IndexFunc(ev, func(f EndpointEvidence) bool { return f.Endpoint == e }); i >= 0 {
+			return ev[i].Level
+		}
+		return EvidenceNone
+	}
 	slices.SortStableFunc(es, func(a, b ServerEndpoint) int {
+		if (a.Encryption == Plaintext) == (b.Encryption == Plaintext) && a.Protocol == b.Protocol {
+			if la, lb := level(a), level(b); la != lb {
+				return int(lb) - int(la)
+			}
+		}
 		switch {
 		case a.less(b):
 			return -1
@@ -230,11 +311,24 @@ func (p Provider) ID() string { return p.data().ID }
 // Name returns the display name, such as "QQ Mail".
 func (p Provider) Name() string { return p.data().Name }
 
+// NameIn returns the display name for a BCP 47 language tag: the
+// provider's own name in that language where it has one ("QQ邮箱" for
+// "zh-CN"), else Name.
+func (p Provider) NameIn(lang string) string {
+	if s := p.data().Names.In(lang); s != "" {
+		return s
+	}
+	return p.data().Name
+}
+
 // Domains returns the mail domains (A-labels) the provider serves.
 func (p Provider) Domains() []string { return slices.Clone(p.data().Domains) }
 
 // Endpoints returns every endpoint the provider offers, in order of
-// preference (see [Settings.Endpoints]).
+// preference (see [Settings.Endpoints]). A few built-in providers have
+// none: the database knows their domains but no settings it can vouch for
+// (a closed service, or one whose ports no source states), and their notes
+// say so; [Discover] may find more.
 func (p Provider) Endpoints() []ServerEndpoint { return slices.Clone(p.data().Endpoints) }
 
 // DocURL returns the provider's own help page for client settings.
@@ -265,12 +359,14 @@ func (p Provider) OAuth2() (OAuth2, bool) {
 // Notes returns what a user must know or do, in order of importance.
 func (p Provider) Notes() []Note { return slices.Clone(p.data().Notes) }
 
-// Source returns where the provider's settings come from: a help page, or
-// the Thunderbird ISP database.
+// Source returns where the provider-level facts (domains, notes) come
+// from: help pages, the Thunderbird ISP database, the chatmail provider
+// database. Each endpoint's own sources are in [Provider.Evidence].
 func (p Provider) Source() string { return p.data().Source }
 
-// LastChecked returns the date (YYYY-MM-DD) the settings were last checked
-// against Source, or "" if they were imported unchecked.
+// LastChecked returns the newest date (YYYY-MM-DD, or YYYY-MM) a source of
+// one of the provider's endpoints vouches for, or "" for a provider not from
+// the built-in database.
 func (p Provider) LastChecked() string { return p.data().LastChecked }
 
 // PlaintextOnly reports whether the provider offers no encrypted endpoint
@@ -293,26 +389,3 @@ func (p Provider) PlaintextOnly() bool {
 
 // String returns the display name.
 func (p Provider) String() string { return p.data().Name }
-
-type providerJSON struct {
-	ID          string       `json:"id"`
-	Name        string       `json:"name"`
-	DocURL      string       `json:"doc_url,omitempty"`
-	SettingsURL string       `json:"settings_url,omitempty"`
-	Password    PasswordKind `json:"password"`
-	IMAPID      bool         `json:"imap_id,omitempty"`
-	OAuth2      *OAuth2      `json:"oauth2,omitempty"`
-	Source      string       `json:"source,omitempty"`
-	LastChecked string       `json:"last_checked,omitempty"`
-}
-
-// MarshalJSON writes the provider's identity and account facts; domains,
-// endpoints and notes are left to the [Settings] that holds it.
-func (p Provider) MarshalJSON() ([]byte, error) {
-	i := p.data()
-	return marshalJSON(providerJSON{
-		ID: i.ID, Name: i.Name, DocURL: i.DocURL, SettingsURL: i.SettingsURL,
-		Password: i.Password, IMAPID: i.IMAPID, OAuth2: i.OAuth2,
-		Source: i.Source, LastChecked: i.LastChecked,
-	})
-}

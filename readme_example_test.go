@@ -27,7 +27,8 @@ func Example_readme() {
 	}
 	// Output:
 	// imap.qq.com:993 smtp.qq.com:465 alice@qq.com
-	// 先在QQ邮箱网页版“设置 > 账号”中开启IMAP/SMTP（或POP3/SMTP）服务，然后用页面给出的16位授权码登录，不要用QQ密码。
+	// 请在QQ邮箱网页版“设置 > 账户”中开启IMAP/SMTP（或POP3/SMTP）服务，用生成的授权码登录，不要用QQ密码；用QQ密码登录会返回“535 Login Fail. Please enter your authorization code to login”。
+	// QQ邮箱不接受未加密连接上的登录（返回“530 Login fail. A secure connection is requiered(such as ssl)”）。
 }
 
 // Example_pasted: addresses as people paste them, and local parts that

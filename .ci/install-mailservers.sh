@@ -2,13 +2,15 @@
 # Installs the real mail servers that internal/mailservers' tests start on
 # loopback (Dovecot for IMAP/POP3, Postfix for SMTP submission) and makes sure
 # the distribution's own instances are not running: the tests start their
-# own, with throwaway configurations and free ports.
+# own, with throwaway configurations and free ports. Also installs the C
+# compiler that .ci/build-mailservers.sh needs for maddy's SQLite (cgo); mox
+# and maddy themselves come from the Go module proxy, through that script.
 #
 # Idempotent: installs only what is missing and can be run again at any time.
 # Debian/Ubuntu only (apt-get); needs root, or sudo.
 set -euo pipefail
 
-packages=(dovecot-imapd dovecot-pop3d postfix)
+packages=(dovecot-imapd dovecot-pop3d postfix gcc libc6-dev)
 
 if [ "$(id -u)" -eq 0 ]; then
 	as_root=()

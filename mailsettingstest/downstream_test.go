@@ -78,7 +78,7 @@ func TestDownstreamDiscoverProbeLogin(t *testing.T) {
 		if !ok || len(disc.Candidates) != 1 {
 			t.Fatalf("candidates %v", disc.Candidates)
 		}
-		if best.Source != mailsettings.SourceBuiltin || best.Trust != mailsettings.TrustCurated || best.Provider != fake.Provider {
+		if best.Source != mailsettings.SourceCaller || best.Trust != mailsettings.TrustCaller || best.Provider != fake.Provider {
 			t.Errorf("best: source %v, trust %v, provider %v", best.Source, best.Trust, best.Provider)
 		}
 		if u := best.Username(best.Endpoints()[0]); u != alice {

@@ -19,7 +19,7 @@ import (
 // domains, or invalid local parts.
 func mixedAddresses(n int) []byte {
 	var domains []string
-	for p := range mailsettings.BuiltinProviders() {
+	for p := range mailsettings.Providers() {
 		domains = append(domains, p.Domains()...)
 	}
 	var b bytes.Buffer

@@ -139,34 +139,38 @@ func (c *countingResolver) LookupIPAddr(ctx context.Context, host string) ([]net
 }
 
 // TestDiscoverBulkCached: many addresses of one domain on standard input,
-// worked on in parallel, make one discovery of it: every DNS question is
-// asked once, and the answers come out in input order.
+// worked on in parallel, make one discovery of it: no DNS question is
+// asked more often than by the discovery of one address, and the answers
+// come out in input order.
 func TestDiscoverBulkCached(t *testing.T) {
 	w := newDiscoverWorld(t, "ISPDB Example")
+	flags := w.flags[2:] // -ca and -ispdb; the resolver comes from the environment
+	count := func(stdin string) map[string]int {
+		cr := &countingResolver{r: w.dns.Resolver()}
+		o := opts{stdin: stdin, net: netBase{resolver: cr}}.run(t, append([]string{"discover", "-json", "-parallel", "4", "-"}, flags...)...)
+		got := jsonLines(t, o.stdout)
+		if o.code != 0 || len(got) != strings.Count(stdin, "\n") {
+			t.Fatalf("exit %d, %d lines; stderr %s", o.code, len(got), o.stderr)
+		}
+		for i, m := range got {
+			if want := string(rune('a'+i)) + "@example.test"; m["query"] != want || len(m["candidates"].([]any)) == 0 {
+				t.Errorf("line %d is for %v, want %s (input order) with a candidate", i, m["query"], want)
+			}
+		}
+		return cr.asked
+	}
+	one := count("a@example.test\n")
 	var in strings.Builder
 	for _, u := range []string{"a", "b", "c", "d", "e", "f", "g", "h"} {
 		in.WriteString(u + "@example.test\n")
 	}
-	cr := &countingResolver{r: w.dns.Resolver()}
-	flags := w.flags[2:] // -ca and -ispdb; the resolver comes from the environment
-	o := opts{stdin: in.String(), net: netBase{resolver: cr}}.run(t, append([]string{"discover", "-json", "-parallel", "4", "-"}, flags...)...)
-	got := jsonLines(t, o.stdout)
-	if o.code != 0 || len(got) != 8 {
-		t.Fatalf("exit %d, %d lines; stderr %s", o.code, len(got), o.stderr)
-	}
-	for i, m := range got {
-		if want := string(rune('a'+i)) + "@example.test"; m["query"] != want || len(m["candidates"].([]any)) == 0 {
-			t.Errorf("line %d is for %v, want %s (input order) with a candidate", i, m["query"], want)
-		}
-	}
-	cr.mu.Lock()
-	defer cr.mu.Unlock()
-	if len(cr.asked) == 0 {
+	eight := count(in.String())
+	if len(one) == 0 {
 		t.Fatal("no DNS question")
 	}
-	for q, n := range cr.asked {
-		if n != 1 {
-			t.Errorf("%s asked %d times for 8 addresses of one domain", q, n)
+	for q, n := range eight {
+		if n > one[q] {
+			t.Errorf("%s asked %d times for 8 addresses of one domain, %d times for one", q, n, one[q])
 		}
 	}
 }

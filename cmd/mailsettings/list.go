@@ -36,7 +36,7 @@ func runList(ctx context.Context, e *env, args []string) int {
 		}
 	}
 	j := &cli.JSONLines{W: s.out}
-	for p := range mailsettings.BuiltinProviders() {
+	for p := range mailsettings.Providers() {
 		if ctx.Err() != nil {
 			break
 		}

@@ -11,7 +11,7 @@ func TestListAll(t *testing.T) {
 	o := runCmd(t, "list", "-json")
 	got := jsonLines(t, o.stdout)
 	n := 0
-	for range mailsettings.BuiltinProviders() {
+	for range mailsettings.Providers() {
 		n++
 	}
 	if o.code != 0 || len(got) != n {

@@ -135,7 +135,8 @@ type providerJSON struct {
 	provider  []byte // the provider object
 	notes     []byte // the notes array
 	endpoints []mailsettings.ServerEndpoint
-	hosts     [][]byte // each endpoint's fixed fields, up to "username":
+	heads     [][]byte // each endpoint's fields before the username's value
+	tails     [][]byte // and after it, with the closing brace
 }
 
 func (enc *settingsEncoder) provider(p mailsettings.Provider) *providerJSON {
@@ -158,13 +159,21 @@ func (enc *settingsEncoder) provider(p mailsettings.Provider) *providerJSON {
 		pj.notes = []byte("[]")
 	}
 	for _, e := range pj.endpoints {
-		proto, _ := e.Protocol.MarshalText()
-		encr, _ := e.Encryption.MarshalText()
-		h := append([]byte(`{"protocol":`), strconv.Quote(string(proto))...)
+		proto, _ := cli.Marshal(e.Protocol)
+		encr, _ := cli.Marshal(e.Encryption)
+		h := append([]byte(`{"protocol":`), proto...)
 		h = cli.AppendString(append(h, `,"host":`...), cli.Clean(e.Host))
 		h = strconv.AppendUint(append(h, `,"port":`...), uint64(e.Port), 10)
-		h = append(append(h, `,"encryption":`...), strconv.Quote(string(encr))...)
-		pj.hosts = append(pj.hosts, append(h, `,"username":`...))
+		h = append(append(h, `,"encryption":`...), encr...)
+		pj.heads = append(pj.heads, append(h, `,"username":`...))
+		form, _ := cli.Marshal(e.Username)
+		t := append([]byte(`,"username_form":`), form...)
+		if ev, ok := p.Evidence(e); ok {
+			if b, err := cli.Marshal(ev); err == nil {
+				t = append(append(t, `,"evidence":`...), b...)
+			}
+		}
+		pj.tails = append(pj.tails, append(t, '}'))
 	}
 	enc.memo[p] = pj
 	return pj
@@ -192,7 +201,7 @@ func (enc *settingsEncoder) append(b []byte, st mailsettings.Settings) []byte {
 		if u == "" {
 			u = e.Username.String()
 		}
-		b = append(cli.AppendString(append(b, pj.hosts[i]...), cli.Clean(u)), '}')
+		b = append(cli.AppendString(append(b, pj.heads[i]...), cli.Clean(u)), pj.tails[i]...)
 	}
 	b = append(append(b, `],"notes":`...), pj.notes...)
 	return append(b, '}')

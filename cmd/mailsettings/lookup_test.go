@@ -58,7 +58,7 @@ func TestLookupJSON(t *testing.T) {
 // provider of the table.
 func TestLookupJSONIsTheLibrarys(t *testing.T) {
 	queries := []string{"alice@qq.com", "qq.com", "Bob@Gmail.COM", "x@163.com", "user@yandex.ru", "hotmail.co.uk", "mailto:a@outlook.com"}
-	for p := range mailsettings.BuiltinProviders() {
+	for p := range mailsettings.Providers() {
 		if d := p.Domains(); len(d) > 0 {
 			queries = append(queries, "someone@"+d[0])
 		}

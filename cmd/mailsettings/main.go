@@ -8,7 +8,7 @@
 //	mailsettings discover [-json] [flags] QUERY...            table, autoconfig, ISPDB, SRV, MX
 //	mailsettings probe    [-json] [flags] TARGET...           connect, TLS, certificate, greeting
 //	mailsettings login    [-json] [flags] ADDRESS|TARGET...   check a password or token
-//	mailsettings serve    [-addr HOST:PORT] DOMAIN[=PROVIDER-ID]...
+//	mailsettings serve    [-addr HOST:PORT] [-target NAME] DOMAIN[=PROVIDER-ID]...
 //	mailsettings list     [-json] [-domains] [FILTER...]
 //
 // A QUERY is an address or a domain, as typed or pasted: alice@qq.com,
@@ -88,7 +88,7 @@ var commands = []command{
 	{"discover", "find settings for any domain (autoconfig, ISPDB, SRV, MX, guessing)", runDiscover},
 	{"probe", "check that endpoints work: connect, TLS, certificate, greeting", runProbe},
 	{"login", "check a password or OAuth2 token against the endpoints", runLogin},
-	{"serve", "serve autoconfig documents for your domains", runServe},
+	{"serve", "serve autoconfig, Autodiscover, PACC and Apple profiles for your domains", runServe},
 	{"list", "list the built-in providers and domains", runList},
 	// recheck (the data issue's tool) is added here, from
 	// internal/cmd/recheck, when it lands.

@@ -13,13 +13,17 @@ import (
 	"github.com/mailsettings/mailsettings/internal/cli"
 )
 
-// runServe is "mailsettings serve": Mozilla autoconfig documents for the
-// given domains, over HTTP on -addr, until interrupted. Put it behind a
-// TLS-terminating proxy: clients should fetch autoconfig over HTTPS only.
+// runServe is "mailsettings serve": every configuration format the
+// library writes (Mozilla autoconfig, Exchange Autodiscover, PACC, Apple
+// profiles) for the given domains, over HTTP on -addr, until interrupted,
+// after printing the DNS records to publish. Put it behind a
+// TLS-terminating proxy: clients fetch all of these over HTTPS only.
 func runServe(ctx context.Context, e *env, args []string) int {
-	s := newSub(e, "serve", "[-addr HOST:PORT] DOMAIN[=PROVIDER-ID]... | -\n"+
-		"A DOMAIN alone must be in the built-in database (qq.com); a custom domain names its host: example.com=exmail.", false)
+	s := newSub(e, "serve", "[-addr HOST:PORT] [-target NAME] DOMAIN[=PROVIDER-ID]... | -\n"+
+		"A DOMAIN alone must be in the built-in database (qq.com); a custom domain names its host: example.com=exmail.\n"+
+		"The DNS records to publish (SRV, the PACC TXT digest, CNAMEs to -target) go to standard output.", false)
 	addr := s.fs.String("addr", "localhost:8080", "address to listen on")
+	target := s.fs.String("target", "", "DNS `name` of this server, for the CNAME records (commented out without it)")
 	rest, code, ok := s.parse(args)
 	if !ok {
 		return code
@@ -42,11 +46,13 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	if failed || in.Err() != nil {
 		return s.finish(in, true)
 	}
-	h, err := autoconfigHandler(domains)
+	h, err := publishHandler(domains)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "mailsettings serve: %s\n", cli.Clean(err.Error()))
 		return cli.ExitFailed
 	}
+	printRecords(s.out, domains, *target)
+	s.flush()
 	fmt.Fprintln(e.stderr, s.lang.T("serve.listening", "n", strconv.Itoa(len(domains)), "addr", cli.Clean(*addr), "version", mailsettings.DataVersion))
 	srv := &http.Server{
 		Addr: *addr, Handler: h,
@@ -60,10 +66,9 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	return cli.ExitOK
 }
 
-// autoconfigHandler is the one place serve builds its handler, so that
-// the handler for every format can replace it here.
-func autoconfigHandler(domains map[string]mailsettings.Provider) (http.Handler, error) {
-	return mailsettings.AutoconfigHandler(domains)
+// publishHandler is the one place serve builds its handler.
+func publishHandler(domains map[string]mailsettings.Provider) (http.Handler, error) {
+	return mailsettings.PublishHandler(domains, nil)
 }
 
 // serveDomain reads DOMAIN or DOMAIN=PROVIDER-ID.

@@ -3,7 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -26,33 +29,100 @@ func serveWith(t *testing.T, stdin string, vars map[string]string, loop func(*ht
 	return outcome{code, stdout.String(), stderr.String()}, h, addr
 }
 
+// get asks the handler under test for one document.
+func get(t *testing.T, srv *httptest.Server, method, host, path, body string) (int, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+	req.Host = host
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
+}
+
+// TestServe: every format for every domain, domains from arguments and
+// standard input, flags after them.
 func TestServe(t *testing.T) {
 	closed := func(*http.Server) error { return http.ErrServerClosed }
 	o, h, addr := serveWith(t, "example.org=google-workspace\n", nil, closed, "qq.com", "-addr", "127.0.0.1:0", "example.com=exmail", "-")
-	if o.code != 0 || addr != "127.0.0.1:0" || h == nil || !strings.Contains(o.stderr, "serving autoconfig for 3 domains") {
+	if o.code != 0 || addr != "127.0.0.1:0" || h == nil || !strings.Contains(o.stderr, "Apple profiles for 3 domains") {
 		t.Fatalf("exit %d, addr %q; stderr %s", o.code, addr, o.stderr)
 	}
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	for host, wantHost := range map[string]string{"autoconfig.qq.com": "imap.qq.com", "autoconfig.example.com": "imap.exmail.qq.com", "autoconfig.example.org": "imap.gmail.com"} {
-		req, _ := http.NewRequest("GET", srv.URL+"/mail/config-v1.1.xml", nil)
-		req.Host = host
-		resp, err := srv.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		info, err := mailsettings.ParseAutoconfig(resp.Body)
-		resp.Body.Close()
-		if err != nil || resp.StatusCode != 200 {
-			t.Fatalf("%s: status %d, %v", host, resp.StatusCode, err)
+		code, body := get(t, srv, "GET", host, "/mail/config-v1.1.xml", "")
+		info, err := mailsettings.ParseAutoconfig(bytes.NewReader(body))
+		if err != nil || code != 200 {
+			t.Fatalf("%s: status %d, %v", host, code, err)
 		}
 		if e := info.Endpoints[0]; e.Host != wantHost {
 			t.Errorf("%s: first endpoint %v, want host %s", host, e, wantHost)
 		}
 	}
+	request := `<?xml version="1.0"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"><Request>` +
+		`<EMailAddress>alice@example.com</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema></Request></Autodiscover>`
+	if code, body := get(t, srv, "POST", "autodiscover.example.com", "/autodiscover/autodiscover.xml", request); code != 200 ||
+		!bytes.Contains(body, []byte("<Server>imap.exmail.qq.com</Server>")) || !bytes.Contains(body, []byte("<LoginName>alice@example.com</LoginName>")) {
+		t.Errorf("Autodiscover: status %d\n%s", code, body)
+	}
+	if code, body := get(t, srv, "GET", "ua-auto-config.qq.com", "/.well-known/user-agent-configuration.json", ""); code != 200 || !bytes.Contains(body, []byte(`"imap":{"host":"imap.qq.com"}`)) {
+		t.Errorf("PACC: status %d\n%s", code, body)
+	}
+	if code, body := get(t, srv, "GET", "autoconfig.qq.com", "/mail/config.mobileconfig", ""); code != 200 || !bytes.Contains(body, []byte("<string>com.apple.mail.managed</string>")) {
+		t.Errorf("Apple profile: status %d\n%.200s", code, body)
+	}
 	o, _, _ = serveWith(t, "", map[string]string{"LANG": "zh_TW.UTF-8"}, closed, "qq.com")
-	if !strings.Contains(o.stderr, "為 1 個網域提供autoconfig") {
+	if !strings.Contains(o.stderr, "為 1 個網域提供autoconfig、Autodiscover") {
 		t.Errorf("zh-Hant log line: %q", o.stderr)
+	}
+}
+
+// TestServeRecords: the DNS records printed are those of the documents
+// served.
+func TestServeRecords(t *testing.T) {
+	closed := func(*http.Server) error { return http.ErrServerClosed }
+	o, h, _ := serveWith(t, "", nil, closed, "-target", "web.example.net.", "qq.com", "例子.中国=outlook")
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	// The TXT record is the digest of the exact body served.
+	_, body := get(t, srv, "GET", "ua-auto-config.qq.com", "/.well-known/user-agent-configuration.json", "")
+	sum := sha256.Sum256(body)
+	const idn = "xn--fsqu00a.xn--fiqs8s"
+	for _, want := range []string{
+		"autoconfig.qq.com. 3600 IN CNAME web.example.net.\n",
+		"autodiscover.qq.com. 3600 IN CNAME web.example.net.\n",
+		"ua-auto-config.qq.com. 3600 IN CNAME web.example.net.\n",
+		`_ua-auto-config.qq.com. 3600 IN TXT "v=UAAC1; a=sha256; d=` + base64.StdEncoding.EncodeToString(sum[:]) + `"` + "\n",
+		"_imaps._tcp.qq.com. 3600 IN SRV 0 0 993 imap.qq.com.\n",
+		"_imap._tcp.qq.com. 3600 IN SRV 0 0 0 .\n",
+		"_submission._tcp.qq.com. 3600 IN SRV 0 0 587 smtp.qq.com.\n",
+		"autoconfig." + idn + ". 3600 IN CNAME web.example.net.\n",
+		"_imaps._tcp." + idn + ". 3600 IN SRV 0 0 993 outlook.office365.com.\n",
+		`; not served: mailsettings: cannot publish PACC of provider "outlook"`,
+		`; not served: mailsettings: cannot publish Autodiscover of provider "outlook"`,
+	} {
+		if !strings.Contains(o.stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, o.stdout)
+		}
+	}
+	for _, unwanted := range []string{"ua-auto-config." + idn + ". ", "autodiscover." + idn + ". "} {
+		if strings.Contains(o.stdout, unwanted) {
+			t.Errorf("output has a record for %q, which is not served:\n%s", unwanted, o.stdout)
+		}
+	}
+	// Without -target, the CNAME records are hints in comments.
+	o, _, _ = serveWith(t, "", nil, closed, "qq.com")
+	if strings.Contains(o.stdout, "\nautoconfig.qq.com.") || !strings.Contains(o.stdout, "; autoconfig.qq.com. 3600 IN CNAME <this server>.") {
+		t.Errorf("without -target:\n%s", o.stdout)
+	}
+	for line := range strings.Lines(o.stdout) {
+		if !strings.HasPrefix(line, ";") && !strings.HasPrefix(line, "_") {
+			t.Errorf("without -target, a record that is not SRV or TXT: %q", line)
+		}
 	}
 }
 

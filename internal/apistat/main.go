@@ -34,18 +34,19 @@ import (
 func main() {
 	graph := flag.Bool("graph", false, "print the file dependency graph and its cycles")
 	helpers := flag.Bool("helpers", false, "list helpers used mainly by another file")
+	list := flag.Bool("list", false, "list the counted identifiers")
 	flag.Parse()
 	dir := "."
 	if flag.NArg() > 0 {
 		dir = flag.Arg(0)
 	}
-	if err := run(dir, *graph, *helpers); err != nil {
+	if err := run(dir, *graph, *helpers, *list); err != nil {
 		fmt.Fprintln(os.Stderr, "apistat:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir string, graph, helpers bool) error {
+func run(dir string, graph, helpers, list bool) error {
 	fset := token.NewFileSet()
 	matches, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil {
@@ -72,7 +73,13 @@ func run(dir string, graph, helpers bool) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("exported identifiers: %d\n", countExported(pkg))
+	ids := exported(pkg)
+	fmt.Printf("exported identifiers: %d\n", len(ids))
+	if list {
+		for _, n := range ids {
+			fmt.Println("  " + n)
+		}
+	}
 	if !graph && !helpers {
 		return nil
 	}
@@ -147,17 +154,17 @@ func run(dir string, graph, helpers bool) error {
 	return nil
 }
 
-// countExported counts exported package-level objects and the exported
-// methods of exported named types, interfaces included.
-func countExported(pkg *types.Package) int {
-	n := 0
+// exported lists exported package-level objects and the exported methods
+// of exported named types, interfaces included.
+func exported(pkg *types.Package) []string {
+	var out []string
 	scope := pkg.Scope()
 	for _, nm := range scope.Names() {
 		obj := scope.Lookup(nm)
 		if !obj.Exported() {
 			continue
 		}
-		n++
+		out = append(out, nm)
 		tn, ok := obj.(*types.TypeName)
 		if !ok || tn.IsAlias() {
 			continue
@@ -167,19 +174,19 @@ func countExported(pkg *types.Package) int {
 			continue
 		}
 		for i := 0; i < named.NumMethods(); i++ {
-			if named.Method(i).Exported() {
-				n++
+			if m := named.Method(i); m.Exported() {
+				out = append(out, nm+"."+m.Name())
 			}
 		}
 		if it, ok := named.Underlying().(*types.Interface); ok {
 			for i := 0; i < it.NumExplicitMethods(); i++ {
-				if it.ExplicitMethod(i).Exported() {
-					n++
+				if m := it.ExplicitMethod(i); m.Exported() {
+					out = append(out, nm+"."+m.Name())
 				}
 			}
 		}
 	}
-	return n
+	return out
 }
 
 // sccs returns the strongly connected components with more than one file

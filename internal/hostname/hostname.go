@@ -33,8 +33,9 @@ const (
 	// label that is not all digits (so never an IPv4 address).
 	Host Mode = iota
 	// Server is a mail server's name taken from the network (autoconfig,
-	// DNS answers, redirects): a Host with at least two labels, so that
-	// "localhost" or a bare TLD is never dialled because a document said so.
+	// DNS answers, redirects): a Host with at least two labels, not under
+	// "localhost", so that loopback or a bare TLD is never dialled because
+	// a document said so.
 	Server
 	// Target is a probe target given by the caller: lower-case
 	// letter-digit-hyphen syntax, any number of labels, Punycode not
@@ -62,8 +63,15 @@ func Check(name string, m Mode) error {
 			return Reason("invalid A-label (" + idnaReason(err) + ")")
 		}
 	}
-	if m == Server && !strings.Contains(name, ".") {
-		return Reason("single-label host name")
+	if m == Server {
+		switch {
+		case !strings.Contains(name, "."):
+			return Reason("single-label host name")
+		case strings.HasSuffix(name, ".localhost"):
+			// RFC 6761 §6.3: always loopback, so never a server a document
+			// or a DNS answer may send a client to.
+			return Reason("a localhost name")
+		}
 	}
 	return nil
 }

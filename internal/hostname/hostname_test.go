@@ -14,6 +14,7 @@ func TestCheckModes(t *testing.T) {
 		{"xn--fiqs8s", true, false, true},
 		{"xn--zz.com", false, false, true}, // does not decode
 		{"localhost", true, false, true},
+		{"imap.localhost", true, false, true},
 		{"IMAP.QQ.COM", false, false, false},
 		{"1.2.3.4", false, false, false},
 		{"a..b", false, false, false},

@@ -6,9 +6,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -29,13 +29,41 @@ type Dovecot struct {
 	POP3S string
 }
 
-// StartDovecot starts Dovecot (dovecot -F) as root with a throwaway
-// configuration in a new temporary directory and returns its listeners once
-// each of them answers its greeting. certPEM and keyPEM are the server
-// certificate (optionally followed by intermediates) and key, for example
-// from mailsettingstest.CA.Issue. users maps user names to passwords; they may log in with
-// IMAP LOGIN / AUTHENTICATE PLAIN or POP3 USER/PASS, and get an empty
-// Maildir in the temporary directory.
+// DovecotConfig describes a Dovecot to start with [StartDovecotWith]. The
+// zero value of every field but the certificate gives the configuration
+// of [StartDovecot].
+type DovecotConfig struct {
+	// CertPEM and KeyPEM are the server certificate (optionally followed
+	// by intermediates) and key, for example from
+	// mailsettingstest.CA.Issue (whose keys are ECDSA P-256) or
+	// CA.IssueExpired.
+	CertPEM, KeyPEM []byte
+	// Users maps user names to passwords.
+	Users map[string]string
+	// AuthMechanisms are the SASL mechanisms offered, in Dovecot's
+	// auth_mechanisms spelling ("plain", "login"). Nil means plain and
+	// login. Note that Dovecot runs IMAP LOGIN and POP3 USER/PASS through
+	// its PLAIN mechanism: without "plain" both are refused ("Unsupported
+	// authentication mechanism") and only AUTHENTICATE / AUTH with a
+	// listed mechanism works.
+	AuthMechanisms []string
+	// MinTLS is the oldest TLS version accepted (ssl_min_protocol), such
+	// as "TLSv1.3". "" means TLSv1.2.
+	MinTLS string
+}
+
+// StartDovecot starts Dovecot with [StartDovecotWith] and a [DovecotConfig]
+// of the certificate, key and users given.
+func StartDovecot(t testing.TB, certPEM, keyPEM []byte, users map[string]string) *Dovecot {
+	t.Helper()
+	return StartDovecotWith(t, DovecotConfig{CertPEM: certPEM, KeyPEM: keyPEM, Users: users})
+}
+
+// StartDovecotWith starts Dovecot (dovecot -F) as root with a throwaway
+// configuration made from c in a new temporary directory and returns its
+// listeners once each of them answers its greeting. Users may log in with
+// the configured mechanisms (by default IMAP LOGIN / AUTHENTICATE PLAIN or
+// POP3 USER/PASS) and get an empty Maildir in the temporary directory.
 //
 // Plaintext authentication is disabled (disable_plaintext_auth = yes), but
 // note that Dovecot treats a connection whose remote and local IP are equal
@@ -46,7 +74,7 @@ type Dovecot struct {
 // t.Cleanup; its log is written to the test log if the test failed. The test
 // is skipped, or failed in CI, when Dovecot is not installed or the test
 // does not run as root (see [Require]).
-func StartDovecot(t testing.TB, certPEM, keyPEM []byte, users map[string]string) *Dovecot {
+func StartDovecotWith(t testing.TB, c DovecotConfig) *Dovecot {
 	t.Helper()
 	Require(t, "dovecot")
 	// The imap and pop3 services come in their own Debian packages.
@@ -58,7 +86,7 @@ func StartDovecot(t testing.TB, certPEM, keyPEM []byte, users map[string]string)
 			}
 		}
 	}
-	requireRoot(t, "dovecot")
+	requireRoot(t, "starting dovecot (it drops privileges to its own users)")
 	bin, err := lookBinary("dovecot")
 	if err != nil {
 		t.Fatalf("mailservers: %v", err)
@@ -74,9 +102,9 @@ func StartDovecot(t testing.TB, certPEM, keyPEM []byte, users map[string]string)
 	keyFile := filepath.Join(dir, "key.pem")
 	usersFile := filepath.Join(dir, "users")
 	homeDir := filepath.Join(dir, "home")
-	writeFile(t, certFile, certPEM, 0o644)
-	writeFile(t, keyFile, keyPEM, 0o600)
-	writeFile(t, usersFile, passwdFile(t, users), 0o640)
+	writeFile(t, certFile, c.CertPEM, 0o644)
+	writeFile(t, keyFile, c.KeyPEM, 0o600)
+	writeFile(t, usersFile, passwdFile(t, c.Users), 0o640)
 	if err := os.Chown(usersFile, 0, gid); err != nil {
 		t.Fatalf("mailservers: %v", err)
 	}
@@ -99,7 +127,7 @@ func StartDovecot(t testing.TB, certPEM, keyPEM []byte, users map[string]string)
 			POP3S: loopback(ports[3]),
 		}
 		conf := filepath.Join(dir, "dovecot.conf")
-		writeFile(t, conf, []byte(dovecotConf(dir, certFile, keyFile, usersFile, homeDir, ports)), 0o644)
+		writeFile(t, conf, []byte(dovecotConf(t, c, dir, certFile, keyFile, usersFile, homeDir, ports)), 0o644)
 		if out, err := exec.Command(bin, "-n", "-c", conf).CombinedOutput(); err != nil {
 			t.Fatalf("mailservers: dovecot -n -c %s: %v\n%s", conf, err, out)
 		}
@@ -138,16 +166,30 @@ func StartDovecot(t testing.TB, certPEM, keyPEM []byte, users map[string]string)
 // once (they share the process group; signalling only the master makes it
 // take about a second to reap them), and kills the group if the master has
 // not ended in time.
-func stopDovecot(p *process) {
-	if !p.exited() {
-		syscall.Kill(-p.cmd.Process.Pid, syscall.SIGTERM)
-	}
-	if !p.waitExit(stopTimeout) {
-		p.killGroup()
-	}
-}
+func stopDovecot(p *process) { p.stopGroup() }
 
-func dovecotConf(dir, certFile, keyFile, usersFile, homeDir string, ports []int) string {
+// dovecotWord matches the values of DovecotConfig that go into the
+// configuration file as they are.
+var dovecotWord = regexp.MustCompile(`^[A-Za-z0-9.-]+$`)
+
+func dovecotConf(t testing.TB, c DovecotConfig, dir, certFile, keyFile, usersFile, homeDir string, ports []int) string {
+	t.Helper()
+	mechs := c.AuthMechanisms
+	if mechs == nil {
+		mechs = []string{"plain", "login"}
+	}
+	minTLS := c.MinTLS
+	if minTLS == "" {
+		minTLS = "TLSv1.2"
+	}
+	for _, w := range append([]string{minTLS}, mechs...) {
+		if !dovecotWord.MatchString(w) {
+			t.Fatalf("mailservers: invalid Dovecot setting %q", w)
+		}
+	}
+	if len(mechs) == 0 {
+		t.Fatal("mailservers: DovecotConfig.AuthMechanisms is empty")
+	}
 	return fmt.Sprintf(`# Throwaway test configuration written by internal/mailservers.
 protocols = imap pop3
 listen = 127.0.0.1
@@ -163,9 +205,9 @@ debug_log_path = /dev/stderr
 ssl = yes
 ssl_cert = <%[3]s
 ssl_key = <%[4]s
-ssl_min_protocol = TLSv1.2
+ssl_min_protocol = %[11]s
 disable_plaintext_auth = yes
-auth_mechanisms = plain login
+auth_mechanisms = %[12]s
 # Answer failed logins without the usual 2 s delay (2.3 still takes ~0.5 s).
 auth_failure_delay = 0
 mail_location = maildir:%[6]s/%%u/Maildir
@@ -208,7 +250,8 @@ service pop3-login {
     ssl = yes
   }
 }
-`, filepath.Base(dir), dir, certFile, keyFile, usersFile, homeDir, ports[0], ports[1], ports[2], ports[3])
+`, filepath.Base(dir), dir, certFile, keyFile, usersFile, homeDir, ports[0], ports[1], ports[2], ports[3],
+		minTLS, strings.Join(mechs, " "))
 }
 
 // passwdFile renders users as a Dovecot passwd-file. Passwords are stored

@@ -1,11 +1,16 @@
-// Package mailservers starts real mail servers (Dovecot for IMAP/POP3,
-// Postfix for SMTP submission) on loopback for tests, each with a throwaway
-// configuration in its own temporary directory and free ports on 127.0.0.1.
+// Package mailservers starts real mail servers on loopback for tests, each
+// with a throwaway configuration in its own temporary directory and free
+// ports on 127.0.0.1: Dovecot for IMAP/POP3 and Postfix for SMTP submission
+// (Debian packages), and mox and maddy, two mail servers written in Go
+// (built from the Go module proxy).
 //
 // The servers run as child processes of the test binary and are stopped in
-// t.Cleanup. They need root (Dovecot and Postfix drop privileges to their own
-// system users) and the Debian packages dovecot-imapd, dovecot-pop3d and
-// postfix; see [Require].
+// t.Cleanup. Dovecot, Postfix and mox need root (they drop privileges to
+// their own users) and Dovecot and Postfix the Debian packages
+// dovecot-imapd, dovecot-pop3d and postfix (see [Require] and
+// .ci/install-mailservers.sh); mox and maddy need binaries built by
+// .ci/build-mailservers.sh (see [GoServerBinary]). A test whose server is
+// missing is skipped, or failed when the environment variable CI is set.
 package mailservers
 
 import (
@@ -13,6 +18,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"os"
@@ -71,12 +77,13 @@ func notInstalled(t testing.TB, what string) {
 }
 
 // requireRoot skips (or, in CI, fails) the test when not running as root.
-func requireRoot(t testing.TB, server string) {
+// what needs root, and why, completes the message.
+func requireRoot(t testing.TB, whatWhy string) {
 	t.Helper()
 	if os.Geteuid() == 0 {
 		return
 	}
-	msg := fmt.Sprintf("mailservers: starting %s needs root (it drops privileges to its own users)", server)
+	msg := fmt.Sprintf("mailservers: %s needs root", whatWhy)
 	if inCI() {
 		t.Fatalf("%s [CI is set, so this is a failure, not a skip]", msg)
 		return
@@ -253,13 +260,26 @@ type process struct {
 	waitErr error         // valid after done is closed
 }
 
+// procOptions are the less common settings of a started process.
+type procOptions struct {
+	dir string // working directory; "" means the test binary's
+	// newMountNS runs the process in a mount namespace of its own (for
+	// a dnsJail).
+	newMountNS bool
+}
+
 func startProcess(name, logPath string, argv ...string) (*process, error) {
+	return startProcessWith(name, logPath, procOptions{}, argv...)
+}
+
+func startProcessWith(name, logPath string, o procOptions, argv ...string) (*process, error) {
 	logf, err := os.OpenFile(logPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, err
 	}
 	defer logf.Close() // the child has its own copy
 	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Dir = o.dir
 	cmd.Stdin = nil
 	cmd.Stdout = logf
 	cmd.Stderr = logf
@@ -267,6 +287,9 @@ func startProcess(name, logPath string, argv ...string) (*process, error) {
 	// to the child if the test binary dies without running its cleanups
 	// (e.g. a -timeout panic).
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
+	if o.newMountNS {
+		cmd.SysProcAttr.Unshareflags = syscall.CLONE_NEWNS
+	}
 	p := &process{name: name, cmd: cmd, logPath: logPath, done: make(chan struct{})}
 	started := make(chan error, 1)
 	go func() {
@@ -320,6 +343,18 @@ func (p *process) killGroup() {
 	<-p.done
 }
 
+// stopGroup sends SIGTERM to the process and all its children at once
+// (they share the process group) and kills the group if the process has
+// not ended in time.
+func (p *process) stopGroup() {
+	if !p.exited() {
+		syscall.Kill(-p.cmd.Process.Pid, syscall.SIGTERM)
+	}
+	if !p.waitExit(stopTimeout) {
+		p.killGroup()
+	}
+}
+
 // logs returns what the server wrote to stdout and stderr so far.
 func (p *process) logs() string {
 	b, err := os.ReadFile(p.logPath)
@@ -347,8 +382,11 @@ type endpoint struct {
 	name     string
 	addr     string
 	tls      bool
-	greeting string // e.g. "* OK", "+OK", "220"
+	greeting string // e.g. "* OK", "+OK", "220", "HTTP/"
 	quit     string // polite goodbye sent after the greeting
+	// hello, if set, is sent first, for servers that wait for the client
+	// (an HTTP request).
+	hello string
 }
 
 var errExited = errors.New("server exited")
@@ -388,12 +426,19 @@ func greet(ep endpoint, deadline time.Time) error {
 	defer conn.Close()
 	conn.SetDeadline(attempt)
 	if ep.tls {
-		// Readiness only: the certificate is checked by the tests proper.
-		tc := tls.Client(conn, &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS12})
+		// Readiness only: the certificate and the TLS version are checked
+		// by the tests proper, and some servers here are configured to
+		// offer only TLS 1.0 and 1.1.
+		tc := tls.Client(conn, &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS10})
 		if err := tc.Handshake(); err != nil {
 			return fmt.Errorf("TLS handshake: %w", err)
 		}
 		conn = tc
+	}
+	if ep.hello != "" {
+		if _, err := io.WriteString(conn, ep.hello); err != nil {
+			return fmt.Errorf("send request: %w", err)
+		}
 	}
 	line, err := bufio.NewReader(conn).ReadString('\n')
 	if err != nil {

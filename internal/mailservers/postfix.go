@@ -26,25 +26,45 @@ type Postfix struct {
 	Submissions string
 }
 
-// StartPostfix starts Postfix (postfix -c DIR start-fg) as root with a
-// throwaway main.cf and master.cf in a new temporary directory and returns
-// its two listeners once both answer "220". certPEM and keyPEM are the
-// server certificate (optionally followed by intermediates) and key, for
-// example from mailsettingstest.CA.Issue.
+// PostfixConfig describes a Postfix to start with [StartPostfixWith].
+type PostfixConfig struct {
+	// CertPEM and KeyPEM are the server certificate (optionally followed
+	// by intermediates) and key, for example from
+	// mailsettingstest.CA.Issue.
+	CertPEM, KeyPEM []byte
+	// LegacyTLSOnly makes both listeners offer only TLS 1.0 and 1.1
+	// (smtpd_tls_protocols = <=TLSv1.1), the way old servers still do.
+	// OpenSSL 3 refuses those versions at its default security level, so
+	// the server also gets an OpenSSL configuration (tls_config_file) that
+	// lowers the security level to 0 and the minimum protocol to TLS 1.0.
+	LegacyTLSOnly bool
+}
+
+// StartPostfix starts Postfix with [StartPostfixWith] and a
+// [PostfixConfig] of the certificate and key given.
+func StartPostfix(t testing.TB, certPEM, keyPEM []byte) *Postfix {
+	t.Helper()
+	return StartPostfixWith(t, PostfixConfig{CertPEM: certPEM, KeyPEM: keyPEM})
+}
+
+// StartPostfixWith starts Postfix (postfix -c DIR start-fg) as root with a
+// throwaway main.cf and master.cf made from c in a new temporary directory
+// and returns its two listeners once both answer "220".
 //
 // Only the two submission listeners exist: there is no port-25 listener, no
 // SASL authentication (AUTH is not offered), no local delivery and no
 // outbound delivery (every transport is "error"), so nothing leaves the
-// machine. Both listeners require TLS 1.2 or newer.
+// machine. Both listeners require TLS 1.2 or newer, unless
+// c.LegacyTLSOnly is set.
 //
 // The server is stopped (SIGTERM via "postfix abort", then SIGKILL) and
 // its directory removed in t.Cleanup; its log is written to the test log if
 // the test failed. The test is skipped, or failed in CI, when Postfix is not
 // installed or the test does not run as root (see [Require]).
-func StartPostfix(t testing.TB, certPEM, keyPEM []byte) *Postfix {
+func StartPostfixWith(t testing.TB, c PostfixConfig) *Postfix {
 	t.Helper()
 	Require(t, "postfix")
-	requireRoot(t, "postfix")
+	requireRoot(t, "starting postfix (it drops privileges to its own users)")
 	bin, err := lookBinary("postfix")
 	if err != nil {
 		t.Fatalf("mailservers: %v", err)
@@ -66,9 +86,15 @@ func StartPostfix(t testing.TB, certPEM, keyPEM []byte) *Postfix {
 	makePostfixDirs(t, confDir, queueDir)
 	certFile := filepath.Join(confDir, "cert.pem")
 	keyFile := filepath.Join(confDir, "key.pem")
-	writeFile(t, certFile, certPEM, 0o644)
-	writeFile(t, keyFile, keyPEM, 0o600)
-	writeConf(t, filepath.Join(confDir, "main.cf"), postfixMainCf(dir, queueDir, certFile, keyFile))
+	writeFile(t, certFile, c.CertPEM, 0o644)
+	writeFile(t, keyFile, c.KeyPEM, 0o600)
+	mainCf := postfixMainCf(dir, queueDir, certFile, keyFile)
+	if c.LegacyTLSOnly {
+		sslConf := filepath.Join(confDir, "openssl.cnf")
+		writeFile(t, sslConf, []byte(legacyOpenSSLConf), 0o644)
+		mainCf += legacyTLSMainCf(sslConf)
+	}
+	writeConf(t, filepath.Join(confDir, "main.cf"), mainCf)
 
 	for attempt := 1; ; attempt++ {
 		ports, err := pickPorts(2)
@@ -246,4 +272,37 @@ anvil     unix  -       -       n       -       1       anvil
 scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 `, ports[0], ports[1])
+}
+
+// legacyOpenSSLConf is an OpenSSL configuration that lets Postfix use TLS
+// 1.0 and 1.1: Debian's OpenSSL 3 defaults (MinProtocol = TLSv1.2 and
+// security level 2 in /etc/ssl/openssl.cnf) refuse them. The layout is the
+// one postconf(5) shows for tls_config_file; security level 0 is what
+// OpenSSL 3 needs to sign TLS 1.0/1.1 handshakes with SHA-1.
+const legacyOpenSSLConf = `# Throwaway test configuration written by internal/mailservers.
+postfix = postfix_settings
+
+[postfix_settings]
+ssl_conf = postfix_ssl_settings
+
+[postfix_ssl_settings]
+system_default = legacy_tls
+
+[legacy_tls]
+MinProtocol = TLSv1
+MaxProtocol = TLSv1.1
+CipherString = DEFAULT@SECLEVEL=0
+`
+
+// legacyTLSMainCf are the main.cf lines, appended after the defaults (the
+// last setting wins), that limit both listeners to TLS 1.0 and 1.1.
+func legacyTLSMainCf(sslConf string) string {
+	return fmt.Sprintf(`
+# Only TLS 1.0 and 1.1, as old servers still offer.
+tls_config_file = %s
+tls_config_name = postfix
+smtpd_tls_protocols = <=TLSv1.1
+smtpd_tls_mandatory_protocols = <=TLSv1.1
+tls_medium_cipherlist = DEFAULT@SECLEVEL=0
+`, sslConf)
 }

@@ -3,10 +3,10 @@ package wire
 import (
 	"context"
 	"errors"
-	"io"
 	"net"
 	"os"
-	"syscall"
+
+	"github.com/mailsettings/mailsettings/internal/netdial"
 )
 
 // A Kind names why a session failed. The values are the stable strings of
@@ -105,8 +105,6 @@ func (s *session) ioFail(err error) *Error {
 }
 
 // IsClosed reports whether err means the peer closed or reset the
-// connection.
-func IsClosed(err error) bool {
-	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
-		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNABORTED)
-}
+// connection (netdial.ClassReset: EOF, ECONNRESET, EPIPE, ECONNABORTED and
+// their Windows equivalents).
+func IsClosed(err error) bool { return netdial.Classify(err) == netdial.ClassReset }

@@ -1,0 +1,28 @@
+//go:build wasip1
+
+package netdial
+
+import (
+	"errors"
+	"syscall"
+)
+
+// errnoClass returns the class of the first error number in err's chain,
+// by its POSIX name, or ClassOther. WASI has no EHOSTDOWN.
+func errnoClass(err error) Class {
+	n, ok := errors.AsType[syscall.Errno](err)
+	if !ok {
+		return ClassOther
+	}
+	switch n {
+	case syscall.ECONNREFUSED:
+		return ClassRefused
+	case syscall.ECONNRESET, syscall.ECONNABORTED, syscall.EPIPE, syscall.ENETRESET:
+		return ClassReset
+	case syscall.ENETUNREACH, syscall.EHOSTUNREACH, syscall.ENETDOWN:
+		return ClassUnreachable
+	case syscall.ETIMEDOUT:
+		return ClassTimeout
+	}
+	return ClassOther
+}
