@@ -40,9 +40,9 @@ type Cache interface {
 type CacheKey struct {
 	// Domain is the mail domain, a lower-case A-label ("xn--fiqs8s").
 	Domain string
-	// Options lists the options that differ from the zero Discoverer's,
-	// comma-separated, such as "guess,ispdb=https://ispdb.example/"; it
-	// is "" for the defaults. With SendAddress and an address it holds
+	// Options lists the options that differ from the zero Discoverer's
+	// and change what discovery finds, comma-separated, such as
+	// "guess,ispdb=https://ispdb.example/"; it is "" for the defaults. With SendAddress and an address it holds
 	// the local part ("address=alice"), since a server may answer each
 	// address differently. The Resolver, Dialer, HTTPClient and TLSConfig
 	// are not in the key: Discoverers that ask different networks must
@@ -203,7 +203,7 @@ func (d *Discoverer) uncached() *Discoverer {
 // cacheKey returns the key of q's discovery with d's options.
 func (d *Discoverer) cacheKey(q query) CacheKey {
 	flags := 0
-	for i, on := range []bool{d.NoISPDB, d.AllowHTTP, d.Guess, d.AllowPlaintext} {
+	for i, on := range []bool{d.NoISPDB, d.AllowHTTP, d.Guess, d.AllowPlaintext, d.AutodiscoverRedirects} {
 		if on {
 			flags |= 1 << i
 		}
@@ -222,9 +222,9 @@ func (d *Discoverer) cacheKey(q query) CacheKey {
 
 // flagOptions are the Options of every combination of the boolean
 // options, so that the common keys cost no allocation.
-var flagOptions = func() (o [16]string) {
+var flagOptions = func() (o [32]string) {
 	for i := range o {
-		for bit, name := range []string{"noispdb", "http", "guess", "plaintext"} {
+		for bit, name := range []string{"noispdb", "http", "guess", "plaintext", "autodiscover-redirects"} {
 			if i&(1<<bit) != 0 {
 				o[i] = joinOptions(o[i], name)
 			}

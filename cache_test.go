@@ -372,3 +372,34 @@ func BenchmarkDiscoverCached(b *testing.B) {
 		b.Errorf("%d network requests from cached discoveries", c.total()-before)
 	}
 }
+
+// TestCacheKeyOptions: every option that changes what discovery finds
+// changes the key; the others do not. (The fake resolver knows no other
+// names, so the ISP database is never reached.)
+func TestCacheKeyOptions(t *testing.T) {
+	fake := mailsettingstest.NewProvider(t, "example.test", mailsettingstest.WithAutoconfig())
+	for _, c := range []struct {
+		set  func(*mailsettings.Discoverer)
+		opts string
+	}{
+		{func(*mailsettings.Discoverer) {}, ""},
+		{func(d *mailsettings.Discoverer) { d.SourceTimeout = time.Minute }, ""},
+		{func(d *mailsettings.Discoverer) { d.ISPDBURL = mailsettings.DefaultISPDBURL }, ""},
+		{func(d *mailsettings.Discoverer) { d.NoISPDB = true }, "noispdb"},
+		{func(d *mailsettings.Discoverer) { d.ISPDBURL = "https://ispdb.test/v1.1/" }, "ispdb=https://ispdb.test/v1.1/"},
+		{func(d *mailsettings.Discoverer) { d.AllowPlaintext, d.NoISPDB = true, true }, "noispdb,plaintext"},
+		{func(d *mailsettings.Discoverer) { d.AutodiscoverRedirects = true }, "autodiscover-redirects"},
+		{func(d *mailsettings.Discoverer) { d.SendAddress = true }, "address=alice"},
+	} {
+		cc := &clockCache{now: time.Now()}
+		d := mailsettings.Discoverer{Resolver: fake.Resolver, Dialer: fake.Dialer(), TLSConfig: fake.ClientTLSConfig(), Cache: cc}
+		c.set(&d)
+		if _, err := d.Discover(context.Background(), "alice@example.test"); err != nil {
+			t.Fatal(err)
+		}
+		want := mailsettings.CacheKey{Domain: "example.test", Options: c.opts}
+		if _, ok := cc.entries[want]; !ok || len(cc.entries) != 1 {
+			t.Errorf("entries %v, want the key %+v", cc.entries, want)
+		}
+	}
+}

@@ -24,6 +24,8 @@ func runDiscover(ctx context.Context, e *env, args []string) int {
 	sendAddress := s.fs.Bool("send-address", false, "send the address to the domain's autoconfig servers")
 	allowPlain := s.fs.Bool("allow-plaintext", false, "keep endpoints without encryption")
 	guess := s.fs.Bool("guess", false, "also guess imap./pop./smtp./mail. hosts, kept only after a verified TLS handshake")
+	adRedirects := s.fs.Bool("autodiscover-redirects", false, "follow Exchange Autodiscover's HTTP-redirect method and SRV record")
+	verify := s.fs.Bool("verify-reported", false, "probe the built-in endpoints known from one source only before answering")
 	rest, code, ok := s.parse(args)
 	if !ok {
 		return code
@@ -40,6 +42,7 @@ func runDiscover(ctx context.Context, e *env, args []string) int {
 		Resolver: r, Dialer: dialer, TLSConfig: tlsConfig,
 		NoISPDB: *noISPDB, ISPDBURL: *ispdb, AllowHTTP: *allowHTTP,
 		SendAddress: *sendAddress, AllowPlaintext: *allowPlain, Guess: *guess,
+		AutodiscoverRedirects: *adRedirects, VerifyReported: *verify,
 		Cache: mailsettings.NewCache(0, nil),
 	}
 	type result struct {
