@@ -97,10 +97,13 @@ func (s *sub) discovery(disc mailsettings.Discovery, err error) {
 	for i, c := range disc.Candidates {
 		fmt.Fprintln(s.out, l.T("discover.candidate", "i", strconv.Itoa(i+1), "source", c.Source.String(), "trust", c.Trust.String(), "url", cli.Clean(c.URL)))
 		if !c.Provider.IsZero() {
-			fmt.Fprintln(s.out, "   "+l.T("provider", "name", cli.Clean(c.Provider.Name())))
+			fmt.Fprintln(s.out, "   "+l.T("provider", "name", cli.Clean(c.Provider.NameIn(l.Tag()))))
 		}
 		for _, r := range c.Reasons {
 			fmt.Fprintln(s.out, "   "+l.T("why", "text", cli.Clean(r.Text().In(l.Tag()))))
+		}
+		if !c.Verified.IsZero() {
+			fmt.Fprintln(s.out, "   "+l.T("verified", "time", c.Verified.UTC().Format(time.RFC3339)))
 		}
 		s.endpointTable("   ", c.Settings)
 		for _, n := range c.Notes() {

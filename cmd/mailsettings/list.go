@@ -59,12 +59,12 @@ func runList(ctx context.Context, e *env, args []string) int {
 			}
 		case *perDomain:
 			for _, d := range domains {
-				t.Row(domainText(d, unicodeOf(d)), p.ID(), p.Name())
+				t.Row(domainText(d, unicodeOf(d)), p.ID(), p.NameIn(s.lang.Tag()))
 			}
 		case *s.json:
 			j.Write(newProviderLine(p, domains))
 		default:
-			t.Row(p.ID(), p.Name(), p.Password().String(), domainsText(s.lang, domains))
+			t.Row(p.ID(), p.NameIn(s.lang.Tag()), p.Password().String(), domainsText(s.lang, domains))
 		}
 	}
 	if !*s.json {

@@ -55,7 +55,7 @@ func runLookup(ctx context.Context, e *env, args []string) int {
 // endpoints, notes and the help link.
 func (s *sub) settingsTable(st mailsettings.Settings) {
 	l := s.lang
-	fmt.Fprintln(s.out, l.T("lookup.title", "query", cli.Clean(st.Query), "domain", domainText(st.Domain, st.UnicodeDomain), "provider", cli.Clean(st.Provider.Name())))
+	fmt.Fprintln(s.out, l.T("lookup.title", "query", cli.Clean(st.Query), "domain", domainText(st.Domain, st.UnicodeDomain), "provider", cli.Clean(st.Provider.NameIn(l.Tag()))))
 	s.endpointTable("", st)
 	for _, n := range st.Notes() {
 		s.note("", n)
@@ -71,9 +71,25 @@ func (s *sub) settingsTable(st mailsettings.Settings) {
 func (s *sub) endpointTable(indent string, st mailsettings.Settings) {
 	l := s.lang
 	t := cli.Table{Indent: indent}
-	t.Row(l.T("h.protocol"), l.T("h.host"), l.T("h.port"), l.T("h.encryption"), l.T("h.username"))
-	for _, ep := range st.Endpoints() {
-		t.Row(ep.Protocol.String(), ep.Host, strconv.Itoa(int(ep.Port)), encryptionText(l, ep.Encryption), usernameText(l, st, ep))
+	eps := st.Endpoints()
+	// The built-in database says how well it knows each endpoint.
+	evidence := false
+	for _, ep := range eps {
+		_, ok := st.Provider.Evidence(ep)
+		evidence = evidence || ok
+	}
+	header := []string{l.T("h.protocol"), l.T("h.host"), l.T("h.port"), l.T("h.encryption"), l.T("h.username")}
+	if evidence {
+		header = append(header, l.T("h.evidence"))
+	}
+	t.Row(header...)
+	for _, ep := range eps {
+		row := []string{ep.Protocol.String(), ep.Host, strconv.Itoa(int(ep.Port)), encryptionText(l, ep.Encryption), usernameText(l, st, ep)}
+		if evidence {
+			ev, _ := st.Provider.Evidence(ep)
+			row = append(row, ev.Level.String())
+		}
+		t.Row(row...)
 	}
 	t.WriteTo(s.out)
 }

@@ -17,7 +17,7 @@ func TestLookupTable(t *testing.T) {
 		t.Errorf("exit %d, want 1 (例子.中国 is not in the table)", o.code)
 	}
 	for _, want := range []string{"alice@qq.com: qq.com, provider QQ Mail", "PROTOCOL", "imap.qq.com", "993", "implicit TLS",
-		"alice@qq.com\n", "(the full address)", "authorization code", "help: https://"} {
+		"alice@qq.com  ", "(the full address)", "EVIDENCE", "curated", "authorization code", "help: https://"} {
 		if !strings.Contains(o.stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, o.stdout)
 		}
@@ -139,8 +139,8 @@ func TestLookupLanguages(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{map[string]string{"LANG": "zh_CN.UTF-8"}, nil, []string{"协议", "主机", "端口", "加密", "用户名", "服务商 QQ Mail", "提示（password）", "授权码", "隐式TLS", "帮助："}},
-		{map[string]string{"LANG": "zh_TW.UTF-8"}, nil, []string{"協定", "主機", "連接埠", "使用者名稱", "服務商 QQ Mail", "隱式TLS", "說明："}},
+		{map[string]string{"LANG": "zh_CN.UTF-8"}, nil, []string{"协议", "主机", "端口", "加密", "用户名", "服务商 QQ邮箱", "依据", "提示（password）", "授权码", "隐式TLS", "帮助："}},
+		{map[string]string{"LANG": "zh_TW.UTF-8"}, nil, []string{"協定", "主機", "連接埠", "使用者名稱", "服務商 QQ郵箱", "隱式TLS", "說明："}},
 		{map[string]string{"LC_ALL": "zh_HK.UTF-8", "LANG": "en_US.UTF-8"}, nil, []string{"協定"}},
 		{map[string]string{"LANG": "zh_CN.UTF-8"}, []string{"-lang", "en"}, []string{"PROTOCOL", "provider QQ Mail"}},
 		{nil, []string{"-lang", "zh-TW"}, []string{"協定"}},
