@@ -232,3 +232,19 @@ func TestUnwrapBounded(t *testing.T) {
 		t.Errorf("Parse of four brackets = %+v, %v", q, err)
 	}
 }
+
+// TestDisplayNameLikeNetMail: the display names unwrap accepts before
+// "<address>" are those net/mail accepts.
+func TestDisplayNameLikeNetMail(t *testing.T) {
+	for _, d := range []string{
+		"Alice", "Alice Smith", `"Smith, Jane"`, "张三", "=?UTF-8?B?5byg5LiJ?=", "Alice (work)", "(work) Alice",
+		"J. Smith", "Dr. No", "a.b.c", `"a\"b"`, `"Alice" Smith`, "O'Brien", "Ünal Öz", "x+y=z",
+		`Al"ice`, "Alice, Bob", "a@b", "(only a comment)", `"unterminated`, "Alice (unterminated", "Alice [x]",
+		"Alice:", "Alice;", "Alice)", "Ali<ce", "Ali>ce", `Ali\ce`, "((nested) comment) Alice",
+	} {
+		_, err := mail.ParseAddress(d + " <a@example.com>")
+		if got, want := displayName(d+" "), err == nil; got != want {
+			t.Errorf("displayName(%q) = %v, net/mail says %v (%v)", d, got, want, err)
+		}
+	}
+}

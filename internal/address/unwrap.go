@@ -1,7 +1,6 @@
 package address
 
 import (
-	"net/mail"
 	"net/url"
 	"strings"
 	"unicode"
@@ -94,11 +93,84 @@ func mailtoAddress(s string) (string, string) {
 	return a, ""
 }
 
-// displayName reports whether net/mail reads display as the display name
-// of a mailbox (RFC 5322 §3.4 name-addr): words, quoted strings, RFC 2047
-// encoded words. The address inside the angle brackets is checked by
-// Parse's own rules instead, which net/mail's differ from.
+// displayName reports whether display is the display name of a mailbox
+// (RFC 5322 §3.4 name-addr) as net/mail reads it: words that are atoms
+// (atext, with dots as obs-phrase allows, and UTF-8 as RFC 6532 does, so
+// RFC 2047 encoded words too) or quoted strings, with comments after the
+// first. The address inside the angle brackets is checked by Parse's own
+// rules instead, which net/mail's differ from. (net/mail itself is not
+// used: it would add to every program that calls Lookup.)
 func displayName(display string) bool {
-	_, err := mail.ParseAddress(display + "<a@example.com>")
-	return err == nil
+	words := 0
+	for i := 0; i < len(display); {
+		c := display[i]
+		switch {
+		case c == ' ' || c == '\t':
+			i++
+		case c == '"':
+			n := quotedLen(display[i:])
+			if n == 0 {
+				return false
+			}
+			i += n
+			words++
+		case c == '(':
+			// net/mail takes no comment before the first word.
+			n := commentLen(display[i:])
+			if n == 0 || words == 0 {
+				return false
+			}
+			i += n
+		default:
+			start := i
+			for i < len(display) && phraseChar(display[i]) {
+				i++
+			}
+			if i == start {
+				return false
+			}
+			words++
+		}
+	}
+	return words > 0
+}
+
+// phraseChar reports whether byte c may be part of an atom of a phrase:
+// atext, a dot, or a byte of a UTF-8 sequence (valid UTF-8 and the absence
+// of controls were checked before).
+func phraseChar(c byte) bool {
+	return c >= 0x80 || c == '.' || atext[c]
+}
+
+// quotedLen returns the length of the quoted string at the start of s,
+// quotes included, or 0 if it does not end.
+func quotedLen(s string) int {
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// commentLen returns the length of the comment at the start of s, which
+// may nest and hold quoted pairs, or 0 if it does not end.
+func commentLen(s string) int {
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '(':
+			depth++
+		case ')':
+			if depth--; depth == 0 {
+				return i + 1
+			}
+		}
+	}
+	return 0
 }
