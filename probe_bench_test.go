@@ -19,7 +19,10 @@ import (
 // asserted): a probe of a loopback implicit-TLS IMAP server costs at most
 // 1.15x BenchmarkProbeBaselineTLSDial, a bare tls.Dial plus reading the
 // greeting against the same server; BenchmarkProbeAll500 reports the wall
-// time, peak goroutines and allocations of probing 500 endpoints at once.
+// time, peak goroutines and allocations of probing 500 endpoints at once;
+// the BenchmarkModeMismatch pair reports how long a mode mismatch takes to
+// diagnose as a multiple of the greeting wait ("x-greeting-wait", goal:
+// about 1, far from Timeout/GreetingTimeout).
 
 func benchServer(b *testing.B, p mailsettings.Protocol) *mailsettingstest.Server {
 	srv, err := mailsettingstest.Start(p, mailsettings.ImplicitTLS, mailsettingstest.WithCA(testCA))
@@ -103,4 +106,34 @@ func BenchmarkProbeAll500(b *testing.B) {
 	close(stop)
 	wg.Wait()
 	b.ReportMetric(float64(peak.Load()), "peak-goroutines")
+}
+
+// benchMismatch probes srv with encryption enc, which its port does not
+// speak, and reports the time per probe as a multiple of the greeting wait.
+func benchMismatch(b *testing.B, srv *mailsettingstest.Server, enc mailsettings.Encryption, want mailsettings.ErrorKind) {
+	const wait = 200 * time.Millisecond
+	p := srv.Prober()
+	p.Timeout, p.GreetingTimeout = 30*time.Second, wait
+	e := srv.Endpoint()
+	e.Encryption = enc
+	ctx := context.Background()
+	start := time.Now()
+	for b.Loop() {
+		if _, err := p.Probe(ctx, e); mailsettings.KindOf(err) != want {
+			b.Fatalf("Probe: %v, want %s", err, want)
+		}
+	}
+	b.ReportMetric(float64(time.Since(start))/float64(b.N)/float64(wait), "x-greeting-wait")
+}
+
+// BenchmarkModeMismatchSTARTTLSOnImplicit: a STARTTLS probe of an
+// implicit-TLS IMAP port waits one greeting wait, then finds TLS.
+func BenchmarkModeMismatchSTARTTLSOnImplicit(b *testing.B) {
+	benchMismatch(b, benchServer(b, mailsettings.IMAP), mailsettings.STARTTLS, mailsettings.KindExpectedPlaintextGotTLS)
+}
+
+// BenchmarkModeMismatchPlaintextOnImplicit: the same for a plaintext
+// probe of an implicit-TLS submission port.
+func BenchmarkModeMismatchPlaintextOnImplicit(b *testing.B) {
+	benchMismatch(b, benchServer(b, mailsettings.SMTP), mailsettings.Plaintext, mailsettings.KindExpectedPlaintextGotTLS)
 }

@@ -44,10 +44,6 @@ var sharedHostOwners = map[string]string{
 	"smtp.gmail.com":        "gmail",
 }
 
-// providerForHost returns the built-in provider that serves host, with no
-// login to go by, or the zero Provider.
-func providerForHost(host string) Provider { return providerFor(host, "") }
-
 // providerFor returns the built-in provider that serves host for the login
 // username, or the zero Provider. A host that several providers list
 // belongs to, in this order:
