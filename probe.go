@@ -100,7 +100,7 @@ type ProbeResult struct {
 	// TLS facts, zero for a plaintext probe.
 	TLSVersion  uint16       // such as tls.VersionTLS13
 	CipherSuite uint16       // such as tls.TLS_AES_128_GCM_SHA256
-	Verified    bool         // the certificate chain was verified
+	Verified    bool         // the chain was verified and meets the key baseline (see KindCertWeakKey)
 	Certificate *CertSummary // the server's certificate, or nil
 
 	// Greeting is the server's first line; GreetingBeforeTLS is true for

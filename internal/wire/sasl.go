@@ -54,9 +54,11 @@ type saslMech struct {
 	name  string
 	ir    string   // the initial response, or "" for none (LOGIN)
 	steps []string // the answers to the challenges after the initial response
-	// abort answers a challenge after the steps, which carries an error
-	// (XOAUTH2 and OAUTHBEARER send one before failing): an empty line
-	// for XOAUTH2, a single 0x01 for OAUTHBEARER (RFC 7628, 3.2.3).
+	// abort answers a challenge after the steps: XOAUTH2 and OAUTHBEARER
+	// send one with an error before failing, answered by an empty line
+	// (XOAUTH2) or a single 0x01 (OAUTHBEARER, RFC 7628, 3.2.3); for PLAIN
+	// and LOGIN it cancels the exchange with "*" (RFC 9051 6.2.2, RFC 5034
+	// 4, RFC 4954 4).
 	abort string
 }
 
@@ -81,11 +83,11 @@ func chooseSASL(c *Credentials, offered []string) (saslMech, bool) {
 	}
 	switch {
 	case containsFold(offered, "PLAIN"):
-		return saslMech{name: "PLAIN", ir: b64("\x00" + c.Username + "\x00" + c.Password)}, true
+		return saslMech{name: "PLAIN", ir: b64("\x00" + c.Username + "\x00" + c.Password), abort: "*"}, true
 	case containsFold(offered, "LOGIN"):
 		// draft-murchison-sasl-login: the server asks for the username,
 		// then the password.
-		return saslMech{name: "LOGIN", steps: []string{b64(c.Username), b64(c.Password)}}, true
+		return saslMech{name: "LOGIN", steps: []string{b64(c.Username), b64(c.Password)}, abort: "*"}, true
 	}
 	return saslMech{}, false
 }
