@@ -182,3 +182,23 @@ func TestExpectedPlaintextNamesPorts(t *testing.T) {
 		t.Errorf("Fix() = %+v", f)
 	}
 }
+
+// TestNoPlaceholderLeft: every kind's explanation and fix fills all of its
+// placeholders, for a bare ProbeError as callers may build one and for
+// one at the login step with a server reply.
+func TestNoPlaceholderLeft(t *testing.T) {
+	for _, k := range mailsettings.ErrorKinds() {
+		for _, pe := range []*mailsettings.ProbeError{
+			{Endpoint: endpoint(imap, "mail.example.test", 993, itls), Kind: k},
+			{Endpoint: endpoint(smtp, "smtp.office365.com", 587, stls), Kind: k, Step: mailsettings.StepAuth, ServerText: "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox."},
+		} {
+			for _, txt := range []mailsettings.Text{pe.Explanation(), pe.Fix()} {
+				for _, lang := range []string{"en", "zh-Hans", "zh-Hant"} {
+					if s := txt.In(lang); strings.ContainsAny(s, "{}") || s == "" {
+						t.Errorf("%s (%s): %q", k, lang, s)
+					}
+				}
+			}
+		}
+	}
+}
