@@ -22,11 +22,13 @@ const (
 	KindSTARTTLSNotOffered      Kind = "starttls_not_offered"
 	KindSTARTTLSRefused         Kind = "starttls_refused"
 	KindSTARTTLSInjection       Kind = "starttls_injection"
+	KindSTARTTLSFailed          Kind = "starttls_failed"
 	KindPreauthPlaintext        Kind = "preauth_plaintext"
 	KindCertUntrusted           Kind = "cert_untrusted"
 	KindCertExpired             Kind = "cert_expired"
 	KindCertNameMismatch        Kind = "cert_name_mismatch"
 	KindCertInvalid             Kind = "cert_invalid"
+	KindCertWeakKey             Kind = "cert_weak_key"
 	KindTLSVersion              Kind = "tls_version"
 	KindTLSHandshake            Kind = "tls_handshake"
 	KindGreetingTimeout         Kind = "greeting_timeout"
@@ -42,17 +44,23 @@ const (
 	KindAuthRejected            Kind = "auth_rejected"
 	KindAuthAppPassword         Kind = "auth_app_password_required"
 	KindAuthOAuth2Required      Kind = "auth_oauth2_required"
+	KindAuthDisabled            Kind = "auth_disabled"
+	KindAuthNotEnabled          Kind = "auth_not_enabled"
+	KindAuthRateLimited         Kind = "auth_rate_limited"
+	KindMailboxRefused          Kind = "mailbox_refused"
 )
 
 // Kinds returns every kind a session can end with.
 func Kinds() []Kind {
 	return []Kind{
 		KindInvalidRequest, KindNetwork, KindExpectedTLSGotPlaintext, KindExpectedPlaintextGotTLS,
-		KindSTARTTLSNotOffered, KindSTARTTLSRefused, KindSTARTTLSInjection, KindPreauthPlaintext,
-		KindCertUntrusted, KindCertExpired, KindCertNameMismatch, KindCertInvalid, KindTLSVersion,
-		KindTLSHandshake, KindGreetingTimeout, KindTimeout, KindConnectionClosed, KindWrongProtocol,
-		KindServiceRefused, KindResponseTooLong, KindProtocolError, KindCanceled, KindAuthInsecure,
-		KindAuthUnavailable, KindAuthRejected, KindAuthAppPassword, KindAuthOAuth2Required,
+		KindSTARTTLSNotOffered, KindSTARTTLSRefused, KindSTARTTLSInjection, KindSTARTTLSFailed,
+		KindPreauthPlaintext, KindCertUntrusted, KindCertExpired, KindCertNameMismatch, KindCertInvalid,
+		KindCertWeakKey, KindTLSVersion, KindTLSHandshake, KindGreetingTimeout, KindTimeout,
+		KindConnectionClosed, KindWrongProtocol, KindServiceRefused, KindResponseTooLong,
+		KindProtocolError, KindCanceled, KindAuthInsecure, KindAuthUnavailable, KindAuthRejected,
+		KindAuthAppPassword, KindAuthOAuth2Required, KindAuthDisabled, KindAuthNotEnabled,
+		KindAuthRateLimited, KindMailboxRefused,
 	}
 }
 
@@ -63,6 +71,7 @@ var (
 	errSTARTTLSRefused   = errors.New("server refused STARTTLS")
 	errInjection         = errors.New("data after the STARTTLS go-ahead, possible attack")
 	errPlainAfterGoAhead = errors.New("server sent plaintext instead of a TLS handshake after the STARTTLS go-ahead")
+	errSTARTTLSFailed    = errors.New("server answered the TLS handshake with an error after the STARTTLS go-ahead")
 	errPreauthPlaintext  = errors.New("PREAUTH greeting in plaintext")
 	errServiceRefused    = errors.New("server refused service")
 	errProtocol          = errors.New("protocol error")
@@ -70,6 +79,7 @@ var (
 	errAuthInsecure      = errors.New("credentials withheld: connection not TLS with a verified certificate")
 	errAuthUnavailable   = errors.New("no usable login method")
 	errLoginFailed       = errors.New("login refused")
+	errMailboxRefused    = errors.New("login accepted, but the server refused to open the mailbox")
 )
 
 // ctxKind classifies err as a timeout or cancellation, by the context's
