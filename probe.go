@@ -527,8 +527,10 @@ func (s *session) fail(k ErrorKind, err error) *ProbeError {
 	} else if (k == KindTimeout || k == KindGreetingTimeout || k == KindConnectTimeout) && !errors.Is(err, context.DeadlineExceeded) {
 		err = fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
 	}
+	// The cause can quote the server (a certificate's names, a TLS
+	// alert): its text is sanitized, the original stays reachable.
 	return &ProbeError{
-		Endpoint: s.e, Addr: s.res.Addr, Step: s.step, Kind: k, Err: err,
+		Endpoint: s.e, Addr: s.res.Addr, Step: s.step, Kind: k, Err: safeError(err),
 		Provider: s.res.Provider,
 	}
 }
