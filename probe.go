@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -503,21 +502,10 @@ func (s *session) tlsConfig() *tls.Config {
 }
 
 // ctxKind classifies an error of the resolve or connect step as a timeout
-// or cancellation, by the context's state or the error itself.
+// or cancellation (see wire.ContextKind).
 func (s *session) ctxKind(err error) (ErrorKind, bool) {
-	switch {
-	case s.ctx.Err() == context.Canceled:
-		return KindCanceled, true
-	case s.ctx.Err() == context.DeadlineExceeded, errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, context.DeadlineExceeded):
-	default:
-		if ne, ok := errors.AsType[net.Error](err); !ok || !ne.Timeout() {
-			return "", false
-		}
-	}
-	if s.step == StepConnect {
-		return KindConnectTimeout, true
-	}
-	return KindTimeout, true
+	k, ok := wire.ContextKind(s.ctx, err, wire.Step(s.step), wire.Mode(s.e.Encryption))
+	return ErrorKind(k), ok
 }
 
 // fail returns a ProbeError of kind k for the current step.

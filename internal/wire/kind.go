@@ -17,6 +17,7 @@ type Kind string
 const (
 	KindInvalidRequest          Kind = "invalid_request"
 	KindNetwork                 Kind = "network_error"
+	KindConnectTimeout          Kind = "connect_timeout"
 	KindExpectedTLSGotPlaintext Kind = "expected_tls_got_plaintext"
 	KindExpectedPlaintextGotTLS Kind = "expected_plaintext_got_tls"
 	KindSTARTTLSNotOffered      Kind = "starttls_not_offered"
@@ -50,20 +51,6 @@ const (
 	KindMailboxRefused          Kind = "mailbox_refused"
 )
 
-// Kinds returns every kind a session can end with.
-func Kinds() []Kind {
-	return []Kind{
-		KindInvalidRequest, KindNetwork, KindExpectedTLSGotPlaintext, KindExpectedPlaintextGotTLS,
-		KindSTARTTLSNotOffered, KindSTARTTLSRefused, KindSTARTTLSInjection, KindSTARTTLSFailed,
-		KindPreauthPlaintext, KindCertUntrusted, KindCertExpired, KindCertNameMismatch, KindCertInvalid,
-		KindCertWeakKey, KindTLSVersion, KindTLSHandshake, KindGreetingTimeout, KindTimeout,
-		KindConnectionClosed, KindWrongProtocol, KindServiceRefused, KindResponseTooLong,
-		KindProtocolError, KindCanceled, KindAuthInsecure, KindAuthUnavailable, KindAuthRejected,
-		KindAuthAppPassword, KindAuthOAuth2Required, KindAuthDisabled, KindAuthNotEnabled,
-		KindAuthRateLimited, KindMailboxRefused,
-	}
-}
-
 // The causes of failures that have no error of their own.
 var (
 	errUnexpectedTLS     = errors.New("server speaks TLS where a plaintext greeting was expected")
@@ -82,19 +69,28 @@ var (
 	errMailboxRefused    = errors.New("login accepted, but the server refused to open the mailbox")
 )
 
-// ctxKind classifies err as a timeout or cancellation, by the context's
-// state or the error itself.
-func (s *session) ctxKind(err error) (Kind, bool) {
+// ctxKind classifies err as a timeout or cancellation (see ContextKind).
+func (s *session) ctxKind(err error) (Kind, bool) { return ContextKind(s.ctx, err, s.step, s.cfg.Mode) }
+
+// ContextKind classifies err, which ended step of a probe in mode, as a
+// cancellation or a timeout, by the context's state or the error itself:
+// KindConnectTimeout at the connection, KindGreetingTimeout at the
+// greeting (or the implicit-TLS handshake that comes first), KindTimeout
+// afterwards. ok is false for other errors.
+func ContextKind(ctx context.Context, err error, step Step, mode Mode) (k Kind, ok bool) {
 	switch {
-	case s.ctx.Err() == context.Canceled:
+	case ctx.Err() == context.Canceled:
 		return KindCanceled, true
-	case s.ctx.Err() == context.DeadlineExceeded, errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, context.DeadlineExceeded):
+	case ctx.Err() == context.DeadlineExceeded, errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, context.DeadlineExceeded):
 	default:
 		if ne, ok := errors.AsType[net.Error](err); !ok || !ne.Timeout() {
 			return "", false
 		}
 	}
-	if s.step == StepGreeting || s.step == StepTLS && s.cfg.Mode == ImplicitTLS {
+	switch {
+	case step == StepConnect:
+		return KindConnectTimeout, true
+	case step == StepGreeting, step == StepTLS && mode == ImplicitTLS:
 		return KindGreetingTimeout, true
 	}
 	return KindTimeout, true
