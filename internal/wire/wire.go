@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"github.com/mailsettings/mailsettings/internal/sanitize"
+	"github.com/mailsettings/mailsettings/internal/tlsmode"
 )
 
 // A Proto is a mail protocol. The values are those of mailsettings.Protocol.
@@ -55,15 +56,14 @@ func (p Proto) String() string {
 	return fmt.Sprintf("Proto(%d)", uint8(p))
 }
 
-// A Mode is how a connection is protected. The values are those of
-// mailsettings.Encryption.
-type Mode uint8
+// A Mode is how a connection is protected (see package tlsmode).
+type Mode = tlsmode.Mode
 
 // The modes.
 const (
-	ImplicitTLS Mode = iota + 1
-	STARTTLS
-	Plaintext
+	ImplicitTLS = tlsmode.ImplicitTLS
+	STARTTLS    = tlsmode.STARTTLS
+	Plaintext   = tlsmode.Plaintext
 )
 
 // A Step is a stage of a session; the values are those of
