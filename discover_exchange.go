@@ -155,14 +155,7 @@ func (r *run) autodiscoverCandidate(res httpResponse, resp autodiscover.Response
 		default:
 			continue
 		}
-		switch p.TLS() {
-		case autodiscover.ImplicitTLS:
-			e.Encryption = ImplicitTLS
-		case autodiscover.STARTTLS:
-			e.Encryption = STARTTLS
-		default:
-			e.Encryption = Plaintext
-		}
+		e.Encryption = Encryption(p.TLS()) // the values of package tlsmode
 		if l := p.LoginName; l != "" && !strings.Contains(l, "@") {
 			e.Username = UsernameLocalPart
 		}

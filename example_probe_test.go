@@ -68,6 +68,6 @@ func ExampleProbeError_Explanation() {
 	fmt.Println(pe.Fix().In("zh-Hans"))
 	// Output:
 	// expected_tls_got_plaintext
-	// Use STARTTLS on this port, or the implicit-TLS port: 993 is implicit TLS, 143 is STARTTLS.
-	// 请在这个端口上使用STARTTLS，或改用隐式TLS端口：993端口是隐式TLS（SSL/TLS），143端口是STARTTLS。
+	// Set the encryption of this port to STARTTLS, or use port 993 with implicit TLS (SSL/TLS): 993 is implicit TLS, 143 is STARTTLS.
+	// 请把这个端口的加密方式设为STARTTLS，或改用993端口并使用隐式TLS（SSL/TLS）：993端口是隐式TLS（SSL/TLS），143端口是STARTTLS。
 }

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,8 +19,9 @@ import (
 
 // Defaults of a zero [Prober].
 const (
-	defaultProbeTimeout = 30 * time.Second
-	defaultMaxParallel  = 16
+	defaultProbeTimeout    = 30 * time.Second
+	defaultGreetingTimeout = 5 * time.Second
+	defaultMaxParallel     = 16
 	// maxAddresses is how many of a host's addresses a probe tries.
 	maxAddresses = 4
 )
@@ -31,7 +31,7 @@ const (
 // against the endpoint's host name, reads the greeting, asks for the
 // capabilities after TLS, and closes politely (LOGOUT or QUIT). Every
 // failure is a [*ProbeError] that names the step and the kind of failure
-// and explains it in English and Simplified Chinese.
+// and explains it in English and Chinese (Simplified and Traditional).
 //
 // The zero value is ready to use. A Prober is safe for concurrent use and
 // must not be changed while probes are running. It starts no goroutine that
@@ -61,6 +61,25 @@ type Prober struct {
 	// seconds. The context given to Probe can shorten it.
 	Timeout time.Duration
 
+	// GreetingTimeout bounds each wait for the server to speak first, so
+	// that a mode mismatch is diagnosed in seconds, not at the end of
+	// Timeout: the implicit-TLS handshake, the greeting, and, when a
+	// plaintext (or STARTTLS) port stays silent, the check whether it
+	// speaks TLS instead (KindExpectedPlaintextGotTLS). The greeting wait
+	// on a plaintext connection is also at most half the time left, so
+	// that the check has time. Zero means 5 seconds. A server that takes
+	// longer to greet is reported as KindGreetingTimeout; raise it for
+	// servers that delay their greeting on purpose (some port-25 servers
+	// do).
+	GreetingTimeout time.Duration
+
+	// AlternativeDomains are registrable domains, besides those of the
+	// endpoint's host and of its built-in provider's hosts, whose hosts
+	// a certificate name mismatch may be answered with (see
+	// [ProbeResult].Alternative), such as the domain of a custom mail
+	// domain's MX operator. Nil means none.
+	AlternativeDomains []string
+
 	// MaxParallel bounds how many probes ProbeAll runs at once. Zero means
 	// 16.
 	MaxParallel int
@@ -80,7 +99,7 @@ type ProbeResult struct {
 	// TLS facts, zero for a plaintext probe.
 	TLSVersion  uint16       // such as tls.VersionTLS13
 	CipherSuite uint16       // such as tls.TLS_AES_128_GCM_SHA256
-	Verified    bool         // the certificate chain was verified
+	Verified    bool         // the chain was verified and meets the key baseline (see KindCertWeakKey)
 	Certificate *CertSummary // the server's certificate, or nil
 
 	// Greeting is the server's first line; GreetingBeforeTLS is true for
@@ -103,6 +122,17 @@ type ProbeResult struct {
 	// asked for or it did not happen.
 	Login *LoginResult
 
+	// Alternative, after a certificate name mismatch, is an endpoint
+	// like this one on another host that the certificate names and that
+	// belongs to the same operator (a host of the endpoint's built-in
+	// provider, or in the registrable domain of the endpoint's host, of
+	// its provider's hosts or of [Prober].AlternativeDomains), which a
+	// probe verified, or nil. The mismatched certificate itself is never
+	// accepted, and no credential is sent to the alternative; a wildcard
+	// name is followed only to a host of the built-in table in one of
+	// those domains. ProbeError.Alternative is the same.
+	Alternative *ServerEndpoint
+
 	Timing ProbeTiming
 }
 
@@ -113,6 +143,13 @@ type CertSummary struct {
 	DNSNames  []string
 	NotBefore time.Time
 	NotAfter  time.Time
+	// KeyAlgorithm is the public key's algorithm ("RSA", "ECDSA",
+	// "Ed25519", "DSA") and KeyBits its size (the RSA or DSA modulus, the
+	// ECDSA curve; 256 for Ed25519). SignatureAlgorithm is how the issuer
+	// signed it, such as "SHA256-RSA" or "ECDSA-SHA256".
+	KeyAlgorithm       string
+	KeyBits            int
+	SignatureAlgorithm string
 }
 
 func summarizeCert(c *x509.Certificate) *CertSummary {
@@ -129,6 +166,7 @@ func summarizeCert(c *x509.Certificate) *CertSummary {
 	return &CertSummary{
 		Subject: sanitize.Text(c.Subject.String(), wire.MaxServerText), Issuer: sanitize.Text(c.Issuer.String(), wire.MaxServerText),
 		DNSNames: names, NotBefore: c.NotBefore, NotAfter: c.NotAfter,
+		KeyAlgorithm: c.PublicKeyAlgorithm.String(), KeyBits: wire.KeyBits(c), SignatureAlgorithm: c.SignatureAlgorithm.String(),
 	}
 }
 
@@ -197,32 +235,52 @@ func (p *Prober) ProbeAll(ctx context.Context, endpoints []ServerEndpoint) []Pro
 // Credentials are what a credential check logs in with.
 type Credentials struct {
 	Username string
-	// Password is the password, app password or authorization code, sent
-	// with SASL PLAIN, LOGIN (IMAP LOGIN, POP3 USER/PASS, SMTP AUTH LOGIN).
+	// Password is the password, app password or authorization code.
 	Password string
-	// OAuth2Token, if not empty, is an OAuth2 access token sent with
-	// XOAUTH2 instead of the password.
+	// OAuth2Token, if not empty, is an OAuth2 access token sent instead of
+	// the password, with OAUTHBEARER (RFC 7628) or XOAUTH2.
 	OAuth2Token string
 }
 
 // A LoginResult is the outcome of a credential check.
 type LoginResult struct {
-	Mechanism  string // "PLAIN", "LOGIN", "XOAUTH2", or "USER" for POP3 USER/PASS
+	// Mechanism is how the credentials were sent: a SASL mechanism
+	// ("PLAIN", "LOGIN", "OAUTHBEARER", "XOAUTH2"), or the protocol's own
+	// command: "IMAP-LOGIN" for IMAP LOGIN, "USER" for POP3 USER/PASS.
+	Mechanism  string
 	Accepted   bool
 	ServerText string // the server's answer, sanitized
 }
 
 // CheckLogin probes the endpoint like [Prober.Probe] and then logs in with
 // c, to tell whether the credentials work. The credentials are sent only
-// over TLS with a verified certificate (never to a plaintext endpoint or
-// with InsecureSkipVerify); otherwise the error is of kind
-// [KindAuthInsecure] and nothing is sent. For a provider that needs it
-// (see [ProviderInfo].IMAPID) IMAP ID is sent before logging in.
+// over TLS with a verified certificate whose chain meets the key and
+// signature baseline (never to a plaintext endpoint, with
+// InsecureSkipVerify, or over a weak certificate: [KindCertWeakKey]);
+// otherwise the error is of kind [KindAuthInsecure] and nothing is sent.
+//
+// The login uses the first mechanism the server offers of: for a token,
+// OAUTHBEARER (RFC 7628), then XOAUTH2; for a password, SASL PLAIN, then
+// SASL LOGIN, then the protocol's own command (IMAP LOGIN unless the
+// server says LOGINDISABLED; POP3 USER/PASS only when CAPA lists USER).
+// [KindAuthUnavailable] means none of them is offered.
+//
+// For a provider that needs IMAP ID (see [Provider.NeedsIMAPID]: NetEase
+// accepts the login but answers SELECT and EXAMINE with "Unsafe Login"
+// until the client identified itself), ID (RFC 2971) is sent right after a
+// successful login, and EXAMINE INBOX then checks that the mailbox opens,
+// since that is where such a server refuses; a refusal is
+// [KindMailboxRefused]. For other providers nothing is sent after the
+// login.
 //
 // A rejection is classified by the server's answer: [KindAuthAppPassword]
 // when it asks for an app password or authorization code (Gmail's
 // 534-5.7.9, QQ Mail's 535), [KindAuthOAuth2Required] when password login
-// is disabled (Microsoft's "basic authentication is disabled"), and
+// is off (Microsoft's "basic authentication is disabled"),
+// [KindAuthDisabled] when an administrator turned the login off (Microsoft's
+// "SmtpClientAuthentication is disabled"), [KindAuthNotEnabled] when the
+// account must switch mail-client access on (NetEase's "User has no
+// permission"), [KindAuthRateLimited] after too many attempts, and
 // [KindAuthRejected] otherwise. The result's Login field holds the outcome.
 func (p *Prober) CheckLogin(ctx context.Context, e ServerEndpoint, c Credentials) (*ProbeResult, error) {
 	return p.run(ctx, e, &c)
@@ -232,7 +290,11 @@ func (p *Prober) CheckLogin(ctx context.Context, e ServerEndpoint, c Credentials
 func (p *Prober) run(ctx context.Context, e ServerEndpoint, cred *Credentials) (*ProbeResult, error) {
 	start := time.Now()
 	s := &session{p: p, e: e, res: &ProbeResult{Endpoint: e}}
-	s.res.Provider = providerForHost(e.Host)
+	user := ""
+	if cred != nil {
+		user = cred.Username
+	}
+	s.res.Provider = providerFor(e.Host, user)
 	err := s.run(ctx, cred)
 	s.res.Timing.Total = time.Since(start)
 	if err != nil {
@@ -249,6 +311,9 @@ type session struct {
 
 	ctx  context.Context
 	step Step
+	// alternative is an alternative's probe, which looks for no
+	// alternative of its own.
+	alternative bool
 }
 
 func (s *session) run(parent context.Context, cred *Credentials) error {
@@ -278,8 +343,13 @@ func (s *session) run(parent context.Context, cred *Credentials) error {
 	if err != nil {
 		return err
 	}
+	greeting := s.p.GreetingTimeout
+	if greeting <= 0 {
+		greeting = defaultGreetingTimeout
+	}
 	cfg := wire.Config{
 		Proto: wire.Proto(s.e.Protocol), Mode: wire.Mode(s.e.Encryption), TLS: s.tlsConfig(),
+		GreetingWait: greeting,
 	}
 	if info := s.res.Provider.data(); wc != nil {
 		cfg.Credentials = wc
@@ -319,10 +389,14 @@ func (s *session) wireFail(we *wire.Error, wr *wire.Result) *ProbeError {
 	pe.ServerText, pe.ServerTextBeforeTLS = we.ServerText, we.ServerTextBeforeTLS
 	pe.Detected = Protocol(we.Detected)
 	switch pe.Kind {
-	case KindCertUntrusted, KindCertNameMismatch, KindCertExpired, KindCertInvalid:
+	case KindCertUntrusted, KindCertNameMismatch, KindCertExpired, KindCertInvalid, KindCertWeakKey:
 		if c := s.res.Certificate; c != nil {
 			pe.CertNames, pe.CertNotAfter = c.DNSNames, c.NotAfter
 		}
+	}
+	if pe.Kind == KindCertNameMismatch && !s.alternative {
+		s.res.Alternative = s.findAlternative(wr)
+		pe.Alternative = s.res.Alternative
 	}
 	return pe
 }
@@ -428,21 +502,10 @@ func (s *session) tlsConfig() *tls.Config {
 }
 
 // ctxKind classifies an error of the resolve or connect step as a timeout
-// or cancellation, by the context's state or the error itself.
+// or cancellation (see wire.ContextKind).
 func (s *session) ctxKind(err error) (ErrorKind, bool) {
-	switch {
-	case s.ctx.Err() == context.Canceled:
-		return KindCanceled, true
-	case s.ctx.Err() == context.DeadlineExceeded, errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, context.DeadlineExceeded):
-	default:
-		if ne, ok := errors.AsType[net.Error](err); !ok || !ne.Timeout() {
-			return "", false
-		}
-	}
-	if s.step == StepConnect {
-		return KindConnectTimeout, true
-	}
-	return KindTimeout, true
+	k, ok := wire.ContextKind(s.ctx, err, wire.Step(s.step), wire.Mode(s.e.Encryption))
+	return ErrorKind(k), ok
 }
 
 // fail returns a ProbeError of kind k for the current step.
@@ -452,8 +515,10 @@ func (s *session) fail(k ErrorKind, err error) *ProbeError {
 	} else if (k == KindTimeout || k == KindGreetingTimeout || k == KindConnectTimeout) && !errors.Is(err, context.DeadlineExceeded) {
 		err = fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
 	}
+	// The cause can quote the server (a certificate's names, a TLS
+	// alert): its text is sanitized, the original stays reachable.
 	return &ProbeError{
-		Endpoint: s.e, Addr: s.res.Addr, Step: s.step, Kind: k, Err: err,
+		Endpoint: s.e, Addr: s.res.Addr, Step: s.step, Kind: k, Err: safeError(err),
 		Provider: s.res.Provider,
 	}
 }

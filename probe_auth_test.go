@@ -143,6 +143,36 @@ func TestCheckLoginProviderHints(t *testing.T) {
 			mailsettings.KindAuthOAuth2Required, "OAuth2", "OAuth2"},
 		{"netease-imap-rejected", imap, itls, "imap.163.com", "NO LOGIN Login error password error",
 			mailsettings.KindAuthRejected, "authorization code", "授权码"},
+		// Replies with a fix of their own that names the setting to change
+		// (research notes, replies.md).
+		{"m365-smtp-auth-mailbox", smtp, stls, "smtp.office365.com", "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox. Visit https://aka.ms/smtp_auth_disabled for more information.",
+			mailsettings.KindAuthDisabled, "Set-CASMailbox -Identity USER -SmtpClientAuthenticationDisabled $false", "管理员"},
+		{"m365-smtp-auth-tenant", smtp, stls, "smtp.office365.com", "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information.",
+			mailsettings.KindAuthDisabled, "Set-TransportConfig -SmtpClientAuthenticationDisabled $false", "整个组织"},
+		{"m365-policy", smtp, stls, "smtp.office365.com", "535 5.7.139 Authentication unsuccessful, the request did not meet the criteria to be authenticated successfully. Contact your administrator.",
+			mailsettings.KindAuthDisabled, "Conditional Access", "条件访问"},
+		{"m365-client-submission", smtp, stls, "smtp.office365.com", "550 5.7.30 Basic authentication is not supported for Client Submission.",
+			mailsettings.KindAuthOAuth2Required, "basic authentication for client submission is retired", "OAuth2"},
+		{"m365-wrong-password", smtp, stls, "smtp.office365.com", "535 5.7.3 Authentication unsuccessful [SN4PR0601CA0012.namprd06.prod.outlook.com]",
+			mailsettings.KindAuthRejected, "Authenticated SMTP", "经过身份验证的SMTP"},
+		{"outlook-imap-basic-disabled", imap, itls, "outlook.office365.com", "NO Basic authentication is disabled.",
+			mailsettings.KindAuthOAuth2Required, "app passwords go the same way", "OAuth2"},
+		{"gmail-smtp-rejected", smtp, itls, "smtp.gmail.com", "535-5.7.8 Username and Password not accepted. For more information, go to\r\n535 5.7.8  https://support.google.com/mail/?p=BadCredentials",
+			mailsettings.KindAuthRejected, "https://myaccount.google.com/apppasswords", "应用专用密码"},
+		{"gmail-web-login", smtp, itls, "smtp.gmail.com", "534-5.7.14 <https://accounts.google.com/signin/continue?sarp=1>\r\n534 5.7.14 Please log in via your web browser and then try again.",
+			mailsettings.KindAuthAppPassword, "web browser", "网页浏览器"},
+		{"yahoo-auth005", smtp, itls, "smtp.mail.yahoo.com", "535 5.7.0 (#AUTH005) Too many bad auth attempts.",
+			mailsettings.KindAuthAppPassword, "Generate app password", "生成应用密码"},
+		{"qq-gbk", smtp, itls, "smtp.qq.com", "535 Error: \xc7\xeb\xca\xb9\xd3\xc3\xca\xda\xc8\xa8\xc2\xeb\xb5\xc7\xc2\xbc: http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=1001256",
+			mailsettings.KindAuthAppPassword, "Settings > Account", "设置 > 账号"},
+		{"netease-not-enabled", smtp, itls, "smtp.163.com", "550 User has no permission",
+			mailsettings.KindAuthNotEnabled, "Settings > POP3/SMTP/IMAP", "开启"},
+		{"netease-rate-limited", smtp, itls, "smtp.163.com", "554 Ip is rejected, smtp auth error limit exceed,163 smtp9,DcCowAD",
+			mailsettings.KindAuthRateLimited, "Wait before trying again", "等待"},
+		{"yandex-imap-disabled", imap, itls, "imap.yandex.com", "NO [AUTHENTICATIONFAILED] LOGIN invalid credentials or IMAP is disabled sc=abc123",
+			mailsettings.KindAuthRejected, "https://mail.yandex.com/#setup/client", "开启IMAP"},
+		{"mailru-app-password", smtp, itls, "smtp.mail.ru", "535 5.7.0 NEOBHODIM parol prilozheniya https://help.mail.ru/mail/security/protection/external / Application password is REQUIRED",
+			mailsettings.KindAuthAppPassword, "app password", "应用专用密码"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -163,8 +193,12 @@ func TestCheckLoginProviderHints(t *testing.T) {
 	}
 }
 
-// TestCheckLoginIMAPID logs in to a server that, like NetEase, refuses
-// logins without IMAP ID; the prober sends ID because the provider needs it.
+// TestCheckLoginIMAPID logs in to a server that, like NetEase, accepts the
+// login but refuses SELECT and EXAMINE with "Unsafe Login" until the client
+// sent IMAP ID. The prober sends ID right after the login because the
+// provider needs it, and checks with EXAMINE that the mailbox opens. (It
+// used to send ID before the login, against a fake that refused the login
+// itself, which no NetEase server does.)
 func TestCheckLoginIMAPID(t *testing.T) {
 	srv := newServer(t, imap, itls, mailsettingstest.WithHost("imap.163.com"), mailsettingstest.RequireIMAPID(), mailsettingstest.WithUsers(users))
 	res, err := checkLogin(t, srv, srv.Prober(), mailsettings.Credentials{Username: "alice@example.test", Password: "right-password"})
@@ -176,10 +210,50 @@ func TestCheckLoginIMAPID(t *testing.T) {
 	}
 	srv.Close()
 	lines := srv.Transcript().Lines()
-	id := slices.IndexFunc(lines, func(l mailsettingstest.Line) bool { return strings.Contains(l.Text, " ID ") })
-	login := slices.IndexFunc(lines, func(l mailsettingstest.Line) bool { return strings.Contains(l.Text, "AUTHENTICATE") })
-	if id < 0 || login < 0 || id > login {
-		t.Errorf("ID at %d, login at %d, want ID first:\n%v", id, login, lines)
+	find := func(verb string) int {
+		return slices.IndexFunc(lines, func(l mailsettingstest.Line) bool {
+			f := strings.Fields(l.Text)
+			return len(f) > 1 && strings.EqualFold(f[1], verb)
+		})
+	}
+	login, id, examine := find("AUTHENTICATE"), find("ID"), find("EXAMINE")
+	if login < 0 || id < 0 || examine < 0 || !(login < id && id < examine) {
+		t.Errorf("login at %d, ID at %d, EXAMINE at %d; want login, then ID, then EXAMINE:\n%v", login, id, examine, lines)
+	}
+}
+
+// TestCheckLoginIMAPIDOnlyWhenNeeded: for a provider not known to need ID,
+// nothing follows the login, so a server that would refuse its mailbox
+// still passes the credential check (the login itself worked).
+func TestCheckLoginIMAPIDOnlyWhenNeeded(t *testing.T) {
+	srv := newServer(t, imap, itls, mailsettingstest.RequireIMAPID(), mailsettingstest.WithUsers(users))
+	if _, err := checkLogin(t, srv, srv.Prober(), mailsettings.Credentials{Username: "alice@example.test", Password: "right-password"}); err != nil {
+		t.Fatalf("CheckLogin: %v", err)
+	}
+	srv.Close()
+	if tr := srv.Transcript(); tr.Contains(" ID ") || tr.Contains("EXAMINE") {
+		t.Errorf("ID or EXAMINE sent to a provider that does not need them:\n%s", tr)
+	}
+}
+
+// TestCheckLoginMailboxRefused: when the mailbox stays closed after ID (a
+// server that refuses EXAMINE whatever the client does), the login is
+// reported as accepted and the failure as mailbox_refused, with the
+// provider's IMAP ID note in the fix.
+func TestCheckLoginMailboxRefused(t *testing.T) {
+	srv := newServer(t, imap, itls, mailsettingstest.WithHost("imap.163.com"), dialogue("* OK Coremail System IMap Server Ready\r\n",
+		exch{verb: "CAPABILITY", reply: "* CAPABILITY IMAP4rev1 ID SASL-IR AUTH=PLAIN\r\n{tag} OK done\r\n"},
+		exch{verb: "AUTHENTICATE", reply: "{tag} OK LOGIN completed\r\n"},
+		exch{verb: "ID", reply: "* ID NIL\r\n{tag} OK ID completed\r\n"},
+		exch{verb: "EXAMINE", reply: "{tag} NO EXAMINE Unsafe Login. Please contact kefu@188.com for help\r\n"},
+		exch{verb: "LOGOUT", reply: "{tag} OK bye\r\n"}))
+	res, err := checkLogin(t, srv, srv.Prober(), mailsettings.Credentials{Username: "alice@example.test", Password: "right-password"})
+	pe := wantKind(t, err, mailsettings.KindMailboxRefused)
+	if res.Login == nil || !res.Login.Accepted || res.Login.Mechanism != "PLAIN" {
+		t.Errorf("Login = %+v, want accepted with PLAIN", res.Login)
+	}
+	if !strings.Contains(pe.ServerText, "Unsafe Login") || !strings.Contains(pe.Fix().String(), "RFC 2971") || !strings.Contains(zhHans(pe.Fix()), "ID命令") {
+		t.Errorf("ServerText %q, Fix %+v", pe.ServerText, pe.Fix())
 	}
 }
 

@@ -50,6 +50,11 @@ const (
 	// after the STARTTLS go-ahead and before TLS started: a possible attack
 	// (CVE-2011-0411 class, "Why TLS is better without STARTTLS").
 	KindSTARTTLSInjection ErrorKind = "starttls_injection"
+	// KindSTARTTLSFailed: the server gave the STARTTLS go-ahead and then
+	// answered the TLS handshake with an error in plaintext ("-ERR
+	// STARTTLS failed"): its TLS is broken. Data that arrives before the
+	// handshake starts is [KindSTARTTLSInjection] instead.
+	KindSTARTTLSFailed ErrorKind = "starttls_failed"
 	// KindPreauthPlaintext: an IMAP server greeted a STARTTLS probe with
 	// PREAUTH in plaintext, which skips STARTTLS (RFC 9051 §7.1.4).
 	KindPreauthPlaintext ErrorKind = "preauth_plaintext"
@@ -63,6 +68,12 @@ const (
 	KindCertNameMismatch ErrorKind = "cert_name_mismatch"
 	// KindCertInvalid: the certificate is unusable for another reason.
 	KindCertInvalid ErrorKind = "cert_invalid"
+	// KindCertWeakKey: the certificate chain verified, but a certificate
+	// below the root has an RSA key under 2048 bits, an ECDSA key on a
+	// curve under P-256, a DSA key, or a SHA-1, MD5 or DSA signature,
+	// which the CA/Browser Forum Baseline Requirements and NIST SP
+	// 800-131A no longer allow. Credentials are never sent over it.
+	KindCertWeakKey ErrorKind = "cert_weak_key"
 	// KindTLSVersion: the server offers only TLS versions older than 1.2.
 	KindTLSVersion ErrorKind = "tls_version"
 	// KindTLSHandshake: the TLS handshake failed for another reason.
@@ -103,6 +114,21 @@ const (
 	KindAuthAppPassword ErrorKind = "auth_app_password_required"
 	// KindAuthOAuth2Required: the server accepts only OAuth2.
 	KindAuthOAuth2Required ErrorKind = "auth_oauth2_required"
+	// KindAuthDisabled: an administrator turned this login off for the
+	// mailbox or the organization (Microsoft's "SmtpClientAuthentication
+	// is disabled for the Mailbox"): a setting, not a wrong password.
+	KindAuthDisabled ErrorKind = "auth_disabled"
+	// KindAuthNotEnabled: mail-client access (IMAP, POP3 or SMTP) is
+	// switched off for the account and must be switched on in the
+	// provider's web settings (NetEase's "550 User has no permission").
+	KindAuthNotEnabled ErrorKind = "auth_not_enabled"
+	// KindAuthRateLimited: the server refuses logins for a while after too
+	// many attempts; retrying makes it worse.
+	KindAuthRateLimited ErrorKind = "auth_rate_limited"
+	// KindMailboxRefused: the login was accepted but the server refused to
+	// open the mailbox (IMAP EXAMINE INBOX, checked for providers that
+	// need IMAP ID, such as NetEase's "NO Unsafe Login").
+	KindMailboxRefused ErrorKind = "mailbox_refused"
 )
 
 // ErrorKinds returns the whole vocabulary of error kinds, in the order of
@@ -111,11 +137,13 @@ func ErrorKinds() []ErrorKind {
 	return []ErrorKind{
 		KindInvalidRequest, KindDNSNotFound, KindDNSFailure, KindConnectionRefused, KindConnectTimeout,
 		KindNetwork, KindExpectedTLSGotPlaintext, KindExpectedPlaintextGotTLS, KindSTARTTLSNotOffered,
-		KindSTARTTLSRefused, KindSTARTTLSInjection, KindPreauthPlaintext, KindCertUntrusted, KindCertExpired,
-		KindCertNameMismatch, KindCertInvalid, KindTLSVersion, KindTLSHandshake, KindGreetingTimeout,
-		KindTimeout, KindConnectionClosed, KindWrongProtocol, KindServiceRefused, KindResponseTooLong,
-		KindProtocolError, KindCanceled, KindAuthInsecure, KindAuthUnavailable, KindAuthRejected,
-		KindAuthAppPassword, KindAuthOAuth2Required,
+		KindSTARTTLSRefused, KindSTARTTLSInjection, KindSTARTTLSFailed, KindPreauthPlaintext,
+		KindCertUntrusted, KindCertExpired, KindCertNameMismatch, KindCertInvalid, KindCertWeakKey,
+		KindTLSVersion, KindTLSHandshake, KindGreetingTimeout, KindTimeout, KindConnectionClosed,
+		KindWrongProtocol, KindServiceRefused, KindResponseTooLong, KindProtocolError, KindCanceled,
+		KindAuthInsecure, KindAuthUnavailable, KindAuthRejected, KindAuthAppPassword,
+		KindAuthOAuth2Required, KindAuthDisabled, KindAuthNotEnabled, KindAuthRateLimited,
+		KindMailboxRefused,
 	}
 }
 
@@ -178,6 +206,11 @@ type ProbeError struct {
 	// CertNotAfter its expiry, for certificate failures.
 	CertNames    []string
 	CertNotAfter time.Time
+
+	// Alternative, for a certificate name mismatch, is a verified endpoint
+	// of the same operator on a host the certificate names, or nil: see
+	// [ProbeResult].Alternative.
+	Alternative *ServerEndpoint
 
 	// Provider is the known provider whose host the endpoint is, or the
 	// zero Provider. Its notes are added to the fix of the failures they

@@ -205,6 +205,13 @@ func hostileFixtures(t *testing.T) []fixture {
 		{"smtp/inject-ehlo", smtp, stls, 0, opts(mailsettingstest.InjectAfterSTARTTLS("250-example.org\r\n250 AUTH LOGIN\r\n")), mailsettings.KindSTARTTLSInjection, 0},
 		{"smtp/inject-later-packet", smtp, stls, 0, opts(lateData(greetS, "STARTTLS", "220 go\r\n", "250 AUTH PLAIN\r\n")), mailsettings.KindSTARTTLSInjection, 0},
 
+		// The server's error reply to the handshake after the go-ahead: a
+		// broken TLS setup, not an injection.
+		{"pop3/starttls-failed", pop3, stls, 0, opts(mailsettingstest.FailTLSAfterSTARTTLS("-ERR STARTTLS failed\r\n")), mailsettings.KindSTARTTLSFailed, 0},
+		{"imap/starttls-failed", imap, stls, 0, opts(mailsettingstest.FailTLSAfterSTARTTLS("* BAD [ALERT] TLS initialization failed\r\n")), mailsettings.KindSTARTTLSFailed, 0},
+		{"imap/starttls-failed-no", imap, stls, 0, opts(mailsettingstest.FailTLSAfterSTARTTLS("* NO [UNAVAILABLE] TLS failed\r\n")), mailsettings.KindSTARTTLSFailed, 0},
+		{"smtp/starttls-failed", smtp, stls, 0, opts(mailsettingstest.FailTLSAfterSTARTTLS("454 4.7.0 TLS not available due to local problem\r\n")), mailsettings.KindSTARTTLSFailed, 0},
+
 		// T3: STARTTLS refused or not offered; never continue in plaintext.
 		{"imap/starttls-no", imap, stls, 0, opts(mailsettingstest.RefuseSTARTTLS()), mailsettings.KindSTARTTLSRefused, 0},
 		{"imap/starttls-bad", imap, stls, 0, opts(mailsettingstest.WithSTARTTLSReply("{tag} BAD no\r\n")), mailsettings.KindSTARTTLSRefused, 0},

@@ -24,6 +24,7 @@ func TestModeMatrix(t *testing.T) {
 		client, server mailsettings.Encryption
 		res            *mailsettings.ProbeResult
 		err            error
+		took           time.Duration
 	}
 	var cells []*cell
 	for _, p := range protocols {
@@ -35,23 +36,18 @@ func TestModeMatrix(t *testing.T) {
 	}
 	// All cells are probed at once, outside the -parallel limit: the
 	// cells where a plaintext greeting is awaited from an implicit-TLS
-	// server spend most of their deadline waiting.
+	// server wait the Prober's greeting wait (5 seconds by default).
 	var wg sync.WaitGroup
 	for _, c := range cells {
 		srv := newServer(t, c.p, c.server)
 		e := srv.Endpoint()
 		e.Encryption = c.client
-		// A plaintext client facing an implicit-TLS server waits three
-		// quarters of the deadline for a greeting before trying TLS; the
-		// last quarter (2 s) is for the handshake.
-		d := longWait
-		if c.client != itls && c.server == itls {
-			d = 8 * time.Second
-		}
 		wg.Go(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), d)
+			ctx, cancel := context.WithTimeout(context.Background(), longWait)
 			defer cancel()
+			start := time.Now()
 			c.res, c.err = srv.Prober().Probe(ctx, e)
+			c.took = time.Since(start)
 		})
 	}
 	wg.Wait()
@@ -73,6 +69,12 @@ func TestModeMatrix(t *testing.T) {
 			pe := wantKind(t, c.err, w)
 			if w == mailsettings.KindExpectedTLSGotPlaintext && pe.Detected != c.p {
 				t.Errorf("Detected = %v, want %v", pe.Detected, c.p)
+			}
+			// A mode mismatch is diagnosed within the greeting wait, not
+			// at the end of the deadline (it used to take three quarters
+			// of it).
+			if c.took > longWait/2 {
+				t.Errorf("diagnosis took %v with a deadline of %v", c.took, longWait)
 			}
 		})
 	}

@@ -362,7 +362,7 @@ func TestProbeSanitizesCertificateText(t *testing.T) {
 			t.Errorf("no x509.HostnameError in %v", err)
 		}
 		x, f := pe.Explanation(), pe.Fix()
-		for _, s := range []string{err.Error(), x.String(), zhHans(x), f.String(), zhHans(f)} {
+		for _, s := range append([]string{err.Error(), pe.Err.Error(), x.String(), zhHans(x), f.String(), zhHans(f)}, pe.CertNames...) {
 			checkSanitized(t, s)
 		}
 		if !strings.Contains(x.String(), "evil [2J") {

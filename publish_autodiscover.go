@@ -6,6 +6,7 @@ import (
 
 	"github.com/mailsettings/mailsettings/internal/address"
 	"github.com/mailsettings/mailsettings/internal/autodiscover"
+	"github.com/mailsettings/mailsettings/internal/tlsmode"
 )
 
 // MarshalAutodiscover writes the Exchange Autodiscover answer (the Outlook
@@ -39,7 +40,7 @@ func (p Provider) MarshalAutodiscover(emailAddress string) ([]byte, error) {
 	server := func(e ServerEndpoint) (autodiscover.Server, error) {
 		s := autodiscover.Server{
 			Type: e.Protocol.String(), Host: e.Host, Port: int(e.Port),
-			TLS: autodiscoverTLS(e.Encryption), LoginName: e.Username.Expand(local, domain),
+			TLS: tlsmode.Mode(e.Encryption), LoginName: e.Username.Expand(local, domain),
 		}
 		if e.Encryption == Plaintext {
 			return s, errPlaintext
@@ -70,17 +71,4 @@ func (p Provider) MarshalAutodiscover(emailAddress string) ([]byte, error) {
 		return nil, unpublishable(format, p.ID(), codecDetail(err, autodiscover.ErrUnpublishable))
 	}
 	return doc, nil
-}
-
-// autodiscoverTLS returns the codec's TLS mode for e.
-func autodiscoverTLS(e Encryption) autodiscover.TLSMode {
-	switch e {
-	case ImplicitTLS:
-		return autodiscover.ImplicitTLS
-	case STARTTLS:
-		return autodiscover.STARTTLS
-	case Plaintext:
-		return autodiscover.Plaintext
-	}
-	return 0
 }

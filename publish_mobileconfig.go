@@ -7,6 +7,7 @@ import (
 
 	"github.com/mailsettings/mailsettings/internal/address"
 	"github.com/mailsettings/mailsettings/internal/mobileconfig"
+	"github.com/mailsettings/mailsettings/internal/tlsmode"
 )
 
 // mobileconfigContentType is the Content-Type of Apple configuration
@@ -71,7 +72,7 @@ func (p Provider) MarshalMobileconfig(emailOrDomain string, signer ProfileSigner
 	}
 	prof := mobileconfig.Profile{Domain: domain, EmailAddress: addr, Description: i.Name, Organization: i.Name}
 	server := func(e ServerEndpoint) mobileconfig.Server {
-		return mobileconfig.Server{Host: e.Host, Port: int(e.Port), TLS: mobileconfigTLS(e.Encryption), Username: e.Username.Expand(local, domain)}
+		return mobileconfig.Server{Host: e.Host, Port: int(e.Port), TLS: tlsmode.Mode(e.Encryption), Username: e.Username.Expand(local, domain)}
 	}
 	// Each candidate is judged by the codec, paired with a server it
 	// accepts; the first one it takes, in order of preference, is used.
@@ -134,17 +135,4 @@ func (p Provider) MarshalMobileconfig(emailOrDomain string, signer ProfileSigner
 		return nil, fmt.Errorf("mailsettings: signing the Apple profile of provider %q: the signer returned nothing", i.ID)
 	}
 	return signed, nil
-}
-
-// mobileconfigTLS returns the codec's TLS mode for e.
-func mobileconfigTLS(e Encryption) mobileconfig.TLSMode {
-	switch e {
-	case ImplicitTLS:
-		return mobileconfig.ImplicitTLS
-	case STARTTLS:
-		return mobileconfig.STARTTLS
-	case Plaintext:
-		return mobileconfig.Plaintext
-	}
-	return 0
 }

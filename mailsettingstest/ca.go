@@ -51,6 +51,15 @@ type CertOptions struct {
 	// NotBefore and NotAfter bound its validity. Zero means from an hour
 	// ago for a year.
 	NotBefore, NotAfter time.Time
+	// RSABits, if not zero, gives the certificate an RSA key of that many
+	// bits instead of an ECDSA P-256 key, such as 1024 for a key that
+	// current baselines refuse (Go refuses RSA keys under 1024 bits
+	// outright).
+	RSABits int
+	// SignatureAlgorithm, if not zero, is the algorithm the CA signs the
+	// certificate with, such as x509.ECDSAWithSHA1 for a signature Go's
+	// verifier refuses.
+	SignatureAlgorithm x509.SignatureAlgorithm
 }
 
 // Issue returns a certificate for names (host names or IP addresses),

@@ -2,6 +2,7 @@ package mailsettingstest
 
 import (
 	"encoding/base64"
+	"io"
 	"strings"
 
 	"github.com/mailsettings/mailsettings"
@@ -31,7 +32,21 @@ func (c *Conn) checkToken(user, token string) bool {
 	return ok && t == token
 }
 
-// saslCheck checks a PLAIN or XOAUTH2 initial response.
+// mechanisms returns the SASL mechanisms the server offers.
+func (c *Conn) mechanisms() []string {
+	if m := c.srv.cfg.mechs; m != nil {
+		return m
+	}
+	if c.srv.Protocol == mailsettings.SMTP {
+		return []string{"PLAIN", "LOGIN", "XOAUTH2"}
+	}
+	return []string{"PLAIN", "XOAUTH2"}
+}
+
+// offers reports whether the server offers the SASL mechanism mech.
+func (c *Conn) offers(mech string) bool { return slicesContainsFold(c.mechanisms(), mech) }
+
+// saslCheck checks a PLAIN, XOAUTH2 or OAUTHBEARER initial response.
 func (c *Conn) saslCheck(mech, b64 string) bool {
 	raw, err := base64.StdEncoding.DecodeString(b64)
 	if err != nil {
@@ -51,8 +66,60 @@ func (c *Conn) saslCheck(mech, b64 string) bool {
 			}
 		}
 		return c.checkToken(user, token)
+	case "OAUTHBEARER":
+		// RFC 7628, 3.1: "n,a=USER," then key=value pairs after 0x01.
+		header, kvs, ok := strings.Cut(string(raw), "\x01")
+		if !ok || !strings.HasPrefix(header, "n,a=") || !strings.HasSuffix(header, ",") {
+			return false
+		}
+		user := strings.NewReplacer("=2C", ",", "=3D", "=").Replace(strings.TrimSuffix(strings.TrimPrefix(header, "n,a="), ","))
+		var token string
+		for f := range strings.SplitSeq(kvs, "\x01") {
+			if t, ok := strings.CutPrefix(f, "auth=Bearer "); ok {
+				token = t
+			}
+		}
+		return c.checkToken(user, token)
 	}
 	return false
+}
+
+// saslRun runs a SASL exchange for mech with the initial response ir (""
+// for none), asking for more with prompt (which writes a challenge and
+// reads the answer). done is true if the connection failed.
+func (c *Conn) saslRun(mech, ir string, prompt func(challenge string) (string, bool)) (ok, done bool) {
+	mech = strings.ToUpper(mech)
+	switch mech {
+	case "PLAIN", "XOAUTH2", "OAUTHBEARER":
+		if ir == "" {
+			var good bool
+			if ir, good = prompt(""); !good {
+				return false, true
+			}
+		}
+		ok = c.saslCheck(mech, ir)
+		if !ok && mech != "PLAIN" && c.srv.cfg.authFailure == "" {
+			// Google's error challenge, answered by an empty line
+			// (XOAUTH2) or 0x01 (OAUTHBEARER, RFC 7628 3.2.3).
+			if _, good := prompt(xoauth2Error); !good {
+				return false, true
+			}
+		}
+		return ok, false
+	case "LOGIN":
+		u, good := prompt(base64.StdEncoding.EncodeToString([]byte("Username:")))
+		if !good {
+			return false, true
+		}
+		p, good := prompt(base64.StdEncoding.EncodeToString([]byte("Password:")))
+		if !good {
+			return false, true
+		}
+		ub, _ := base64.StdEncoding.DecodeString(u)
+		pb, _ := base64.StdEncoding.DecodeString(p)
+		return c.checkPassword(string(ub), string(pb)), false
+	}
+	return false, false
 }
 
 // xoauth2Error is the JSON error Google sends as an XOAUTH2 challenge.
@@ -71,6 +138,16 @@ func (c *Conn) goAhead(tag, line string) bool {
 	if c.Write(line+strings.ReplaceAll(cfg.inject, "{tag}", tag)) != nil {
 		return false
 	}
+	if cfg.tlsFailReply != nil {
+		// Read the start of the ClientHello, answer it in plaintext and
+		// hang up.
+		buf := make([]byte, 5)
+		if _, err := io.ReadFull(c.br, buf); err == nil {
+			c.Write(*cfg.tlsFailReply)
+		}
+		c.Close()
+		return false
+	}
 	return c.StartTLS() == nil
 }
 
@@ -84,7 +161,12 @@ func (c *Conn) imapCaps() string {
 	case c.srv.Encryption == mailsettings.STARTTLS && !c.tls:
 		caps = append(caps, "LOGINDISABLED")
 	default:
-		caps = append(caps, "AUTH=PLAIN", "AUTH=XOAUTH2")
+		for _, m := range c.mechanisms() {
+			caps = append(caps, "AUTH="+m)
+		}
+		if c.srv.cfg.onlySASL {
+			caps = append(caps, "LOGINDISABLED")
+		}
 	}
 	return strings.Join(caps, " ")
 }
@@ -136,6 +218,10 @@ func (c *Conn) serveIMAP() {
 				continue
 			}
 		case "LOGIN":
+			if cfg.onlySASL {
+				reply = tag + " NO [PRIVACYREQUIRED] Plaintext authentication disallowed\r\n"
+				break
+			}
 			user, pass := imapArgs(args)
 			reply = c.imapAuthResult(tag, c.checkPassword(user, pass))
 		case "AUTHENTICATE":
@@ -144,24 +230,31 @@ func (c *Conn) serveIMAP() {
 				reply = c.imapAuthResult(tag, false)
 				break
 			}
-			if ir == "" {
-				if c.Write("+ \r\n") != nil {
-					return
-				}
-				if ir, err = c.ReadLine(); err != nil {
-					return
-				}
+			if !c.offers(mech) {
+				reply = tag + " NO [CANNOT] Unsupported authentication mechanism\r\n"
+				break
 			}
-			ok := c.saslCheck(mech, ir)
-			if !ok && strings.EqualFold(mech, "XOAUTH2") && c.srv.cfg.authFailure == "" {
-				if c.Write("+ "+xoauth2Error+"\r\n") != nil {
-					return
+			ok, done := c.saslRun(mech, ir, func(ch string) (string, bool) {
+				if c.Write("+ "+ch+"\r\n") != nil {
+					return "", false
 				}
-				if _, err := c.ReadLine(); err != nil {
-					return
-				}
+				l, err := c.ReadLine()
+				return l, err == nil
+			})
+			if done {
+				return
 			}
 			reply = c.imapAuthResult(tag, ok)
+		case "SELECT", "EXAMINE":
+			switch {
+			case !c.authed:
+				reply = tag + " BAD Not authenticated\r\n"
+			case cfg.requireID && !c.sentID:
+				reply = tag + " NO " + strings.ToUpper(cmd) + " Unsafe Login. Please contact kefu@188.com for help\r\n"
+			default:
+				reply = "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n* 0 EXISTS\r\n* OK [UIDVALIDITY 1] UIDs valid\r\n" +
+					tag + " OK [READ-" + map[bool]string{true: "ONLY", false: "WRITE"}[strings.EqualFold(cmd, "EXAMINE")] + "] " + strings.ToUpper(cmd) + " completed\r\n"
+			}
 		case "LOGOUT":
 			c.Write("* BYE mailsettingstest logging out\r\n" + tag + " OK LOGOUT completed\r\n")
 			return
@@ -180,9 +273,8 @@ func (c *Conn) imapAuthResult(tag string, ok bool) string {
 	switch {
 	case !c.loginAllowed():
 		return tag + " NO [PRIVACYREQUIRED] Plaintext authentication disallowed\r\n"
-	case cfg.requireID && !c.sentID:
-		return tag + " NO Unsafe Login. Please contact kefu@188.com for help\r\n"
 	case ok:
+		c.authed = true
 		return tag + " OK Logged in\r\n"
 	case cfg.authFailure != "":
 		return tag + " " + cfg.authFailure + "\r\n"
@@ -227,7 +319,10 @@ func (c *Conn) pop3Caps() []string {
 		caps = append(caps, "STLS")
 	}
 	if c.loginAllowed() {
-		caps = append(caps, "USER", "SASL PLAIN XOAUTH2")
+		if !c.srv.cfg.onlySASL {
+			caps = append(caps, "USER")
+		}
+		caps = append(caps, "SASL "+strings.Join(c.mechanisms(), " "))
 	}
 	return caps
 }
@@ -260,29 +355,39 @@ func (c *Conn) servePOP3() {
 				}
 				continue
 			}
-		case "USER":
-			user = args
-			reply = "+OK\r\n"
-			if !c.loginAllowed() {
+		case "USER", "PASS":
+			switch {
+			case !c.loginAllowed():
 				reply = "-ERR [AUTH] Plaintext authentication disallowed\r\n"
+			case cfg.onlySASL:
+				reply = "-ERR [AUTH] Unsupported authentication mechanism.\r\n"
+			case strings.EqualFold(cmd, "USER"):
+				user = args
+				reply = "+OK\r\n"
+			default:
+				reply = c.pop3AuthResult(c.checkPassword(user, args))
 			}
-		case "PASS":
-			reply = c.pop3AuthResult(c.checkPassword(user, args))
 		case "AUTH":
 			mech, ir, _ := strings.Cut(args, " ")
 			if !c.loginAllowed() {
 				reply = c.pop3AuthResult(false)
 				break
 			}
-			if ir == "" {
-				if c.Write("+ \r\n") != nil {
-					return
-				}
-				if ir, err = c.ReadLine(); err != nil {
-					return
-				}
+			if !c.offers(mech) {
+				reply = "-ERR [AUTH] Unsupported authentication mechanism.\r\n"
+				break
 			}
-			reply = c.pop3AuthResult(c.saslCheck(mech, ir))
+			ok, done := c.saslRun(mech, ir, func(ch string) (string, bool) {
+				if c.Write("+ "+ch+"\r\n") != nil {
+					return "", false
+				}
+				l, err := c.ReadLine()
+				return l, err == nil
+			})
+			if done {
+				return
+			}
+			reply = c.pop3AuthResult(ok)
 		case "QUIT":
 			c.Write("+OK mailsettingstest signing off\r\n")
 			return
@@ -315,7 +420,7 @@ func (c *Conn) smtpEHLO() string {
 		ext = append(ext, "STARTTLS")
 	}
 	if c.loginAllowed() {
-		ext = append(ext, "AUTH PLAIN LOGIN XOAUTH2")
+		ext = append(ext, "AUTH "+strings.Join(c.mechanisms(), " "))
 	}
 	var b strings.Builder
 	for i, e := range ext {
@@ -364,6 +469,10 @@ func (c *Conn) serveSMTP() {
 				reply = "530 5.7.0 Must issue a STARTTLS command first\r\n"
 				break
 			}
+			if mech, _, _ := strings.Cut(args, " "); !c.offers(mech) {
+				reply = "504 5.5.4 Unrecognized authentication type\r\n"
+				break
+			}
 			ok, done := c.smtpAuth(args)
 			if done {
 				return
@@ -384,42 +493,13 @@ func (c *Conn) serveSMTP() {
 // smtpAuth runs an AUTH exchange. done is true if the connection failed.
 func (c *Conn) smtpAuth(args string) (ok, done bool) {
 	mech, ir, _ := strings.Cut(args, " ")
-	read := func(prompt string) (string, bool) {
-		if c.Write("334 "+prompt+"\r\n") != nil {
+	return c.saslRun(mech, ir, func(ch string) (string, bool) {
+		if c.Write("334 "+ch+"\r\n") != nil {
 			return "", false
 		}
 		l, err := c.ReadLine()
 		return l, err == nil
-	}
-	switch strings.ToUpper(mech) {
-	case "PLAIN", "XOAUTH2":
-		if ir == "" {
-			var good bool
-			if ir, good = read(""); !good {
-				return false, true
-			}
-		}
-		ok = c.saslCheck(mech, ir)
-		if !ok && strings.EqualFold(mech, "XOAUTH2") && c.srv.cfg.authFailure == "" {
-			if _, good := read(xoauth2Error); !good {
-				return false, true
-			}
-		}
-		return ok, false
-	case "LOGIN":
-		u, good := read(base64.StdEncoding.EncodeToString([]byte("Username:")))
-		if !good {
-			return false, true
-		}
-		p, good := read(base64.StdEncoding.EncodeToString([]byte("Password:")))
-		if !good {
-			return false, true
-		}
-		ub, _ := base64.StdEncoding.DecodeString(u)
-		pb, _ := base64.StdEncoding.DecodeString(p)
-		return c.checkPassword(string(ub), string(pb)), false
-	}
-	return false, false
+	})
 }
 
 func (c *Conn) smtpAuthResult(ok bool) string {

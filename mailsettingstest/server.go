@@ -5,11 +5,13 @@
 //
 // A [Server] speaks enough of its protocol for [mailsettings.Prober]:
 // greeting, capabilities, STARTTLS, login (IMAP LOGIN and AUTHENTICATE,
-// POP3 USER/PASS and AUTH, SMTP AUTH PLAIN, LOGIN and XOAUTH2), IMAP ID, and
-// LOGOUT or QUIT. Options make it misbehave (refuse STARTTLS, inject data
-// after the go-ahead, never greet, present a bad certificate, speak only
-// old TLS), and [WithScript] replaces the dialogue entirely for hostile
-// fixtures. Every byte a server receives is kept in its [Transcript], marked
+// POP3 USER/PASS and AUTH, SMTP AUTH, with the SASL mechanisms PLAIN,
+// LOGIN, XOAUTH2 and OAUTHBEARER, each offered as [WithAuthMechanisms]
+// says), IMAP ID, EXAMINE and SELECT, and LOGOUT or QUIT. Options make it
+// misbehave (refuse STARTTLS, inject data after the go-ahead, fail the
+// handshake after it, never greet, present a bad certificate, speak only
+// old TLS, refuse mailboxes until IMAP ID as NetEase does), and
+// [WithScript] replaces the dialogue entirely for hostile fixtures. Every byte a server receives is kept in its [Transcript], marked
 // as received before or after TLS, so that a test can prove what a client
 // did or did not send.
 //
@@ -95,6 +97,9 @@ type config struct {
 	script         func(*Conn)
 	authFailure    string
 	requireID      bool
+	mechs          []string // nil: the protocol's default
+	onlySASL       bool
+	tlsFailReply   *string
 }
 
 // An Option changes how a Server behaves.
@@ -160,9 +165,31 @@ func WithMaxTLSVersion(v uint16) Option { return func(c *config) { c.maxTLS = v 
 // Authentication unsuccessful, basic authentication is disabled.").
 func WithAuthFailure(reply string) Option { return func(c *config) { c.authFailure = reply } }
 
-// RequireIMAPID makes an IMAP server refuse logins before an ID command,
-// as NetEase does.
+// RequireIMAPID makes an IMAP server behave as NetEase's do: the login
+// succeeds, but SELECT and EXAMINE are refused with "NO SELECT Unsafe
+// Login. Please contact kefu@188.com for help" until the client has sent
+// the ID command (RFC 2971), before or after the login.
 func RequireIMAPID() Option { return func(c *config) { c.requireID = true } }
+
+// WithAuthMechanisms sets the SASL mechanisms offered after TLS (IMAP
+// AUTH=, POP3 SASL, SMTP AUTH), in order, from PLAIN, LOGIN, XOAUTH2 and
+// OAUTHBEARER; a mechanism not offered is refused when tried. Without it,
+// IMAP and POP3 offer PLAIN and XOAUTH2, SMTP PLAIN, LOGIN and XOAUTH2.
+func WithAuthMechanisms(mechs ...string) Option {
+	return func(c *config) { c.mechs = append([]string{}, mechs...) }
+}
+
+// OnlySASL makes the server accept logins only through SASL, as Dovecot
+// does when PLAIN is not among its mechanisms: IMAP advertises
+// LOGINDISABLED and refuses LOGIN, POP3 does not list USER and answers
+// USER and PASS with "-ERR [AUTH] Unsupported authentication mechanism".
+func OnlySASL() Option { return func(c *config) { c.onlySASL = true } }
+
+// FailTLSAfterSTARTTLS makes a STARTTLS server give the go-ahead and then
+// answer the client's TLS handshake with raw in plaintext (such as
+// "-ERR STARTTLS failed\r\n"), as a server whose TLS setup is broken does,
+// and close the connection.
+func FailTLSAfterSTARTTLS(raw string) Option { return func(c *config) { c.tlsFailReply = &raw } }
 
 // WithScript replaces the server's dialogue by f. For an implicit-TLS
 // server f runs after the handshake. When f returns, the server keeps
@@ -454,6 +481,7 @@ type Conn struct {
 	br     *bufio.Reader
 	tls    bool
 	sentID bool
+	authed bool
 }
 
 // recorder records what is read from a stream.

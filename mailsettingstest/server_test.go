@@ -180,3 +180,46 @@ func TestTranscriptCompleteAfterClose(t *testing.T) {
 		}
 	}
 }
+
+// TestRequireIMAPID: like NetEase, the server accepts the login and
+// refuses SELECT and EXAMINE with "Unsafe Login" until the client sent ID.
+func TestRequireIMAPID(t *testing.T) {
+	srv := mailsettingstest.NewServer(t, mailsettings.IMAP, mailsettings.ImplicitTLS, mailsettingstest.RequireIMAPID(), mailsettingstest.WithUsers(map[string]string{"u": "p"}))
+	c, err := tls.Dial("tcp", srv.Addr(), &tls.Config{RootCAs: srv.CA.Pool(), ServerName: srv.Host})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	buf := make([]byte, 4096)
+	read := func(tag string) string {
+		t.Helper()
+		var got string
+		for !strings.Contains(got, tag+" ") {
+			n, err := c.Read(buf)
+			if err != nil {
+				t.Fatalf("read: %v (so far %q)", err, got)
+			}
+			got += string(buf[:n])
+		}
+		return got
+	}
+	read("*")
+	for _, step := range []struct{ cmd, want string }{
+		{"a1 EXAMINE INBOX", "a1 BAD"},
+		{"a2 LOGIN u p", "a2 OK"},
+		{"a3 SELECT INBOX", "a3 NO SELECT Unsafe Login"},
+		{"a4 EXAMINE INBOX", "a4 NO EXAMINE Unsafe Login"},
+		{`a5 ID ("name" "test")`, "a5 OK"},
+		{"a6 EXAMINE INBOX", "a6 OK [READ-ONLY]"},
+		{"a7 SELECT INBOX", "a7 OK [READ-WRITE]"},
+	} {
+		if _, err := c.Write([]byte(step.cmd + "\r\n")); err != nil {
+			t.Fatal(err)
+		}
+		tag, _, _ := strings.Cut(step.cmd, " ")
+		if got := read(tag); !strings.Contains(got, step.want) {
+			t.Errorf("%s: got %q, want %q", step.cmd, got, step.want)
+		}
+	}
+}

@@ -11,12 +11,12 @@
 package autoconfigxml
 
 import (
-	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
+
+	"github.com/mailsettings/mailsettings/internal/xmlwalk"
 )
 
 // Limits on a document. Real documents are a few KiB; the largest ISPDB
@@ -80,72 +80,46 @@ func Decode(data []byte) (*Doc, error) {
 	if len(data) > MaxSize {
 		return nil, fmt.Errorf("larger than %d bytes", MaxSize)
 	}
-	dec := xml.NewDecoder(bytes.NewReader(data))
-	dec.Strict = true
 	var (
 		doc      Doc
-		path     []string
-		text     strings.Builder
 		server   *Server
 		provider int // emailProvider elements seen; only the first is read
 	)
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		switch t := tok.(type) {
-		case xml.Directive:
-			return nil, errors.New("DOCTYPE and entity declarations are not allowed")
-		case xml.StartElement:
-			if len(path) == 0 && t.Name.Local != "clientConfig" {
-				return nil, fmt.Errorf("root element is <%s>, not <clientConfig>", truncate(t.Name.Local, 40))
-			}
-			path = append(path, t.Name.Local)
-			if len(path) > MaxDepth {
-				return nil, fmt.Errorf("elements nested deeper than %d", MaxDepth)
-			}
-			text.Reset()
+	w := xmlwalk.Walker{Root: "clientConfig", MaxDepth: MaxDepth, MaxText: MaxText,
+		Start: func(path string, t xml.StartElement) {
 			inFirst := provider <= 1
-			switch strings.Join(path, "/") {
+			switch path {
 			case "clientConfig/emailProvider":
 				provider++
 				if provider == 1 {
-					doc.ID = attr(t, "id")
+					doc.ID = xmlwalk.Attr(t, "id")
 				}
 			case "clientConfig/emailProvider/incomingServer", "clientConfig/emailProvider/outgoingServer":
 				if inFirst && len(doc.Servers) < MaxServers {
-					doc.Servers = append(doc.Servers, Server{Incoming: t.Name.Local == "incomingServer", Type: attr(t, "type")})
+					doc.Servers = append(doc.Servers, Server{Incoming: t.Name.Local == "incomingServer", Type: xmlwalk.Attr(t, "type")})
 					server = &doc.Servers[len(doc.Servers)-1]
 				}
 			case "clientConfig/emailProvider/documentation":
 				if inFirst && doc.DocURL == "" {
-					doc.DocURL = attr(t, "url")
+					doc.DocURL = xmlwalk.Attr(t, "url")
 				}
 			case "clientConfig/emailProvider/enable", "clientConfig/enable":
 				if inFirst && doc.EnableURL == "" {
-					doc.EnableURL = attr(t, "visiturl")
+					doc.EnableURL = xmlwalk.Attr(t, "visiturl")
 				}
 			}
-		case xml.CharData:
-			if text.Len()+len(t) > MaxText {
-				return nil, fmt.Errorf("text longer than %d bytes", MaxText)
-			}
-			text.Write(t)
-		case xml.EndElement:
-			v := strings.TrimSpace(text.String())
-			text.Reset()
+		},
+		End: func(path, v string) {
 			if provider <= 1 {
-				doc.set(strings.Join(path, "/"), v, server)
+				doc.set(path, v, server)
 			}
-			if t.Name.Local == "incomingServer" || t.Name.Local == "outgoingServer" {
+			if strings.HasSuffix(path, "/incomingServer") || strings.HasSuffix(path, "/outgoingServer") {
 				server = nil
 			}
-			path = path[:len(path)-1]
-		}
+		},
+	}
+	if err := w.Walk(data); err != nil {
+		return nil, err
 	}
 	if provider == 0 {
 		return nil, errors.New("no <emailProvider>")
@@ -188,21 +162,4 @@ func (d *Doc) set(path, v string, s *Server) {
 	case "authentication":
 		s.Authentication = append(s.Authentication, v)
 	}
-}
-
-func attr(t xml.StartElement, name string) string {
-	for _, a := range t.Attr {
-		if a.Name.Local == name {
-			return strings.TrimSpace(a.Value)
-		}
-	}
-	return ""
-}
-
-// truncate shortens s to at most n bytes for an error message.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "..."
 }

@@ -5,10 +5,9 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
-	"strings"
 
 	"github.com/mailsettings/mailsettings/internal/address"
+	"github.com/mailsettings/mailsettings/internal/xmlwalk"
 )
 
 // MaxRequestSize bounds a request body read by ParseRequest. Real requests
@@ -47,52 +46,23 @@ func ParseRequest(body []byte) (string, error) {
 	if len(body) > MaxRequestSize {
 		return fail("larger than %d bytes", MaxRequestSize)
 	}
-	dec := xml.NewDecoder(bytes.NewReader(body))
-	dec.Strict = true
 	var (
-		path           []string
-		text           strings.Builder
 		email, schema  string
 		emails, schems int
 	)
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return fail("%v", err)
-		}
-		switch t := tok.(type) {
-		case xml.Directive:
-			return fail("DOCTYPE and entity declarations are not allowed")
-		case xml.StartElement:
-			name := strings.ToLower(t.Name.Local)
-			if len(path) == 0 && name != "autodiscover" {
-				return fail("root element is not <Autodiscover>")
-			}
-			path = append(path, name)
-			if len(path) > MaxDepth {
-				return fail("elements nested deeper than %d", MaxDepth)
-			}
-			text.Reset()
-		case xml.CharData:
-			if text.Len()+len(t) > MaxText {
-				return fail("text longer than %d bytes", MaxText)
-			}
-			text.Write(t)
-		case xml.EndElement:
-			switch strings.Join(path, "/") {
+	w := xmlwalk.Walker{Root: "autodiscover", FoldCase: true, MaxDepth: MaxDepth, MaxText: MaxText,
+		End: func(path, v string) {
+			switch path {
 			case "autodiscover/request/emailaddress":
-				email, emails = strings.TrimSpace(text.String()), emails+1
+				email, emails = v, emails+1
 			case "autodiscover/request/acceptableresponseschema":
-				schema, schems = strings.TrimSpace(text.String()), schems+1
+				schema, schems = v, schems+1
 			}
-			text.Reset()
-			path = path[:len(path)-1]
-		}
+		}}
+	if err := w.Walk(body); err != nil {
+		return fail("%v", err)
 	}
-	if len(path) != 0 || emails == 0 {
+	if emails == 0 {
 		return fail("no Request/EMailAddress")
 	}
 	if emails > 1 || schems > 1 {

@@ -1,17 +1,16 @@
 package autodiscover
 
 import (
-	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/mailsettings/mailsettings/internal/hostname"
 	"github.com/mailsettings/mailsettings/internal/sanitize"
+	"github.com/mailsettings/mailsettings/internal/xmlwalk"
 )
 
 // Bounds on the values kept from a response, in bytes.
@@ -73,37 +72,14 @@ type rawResponse struct {
 }
 
 func decode(body []byte) (*rawResponse, error) {
-	dec := xml.NewDecoder(bytes.NewReader(body))
-	dec.Strict = true
 	var (
 		r        rawResponse
-		path     []string
-		text     strings.Builder
 		proto    *rawProtocol
 		accounts int // Account elements seen; only the first is read
 	)
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		switch t := tok.(type) {
-		case xml.Directive:
-			return nil, errors.New("DOCTYPE and entity declarations are not allowed")
-		case xml.StartElement:
-			name := strings.ToLower(t.Name.Local)
-			if len(path) == 0 && name != "autodiscover" {
-				return nil, fmt.Errorf("root element is <%s>, not <Autodiscover>", sanitize.Text(t.Name.Local, 64))
-			}
-			path = append(path, name)
-			if len(path) > MaxDepth {
-				return nil, fmt.Errorf("elements nested deeper than %d", MaxDepth)
-			}
-			text.Reset()
-			switch strings.Join(path, "/") {
+	w := xmlwalk.Walker{Root: "autodiscover", FoldCase: true, MaxDepth: MaxDepth, MaxText: MaxText,
+		Start: func(path string, _ xml.StartElement) {
+			switch path {
 			case "autodiscover/response/account":
 				accounts++
 			case "autodiscover/response/account/protocol":
@@ -118,20 +94,16 @@ func decode(body []byte) (*rawResponse, error) {
 			case "autodiscover/response/error", "autodiscover/response/account/error", "autodiscover/error":
 				r.sawError = true
 			}
-		case xml.CharData:
-			if text.Len()+len(t) > MaxText {
-				return nil, fmt.Errorf("text longer than %d bytes", MaxText)
-			}
-			text.Write(t)
-		case xml.EndElement:
-			v := strings.TrimSpace(text.String())
-			text.Reset()
-			r.set(strings.Join(path, "/"), v, proto, accounts)
-			if len(path) == 4 && path[3] == "protocol" {
+		},
+		End: func(path, v string) {
+			r.set(path, v, proto, accounts)
+			if path == "autodiscover/response/account/protocol" {
 				proto = nil
 			}
-			path = path[:len(path)-1]
-		}
+		},
+	}
+	if err := w.Walk(body); err != nil {
+		return nil, err
 	}
 	return &r, nil
 }

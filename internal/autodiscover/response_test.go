@@ -122,7 +122,7 @@ func TestEncryptionSpellings(t *testing.T) {
 			t.Errorf("SPA=%q: WantsSPA %v, want %v", spa, got, want)
 		}
 	}
-	if s := TLSMode(9).String(); s != "TLSMode(9)" {
+	if s := TLSMode(9).String(); s != "Mode(9)" {
 		t.Errorf("String = %q", s)
 	}
 }

@@ -1,32 +1,20 @@
 package autodiscover
 
 import (
-	"strconv"
 	"strings"
+
+	"github.com/mailsettings/mailsettings/internal/tlsmode"
 )
 
-// TLSMode says how a client secures a connection to a server.
-type TLSMode uint8
+// TLSMode is how a client secures a connection (see package tlsmode).
+type TLSMode = tlsmode.Mode
 
-// The TLS modes. The zero value is invalid.
+// The TLS modes.
 const (
-	ImplicitTLS TLSMode = iota + 1 // TLS from the first byte (RFC 8314)
-	STARTTLS                       // plaintext greeting, then STARTTLS
-	Plaintext                      // no TLS at all
+	ImplicitTLS = tlsmode.ImplicitTLS
+	STARTTLS    = tlsmode.STARTTLS
+	Plaintext   = tlsmode.Plaintext
 )
-
-// String returns "implicit TLS", "STARTTLS", "plaintext" or "TLSMode(N)".
-func (m TLSMode) String() string {
-	switch m {
-	case ImplicitTLS:
-		return "implicit TLS"
-	case STARTTLS:
-		return "STARTTLS"
-	case Plaintext:
-		return "plaintext"
-	}
-	return "TLSMode(" + strconv.Itoa(int(m)) + ")"
-}
 
 // starttlsPorts are the ports on which Thunderbird reads SSL=on as STARTTLS
 // (ExchangeAutoDiscover.sys.mjs, readAutoDiscoverXML): IMAP 143, POP3 110,

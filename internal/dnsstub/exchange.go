@@ -46,16 +46,26 @@ func (c *Client) exchange(ctx context.Context, server netip.AddrPort, q question
 	return resp, err
 }
 
-func (c *Client) exchangeUDP(ctx context.Context, server netip.AddrPort, id uint16, q question, query []byte) (*Response, error) {
-	conn, err := c.dial(ctx, "udp", server.String())
+// open dials server over network and sets the context's deadline on the
+// connection, which is closed when the context ends; call the returned
+// function when done.
+func (c *Client) open(ctx context.Context, network string, server netip.AddrPort) (net.Conn, *watcher, time.Time, func(), error) {
+	conn, err := c.dial(ctx, network, server.String())
 	if err != nil {
-		return nil, ctxOr(ctx, err)
+		return nil, nil, time.Time{}, nil, ctxOr(ctx, err)
 	}
-	defer conn.Close()
 	w := watch(ctx, conn)
-	defer w.stop()
 	deadline, _ := ctx.Deadline()
 	w.setDeadline(deadline)
+	return conn, w, deadline, func() { w.stop(); conn.Close() }, nil
+}
+
+func (c *Client) exchangeUDP(ctx context.Context, server netip.AddrPort, id uint16, q question, query []byte) (*Response, error) {
+	conn, w, deadline, done, err := c.open(ctx, "udp", server)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 
 	limit := c.maxResponse()
 	buf := make([]byte, limit+1)
@@ -102,15 +112,11 @@ func isHeaderMatch(msg []byte, id uint16) bool {
 }
 
 func (c *Client) exchangeTCP(ctx context.Context, server netip.AddrPort, id uint16, q question, query []byte) (*Response, error) {
-	conn, err := c.dial(ctx, "tcp", server.String())
+	conn, _, _, done, err := c.open(ctx, "tcp", server)
 	if err != nil {
-		return nil, ctxOr(ctx, err)
+		return nil, err
 	}
-	defer conn.Close()
-	w := watch(ctx, conn)
-	defer w.stop()
-	deadline, _ := ctx.Deadline()
-	w.setDeadline(deadline)
+	defer done()
 
 	binary.BigEndian.PutUint16(query, uint16(len(query)-2))
 	if _, err := conn.Write(query); err != nil {

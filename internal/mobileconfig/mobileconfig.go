@@ -35,7 +35,11 @@
 // and STARTTLS on a port other than 143, 110, 587 or 25.
 package mobileconfig
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/mailsettings/mailsettings/internal/tlsmode"
+)
 
 // ErrUnpublishable is wrapped by every error from Marshal.
 var ErrUnpublishable = errors.New("mobileconfig: cannot write profile")
@@ -44,14 +48,14 @@ var ErrUnpublishable = errors.New("mobileconfig: cannot write profile")
 // fails or returns nothing.
 var ErrSign = errors.New("mobileconfig: signing failed")
 
-// TLSMode says how a client secures a connection to a server.
-type TLSMode uint8
+// TLSMode is how a client secures a connection (see package tlsmode).
+type TLSMode = tlsmode.Mode
 
-// The TLS modes. The zero value is invalid.
+// The TLS modes.
 const (
-	ImplicitTLS TLSMode = iota + 1 // TLS from the first byte (RFC 8314)
-	STARTTLS                       // plaintext greeting, then STARTTLS
-	Plaintext                      // no TLS; never written
+	ImplicitTLS = tlsmode.ImplicitTLS
+	STARTTLS    = tlsmode.STARTTLS
+	Plaintext   = tlsmode.Plaintext
 )
 
 // Protocol is the incoming mail protocol.

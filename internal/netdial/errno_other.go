@@ -1,4 +1,4 @@
-//go:build !windows && !plan9 && !wasip1
+//go:build !windows && !plan9
 
 package netdial
 
@@ -19,10 +19,13 @@ func errnoClass(err error) Class {
 		return ClassRefused
 	case syscall.ECONNRESET, syscall.ECONNABORTED, syscall.EPIPE, syscall.ENETRESET:
 		return ClassReset
-	case syscall.ENETUNREACH, syscall.EHOSTUNREACH, syscall.ENETDOWN, syscall.EHOSTDOWN:
+	case syscall.ENETUNREACH, syscall.EHOSTUNREACH, syscall.ENETDOWN:
 		return ClassUnreachable
 	case syscall.ETIMEDOUT:
 		return ClassTimeout
+	}
+	if isHostDown(n) {
+		return ClassUnreachable
 	}
 	return ClassOther
 }

@@ -47,7 +47,11 @@
 // stripped of control and bidi characters and bounded.
 package pacc
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/mailsettings/mailsettings/internal/tlsmode"
+)
 
 // Limits on a document. Real documents are under 1 KiB.
 const (
@@ -81,14 +85,14 @@ var ErrSTARTTLSOnly = errors.New("pacc: protocol offered only with STARTTLS, whi
 // that PACC cannot carry, or that would not read back unchanged.
 var ErrUnpublishable = errors.New("pacc: cannot publish")
 
-// TLSMode says how a client secures a connection to a server.
-type TLSMode uint8
+// TLSMode is how a client secures a connection (see package tlsmode).
+type TLSMode = tlsmode.Mode
 
-// The TLS modes. The zero value is invalid.
+// The TLS modes.
 const (
-	ImplicitTLS TLSMode = iota + 1 // TLS from the first byte (RFC 8314)
-	STARTTLS                       // plaintext greeting, then STARTTLS
-	Plaintext                      // no TLS at all
+	ImplicitTLS = tlsmode.ImplicitTLS
+	STARTTLS    = tlsmode.STARTTLS
+	Plaintext   = tlsmode.Plaintext
 )
 
 // A Server is one endpoint of a protocol.

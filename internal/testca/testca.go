@@ -7,9 +7,11 @@
 package testca
 
 import (
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -88,6 +90,14 @@ type CertOptions struct {
 	// NotBefore and NotAfter bound its validity. Zero means from an hour
 	// ago for a year.
 	NotBefore, NotAfter time.Time
+	// RSABits, if not zero, gives the certificate an RSA key of that many
+	// bits instead of an ECDSA P-256 key, such as 1024 for a key below
+	// today's baseline (Go refuses RSA keys under 1024 bits).
+	RSABits int
+	// SignatureAlgorithm, if not zero, is the algorithm the CA signs the
+	// certificate with, such as x509.ECDSAWithSHA1 for a signature Go's
+	// verifier refuses.
+	SignatureAlgorithm x509.SignatureAlgorithm
 }
 
 // Issue returns a certificate for names (host names or IP addresses),
@@ -116,9 +126,15 @@ func issue(o CertOptions, parent *x509.Certificate, parentKey *ecdsa.PrivateKey)
 	if len(o.Names) == 0 {
 		return nil, errors.New("testca: certificate without names")
 	}
-	key, serial, err := newKey()
+	ecKey, serial, err := newKey()
 	if err != nil {
 		return nil, err
+	}
+	var key crypto.Signer = ecKey
+	if o.RSABits != 0 {
+		if key, err = rsa.GenerateKey(rand.Reader, o.RSABits); err != nil {
+			return nil, err
+		}
 	}
 	now := time.Now()
 	if o.NotBefore.IsZero() {
@@ -134,6 +150,11 @@ func issue(o CertOptions, parent *x509.Certificate, parentKey *ecdsa.PrivateKey)
 		NotAfter:     o.NotAfter,
 		KeyUsage:     x509.KeyUsageDigitalSignature,
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+
+		SignatureAlgorithm: o.SignatureAlgorithm,
+	}
+	if o.RSABits != 0 {
+		tmpl.KeyUsage |= x509.KeyUsageKeyEncipherment
 	}
 	for _, n := range o.Names {
 		if ip := net.ParseIP(n); ip != nil {
@@ -142,11 +163,12 @@ func issue(o CertOptions, parent *x509.Certificate, parentKey *ecdsa.PrivateKey)
 			tmpl.DNSNames = append(tmpl.DNSNames, n)
 		}
 	}
+	var signer crypto.Signer = parentKey
 	if parent == nil {
-		parent, parentKey = tmpl, key
+		parent, signer = tmpl, key
 		tmpl.BasicConstraintsValid = true
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, parentKey)
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, key.Public(), signer)
 	if err != nil {
 		return nil, err
 	}

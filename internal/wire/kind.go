@@ -17,16 +17,19 @@ type Kind string
 const (
 	KindInvalidRequest          Kind = "invalid_request"
 	KindNetwork                 Kind = "network_error"
+	KindConnectTimeout          Kind = "connect_timeout"
 	KindExpectedTLSGotPlaintext Kind = "expected_tls_got_plaintext"
 	KindExpectedPlaintextGotTLS Kind = "expected_plaintext_got_tls"
 	KindSTARTTLSNotOffered      Kind = "starttls_not_offered"
 	KindSTARTTLSRefused         Kind = "starttls_refused"
 	KindSTARTTLSInjection       Kind = "starttls_injection"
+	KindSTARTTLSFailed          Kind = "starttls_failed"
 	KindPreauthPlaintext        Kind = "preauth_plaintext"
 	KindCertUntrusted           Kind = "cert_untrusted"
 	KindCertExpired             Kind = "cert_expired"
 	KindCertNameMismatch        Kind = "cert_name_mismatch"
 	KindCertInvalid             Kind = "cert_invalid"
+	KindCertWeakKey             Kind = "cert_weak_key"
 	KindTLSVersion              Kind = "tls_version"
 	KindTLSHandshake            Kind = "tls_handshake"
 	KindGreetingTimeout         Kind = "greeting_timeout"
@@ -42,19 +45,11 @@ const (
 	KindAuthRejected            Kind = "auth_rejected"
 	KindAuthAppPassword         Kind = "auth_app_password_required"
 	KindAuthOAuth2Required      Kind = "auth_oauth2_required"
+	KindAuthDisabled            Kind = "auth_disabled"
+	KindAuthNotEnabled          Kind = "auth_not_enabled"
+	KindAuthRateLimited         Kind = "auth_rate_limited"
+	KindMailboxRefused          Kind = "mailbox_refused"
 )
-
-// Kinds returns every kind a session can end with.
-func Kinds() []Kind {
-	return []Kind{
-		KindInvalidRequest, KindNetwork, KindExpectedTLSGotPlaintext, KindExpectedPlaintextGotTLS,
-		KindSTARTTLSNotOffered, KindSTARTTLSRefused, KindSTARTTLSInjection, KindPreauthPlaintext,
-		KindCertUntrusted, KindCertExpired, KindCertNameMismatch, KindCertInvalid, KindTLSVersion,
-		KindTLSHandshake, KindGreetingTimeout, KindTimeout, KindConnectionClosed, KindWrongProtocol,
-		KindServiceRefused, KindResponseTooLong, KindProtocolError, KindCanceled, KindAuthInsecure,
-		KindAuthUnavailable, KindAuthRejected, KindAuthAppPassword, KindAuthOAuth2Required,
-	}
-}
 
 // The causes of failures that have no error of their own.
 var (
@@ -63,6 +58,7 @@ var (
 	errSTARTTLSRefused   = errors.New("server refused STARTTLS")
 	errInjection         = errors.New("data after the STARTTLS go-ahead, possible attack")
 	errPlainAfterGoAhead = errors.New("server sent plaintext instead of a TLS handshake after the STARTTLS go-ahead")
+	errSTARTTLSFailed    = errors.New("server answered the TLS handshake with an error after the STARTTLS go-ahead")
 	errPreauthPlaintext  = errors.New("PREAUTH greeting in plaintext")
 	errServiceRefused    = errors.New("server refused service")
 	errProtocol          = errors.New("protocol error")
@@ -70,21 +66,31 @@ var (
 	errAuthInsecure      = errors.New("credentials withheld: connection not TLS with a verified certificate")
 	errAuthUnavailable   = errors.New("no usable login method")
 	errLoginFailed       = errors.New("login refused")
+	errMailboxRefused    = errors.New("login accepted, but the server refused to open the mailbox")
 )
 
-// ctxKind classifies err as a timeout or cancellation, by the context's
-// state or the error itself.
-func (s *session) ctxKind(err error) (Kind, bool) {
+// ctxKind classifies err as a timeout or cancellation (see ContextKind).
+func (s *session) ctxKind(err error) (Kind, bool) { return ContextKind(s.ctx, err, s.step, s.cfg.Mode) }
+
+// ContextKind classifies err, which ended step of a probe in mode, as a
+// cancellation or a timeout, by the context's state or the error itself:
+// KindConnectTimeout at the connection, KindGreetingTimeout at the
+// greeting (or the implicit-TLS handshake that comes first), KindTimeout
+// afterwards. ok is false for other errors.
+func ContextKind(ctx context.Context, err error, step Step, mode Mode) (k Kind, ok bool) {
 	switch {
-	case s.ctx.Err() == context.Canceled:
+	case ctx.Err() == context.Canceled:
 		return KindCanceled, true
-	case s.ctx.Err() == context.DeadlineExceeded, errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, context.DeadlineExceeded):
+	case ctx.Err() == context.DeadlineExceeded, errors.Is(err, os.ErrDeadlineExceeded), errors.Is(err, context.DeadlineExceeded):
 	default:
 		if ne, ok := errors.AsType[net.Error](err); !ok || !ne.Timeout() {
 			return "", false
 		}
 	}
-	if s.step == StepGreeting || s.step == StepTLS && s.cfg.Mode == ImplicitTLS {
+	switch {
+	case step == StepConnect:
+		return KindConnectTimeout, true
+	case step == StepGreeting, step == StepTLS && mode == ImplicitTLS:
 		return KindGreetingTimeout, true
 	}
 	return KindTimeout, true

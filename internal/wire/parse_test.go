@@ -124,7 +124,7 @@ func FuzzResponseReader(f *testing.F) {
 		if len(s) > MaxServerText+len("…") || !utf8.ValidString(s) || strings.ContainsAny(s, "\r\n\x1b\x00") {
 			t.Fatalf("sanitize(%q) = %q", data, s)
 		}
-		_ = ClassifyLoginFailure(data)
+		_, _ = ClassifyLoginFailure(data)
 	})
 }
 

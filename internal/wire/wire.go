@@ -6,11 +6,14 @@
 //
 // STARTTLS is done the safe way ("Why TLS is better without STARTTLS",
 // USENIX Security 2021): a refused or unadvertised STARTTLS ends the
-// session, bytes after the go-ahead end it as a possible injection, a
-// plaintext PREAUTH ends it, and nothing learned before the handshake is
-// kept. Every read is bounded (see [MaxLine], [MaxResponse]) and every
-// step obeys the context. Credentials are sent only over TLS with a
-// verified certificate.
+// session, bytes after the go-ahead end it as a possible injection (or, if
+// they are the server's error reply to the handshake, as a failed
+// STARTTLS), a plaintext PREAUTH ends it, and nothing learned before the
+// handshake is kept. Every read is bounded (see [MaxLine], [MaxResponse])
+// and every step obeys the context. Credentials are sent only over TLS
+// with a verified certificate whose chain meets the key and signature
+// baseline (see [WeakCertError]), with the SASL mechanism the server
+// offers (see [Config].Credentials).
 //
 // A failure is an [*Error] that names the [Step] and the [Kind] of failure;
 // package mailsettings turns it into a ProbeError. Server text in results
@@ -27,6 +30,7 @@ import (
 	"time"
 
 	"github.com/mailsettings/mailsettings/internal/sanitize"
+	"github.com/mailsettings/mailsettings/internal/tlsmode"
 )
 
 // A Proto is a mail protocol. The values are those of mailsettings.Protocol.
@@ -52,15 +56,14 @@ func (p Proto) String() string {
 	return fmt.Sprintf("Proto(%d)", uint8(p))
 }
 
-// A Mode is how a connection is protected. The values are those of
-// mailsettings.Encryption.
-type Mode uint8
+// A Mode is how a connection is protected (see package tlsmode).
+type Mode = tlsmode.Mode
 
 // The modes.
 const (
-	ImplicitTLS Mode = iota + 1
-	STARTTLS
-	Plaintext
+	ImplicitTLS = tlsmode.ImplicitTLS
+	STARTTLS    = tlsmode.STARTTLS
+	Plaintext   = tlsmode.Plaintext
 )
 
 // A Step is a stage of a session; the values are those of
@@ -94,17 +97,25 @@ type Config struct {
 	// TLS is the client configuration for the handshake, with ServerName
 	// set. It is used as is.
 	TLS *tls.Config
-	// Credentials, if not nil, are used to log in after the capabilities.
+	// Credentials, if not nil, are used to log in after the capabilities,
+	// with the first mechanism the server offers of: for a token,
+	// OAUTHBEARER (RFC 7628) and XOAUTH2; for a password, SASL PLAIN
+	// (RFC 4616) and SASL LOGIN, then the protocol's own command: IMAP
+	// LOGIN unless LOGINDISABLED, POP3 USER/PASS only when CAPA lists USER.
 	Credentials *Credentials
-	// IMAPID sends the IMAP ID command (RFC 2971) before logging in, for
-	// servers that refuse SELECT until a client identified itself
-	// (NetEase).
+	// IMAPID, for servers that accept a login but answer SELECT and
+	// EXAMINE with "NO Unsafe Login" until the client identified itself
+	// (NetEase), sends the IMAP ID command (RFC 2971) right after a
+	// successful login and then checks with EXAMINE INBOX that the
+	// mailbox opens; a refusal is [KindMailboxRefused].
 	IMAPID bool
 	// OAuth2Only says the server's provider accepts only OAuth2, so that a
 	// rejected password is reported as [KindAuthOAuth2Required].
 	OAuth2Only bool
-	// GreetingWait bounds the wait for a plaintext greeting; zero means
-	// three quarters of the time left.
+	// GreetingWait bounds each wait for the server to speak first: the
+	// implicit-TLS handshake, the greeting (on a plaintext connection also
+	// at most half the time left), and the check whether a silent
+	// plaintext port speaks TLS. Zero means only the context bounds them.
 	GreetingWait time.Duration
 }
 
@@ -112,8 +123,13 @@ type Config struct {
 type Result struct {
 	// TLS is the state of the TLS connection, or nil without TLS.
 	TLS *tls.ConnectionState
-	// Verified reports that the certificate chain was verified.
+	// Verified reports that the certificate chain was verified and meets
+	// the key and signature baseline.
 	Verified bool
+	// MismatchChainVerified reports, after a certificate name mismatch,
+	// that the certificate chains to a trusted root when its names are
+	// not checked: its names are then those of a real certificate.
+	MismatchChainVerified bool
 	// Cert is the server's certificate, also when its verification failed,
 	// or nil.
 	Cert *x509.Certificate
@@ -132,7 +148,7 @@ type Result struct {
 
 // A Login is the outcome of a login.
 type Login struct {
-	Mechanism  string // "PLAIN", "LOGIN", "XOAUTH2", "OAUTHBEARER", or "USER" for POP3 USER/PASS
+	Mechanism  string // "PLAIN", "LOGIN", "XOAUTH2", "OAUTHBEARER"; "IMAP-LOGIN" or "USER" for the IMAP LOGIN and POP3 USER/PASS commands
 	Accepted   bool
 	ServerText string // the server's answer, sanitized
 }
