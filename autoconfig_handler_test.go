@@ -80,8 +80,8 @@ func TestAutoconfigHandler(t *testing.T) {
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)
 	info, _ := mailsettings.ParseAutoconfig(bytes.NewReader(w.Body.Bytes()))
-	if !slices.Equal(info.Endpoints, exmail.Endpoints()) {
-		t.Errorf("exmail endpoints = %v, want %v", info.Endpoints, exmail.Endpoints())
+	if !slices.Equal(info.Endpoints, exmail.Info().Endpoints) {
+		t.Errorf("exmail endpoints = %v, want %v", info.Endpoints, exmail.Info().Endpoints)
 	}
 }
 

@@ -142,7 +142,7 @@ func TestDiscoverMX(t *testing.T) {
 					t.Fatal(err)
 				}
 				best, _ := disc.Best()
-				if best.Source != SourceMX || best.Provider.ID() != tt.want || best.Trust != TrustUnauthenticated {
+				if best.Source != SourceMX || best.Provider.data().ID != tt.want || best.Trust != TrustUnauthenticated {
 					t.Fatalf("best = %v %v %v", best.Source, best.Provider, best.Trust)
 				}
 				if e, _ := best.Best(IMAP); e.Host != tt.imap {
@@ -292,7 +292,7 @@ func TestDiscoverMXKeptWithError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if best, _ := disc.Best(); best.Source != SourceMX || best.Provider.ID() != "exmail" {
+	if best, _ := disc.Best(); best.Source != SourceMX || best.Provider.data().ID != "exmail" {
 		t.Fatalf("best = %v %v", best.Source, best.Provider)
 	}
 	found := false

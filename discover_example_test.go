@@ -61,7 +61,7 @@ func ExampleDiscover_builtin() {
 		return
 	}
 	best, _ := disc.Best()
-	fmt.Println(best.Source, best.Trust, best.Provider.Name())
+	fmt.Println(best.Source, best.Trust, best.Provider.Info().Name)
 	imap, _ := best.Best(mailsettings.IMAP)
 	fmt.Println(imap)
 	// Output:

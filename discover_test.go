@@ -94,7 +94,7 @@ func TestDiscoverBuiltinNoIO(t *testing.T) {
 		t.Fatal(err)
 	}
 	best, ok := disc.Best()
-	if !ok || len(disc.Candidates) != 1 || best.Source != SourceBuiltin || best.Trust != TrustCurated || best.Provider.ID() != "qq" {
+	if !ok || len(disc.Candidates) != 1 || best.Source != SourceBuiltin || best.Trust != TrustCurated || best.Provider.data().ID != "qq" {
 		t.Fatalf("best = %v %v %v", best.Source, best.Trust, best.Provider)
 	}
 	if best.Query != "Alice@QQ.com" || best.Address() != "Alice@qq.com" {

@@ -57,18 +57,18 @@ func TestBestRespectsEvidence(t *testing.T) {
 					continue
 				}
 				if seenPlain {
-					t.Errorf("%s: %v comes after a plaintext endpoint", p.ID(), e)
+					t.Errorf("%s: %v comes after a plaintext endpoint", p.data().ID, e)
 				}
 				encrypted = append(encrypted, e)
 			}
 			for i := 1; i < len(encrypted); i++ {
 				if p.level(encrypted[i]) > p.level(encrypted[i-1]) {
-					t.Errorf("%s: %v (%v) comes after %v (%v)", p.ID(), encrypted[i], p.level(encrypted[i]), encrypted[i-1], p.level(encrypted[i-1]))
+					t.Errorf("%s: %v (%v) comes after %v (%v)", p.data().ID, encrypted[i], p.level(encrypted[i]), encrypted[i-1], p.level(encrypted[i-1]))
 				}
 			}
 			best, ok := s.Best(proto)
 			if len(encrypted) > 0 && (!ok || best != encrypted[0]) {
-				t.Errorf("%s: Best(%v) = %v, want %v", p.ID(), proto, best, encrypted[0])
+				t.Errorf("%s: Best(%v) = %v, want %v", p.data().ID, proto, best, encrypted[0])
 			}
 		}
 	}
@@ -91,7 +91,7 @@ func TestNewProviderSortsByEvidence(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := p.Endpoints(), []ServerEndpoint{imap, start587, tls465, plain25}; !slices.Equal(got, want) {
+	if got, want := p.data().Endpoints, []ServerEndpoint{imap, start587, tls465, plain25}; !slices.Equal(got, want) {
 		t.Errorf("order %v, want %v", got, want)
 	}
 	if e, ok := p.Evidence(start587); !ok || e.Level != EvidenceOfficial || e.Sources[0] != "https://x.example/help" {
@@ -116,10 +116,10 @@ func TestNewProviderSortsByEvidence(t *testing.T) {
 // source and a date, the accessor returns copies, and the JSON carries it.
 func TestEvidenceOfBuiltins(t *testing.T) {
 	for _, p := range builtinTable().providers {
-		for _, e := range p.Endpoints() {
+		for _, e := range p.data().Endpoints {
 			f, ok := p.Evidence(e)
 			if !ok || !f.Level.Valid() || len(f.Sources) == 0 || f.Checked == "" || f.Endpoint != e {
-				t.Errorf("%s: evidence for %v = %+v, %v", p.ID(), e, f, ok)
+				t.Errorf("%s: evidence for %v = %+v, %v", p.data().ID, e, f, ok)
 			}
 		}
 	}

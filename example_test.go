@@ -13,11 +13,11 @@ func ExampleLookup() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(s.Provider.Name())
+	fmt.Println(s.Provider.Info().Name)
 	for _, e := range s.Endpoints() {
 		fmt.Printf("%-4v %s:%d %v, username %s\n", e.Protocol, e.Host, e.Port, e.Encryption, s.Username(e))
 	}
-	fmt.Println(s.Provider.Password())
+	fmt.Println(s.Provider.Info().Password)
 	// Output:
 	// QQ Mail
 	// IMAP imap.qq.com:993 implicit TLS, username alice@qq.com
@@ -59,7 +59,7 @@ func ExampleSettings_Best() {
 	out, _ := s.Best(mailsettings.SMTP)
 	fmt.Println(in)
 	fmt.Println(out)
-	fmt.Println("send IMAP ID:", s.Provider.NeedsIMAPID())
+	fmt.Println("send IMAP ID:", s.Provider.Info().IMAPID)
 	for _, n := range s.Notes() {
 		fmt.Printf("[%v] %s\n", n.Kind, n.Text.In("zh-CN"))
 	}

@@ -61,7 +61,7 @@ func TestLookupSeed(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Lookup(%q) error: %v", d, err)
 				}
-				if s.Provider.IsZero() || s.Provider.ID() != p.provider {
+				if s.Provider.IsZero() || s.Provider.Info().ID != p.provider {
 					t.Fatalf("Lookup(%q).Provider = %v, want %s", d, s.Provider, p.provider)
 				}
 				var got []string
@@ -74,8 +74,8 @@ func TestLookupSeed(t *testing.T) {
 				if !slices.Equal(got, p.want) {
 					t.Errorf("Lookup(%q).Endpoints =\n%s\nwant\n%s", d, strings.Join(got, "\n"), strings.Join(p.want, "\n"))
 				}
-				if !slices.Contains(s.Provider.Domains(), d) {
-					t.Errorf("Provider.Domains() = %v, missing %s", s.Provider.Domains(), d)
+				if !slices.Contains(s.Provider.Info().Domains, d) {
+					t.Errorf("Provider.Domains() = %v, missing %s", s.Provider.Info().Domains, d)
 				}
 				if len(s.Notes()) == 0 {
 					t.Errorf("Lookup(%q) has no notes", d)
@@ -100,7 +100,7 @@ func TestLookupNoStaleOutlookHosts(t *testing.T) {
 			t.Errorf("stale host %v", e)
 		}
 	}
-	if got := s.Provider.Password(); got != mailsettings.PasswordOAuth2Only {
+	if got := s.Provider.Info().Password; got != mailsettings.PasswordOAuth2Only {
 		t.Errorf("Outlook.com password kind = %v, want oauth2-only", got)
 	}
 }
@@ -124,10 +124,10 @@ func TestProviderQuirks(t *testing.T) {
 			t.Fatal(err)
 		}
 		p := s.Provider
-		if p.Password() != tt.password || p.NeedsIMAPID() != tt.imapID {
-			t.Errorf("%s: password %v imapID %v, want %v %v", tt.domain, p.Password(), p.NeedsIMAPID(), tt.password, tt.imapID)
+		if p.Info().Password != tt.password || p.Info().IMAPID != tt.imapID {
+			t.Errorf("%s: password %v imapID %v, want %v %v", tt.domain, p.Info().Password, p.Info().IMAPID, tt.password, tt.imapID)
 		}
-		if _, ok := p.OAuth2(); ok != tt.oauth2 {
+		if ok := p.Info().OAuth2 != nil; ok != tt.oauth2 {
 			t.Errorf("%s: OAuth2 listed = %v, want %v", tt.domain, ok, tt.oauth2)
 		}
 	}
@@ -283,11 +283,11 @@ func TestLookupResultIsACopy(t *testing.T) {
 	want := a.Endpoints()
 	got := a.Endpoints()
 	got[0].Host = "evil.example"
-	d := a.Provider.Domains()
+	d := a.Provider.Info().Domains
 	d[0] = "evil.example"
-	n := a.Provider.Notes()
+	n := a.Provider.Info().Notes
 	n[0].Text = mailsettings.NewText("evil")
-	e := a.Provider.Endpoints()
+	e := a.Provider.Info().Endpoints
 	e[0].Port = 1
 	info := a.Provider.Info()
 	info.Endpoints[0].Host = "evil.example"
@@ -298,17 +298,15 @@ func TestLookupResultIsACopy(t *testing.T) {
 		t.Error("the zero Provider is not empty")
 	}
 	b, _ := mailsettings.Lookup("qq.com")
-	if !slices.Equal(b.Endpoints(), want) || !slices.Equal(b.Provider.Endpoints(), want) || want[0].Host != "imap.qq.com" {
+	if !slices.Equal(b.Endpoints(), want) || !slices.Equal(b.Provider.Info().Endpoints, want) || want[0].Host != "imap.qq.com" {
 		t.Errorf("a caller changed the shared table: %v", b.Endpoints())
 	}
-	if b.Provider.Domains()[0] != "qq.com" || b.Provider.Notes()[0].Text.String() == "evil" {
-		t.Errorf("a caller changed the shared provider: %v %v", b.Provider.Domains(), b.Provider.Notes())
+	if b.Provider.Info().Domains[0] != "qq.com" || b.Provider.Info().Notes[0].Text.String() == "evil" {
+		t.Errorf("a caller changed the shared provider: %v %v", b.Provider.Info().Domains, b.Provider.Info().Notes)
 	}
 	o, _ := mailsettings.Lookup("gmail.com")
-	oa, _ := o.Provider.OAuth2()
-	oa.Scopes[0] = "evil"
-	ob, _ := o.Provider.OAuth2()
-	if ob.Scopes[0] == "evil" {
+	o.Provider.Info().OAuth2.Scopes[0] = "evil"
+	if o.Provider.Info().OAuth2.Scopes[0] == "evil" {
 		t.Error("a caller changed the shared OAuth2 scopes")
 	}
 }
@@ -437,11 +435,11 @@ func TestNewProvider(t *testing.T) {
 	}
 	info.Endpoints[0].Host = "changed.example.test"
 	info.Domains[0] = "changed.example.test"
-	got := p.Endpoints()
+	got := p.Info().Endpoints
 	if got[0].Protocol != mailsettings.IMAP || got[1].Protocol != mailsettings.SMTP || got[2].Encryption != mailsettings.Plaintext {
 		t.Errorf("NewProvider endpoints = %v, want IMAP, SMTP, then the plaintext POP3", got)
 	}
-	if got[1].Host != "mail.example.test" || p.Domains()[0] != "example.test" {
+	if got[1].Host != "mail.example.test" || p.Info().Domains[0] != "example.test" {
 		t.Error("NewProvider kept a reference to the caller's slices")
 	}
 	if !p.PlaintextOnly() {
@@ -465,7 +463,7 @@ func TestNewProvider(t *testing.T) {
 		}
 	}
 	var zero mailsettings.Provider
-	if zero.Endpoints() != nil || zero.Name() != "" || zero.PlaintextOnly() {
+	if zero.Info().Endpoints != nil || zero.Info().Name != "" || zero.PlaintextOnly() {
 		t.Error("the zero Provider is not empty")
 	}
 }

@@ -66,6 +66,7 @@ package mailsettings
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mailsettings/mailsettings/internal/address"
@@ -165,7 +166,7 @@ func (s Settings) Endpoints() []ServerEndpoint {
 	if s.Provider.IsZero() {
 		return nil
 	}
-	return s.Provider.Endpoints()
+	return slices.Clone(s.Provider.data().Endpoints)
 }
 
 // endpoints returns the shared slice, for reading only.
@@ -220,5 +221,5 @@ func (s Settings) Notes() []Note {
 	if s.Provider.IsZero() {
 		return nil
 	}
-	return s.Provider.Notes()
+	return slices.Clone(s.Provider.data().Notes)
 }

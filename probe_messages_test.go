@@ -169,7 +169,7 @@ func TestMicrosoft365Advice(t *testing.T) {
 		}
 	}
 	res, _ := probe(t, srv, 0, longWait)
-	if id := res.Provider.ID(); id != "microsoft365" {
+	if id := res.Provider.Info().ID; id != "microsoft365" {
 		t.Errorf("Probe of outlook.office365.com: provider %q, want microsoft365", id)
 	}
 }

@@ -305,12 +305,6 @@ func sortByPreference(es []ServerEndpoint, ev []EndpointEvidence) {
 // Info returns a copy of everything known about the provider.
 func (p Provider) Info() ProviderInfo { return p.data().clone() }
 
-// ID returns a short stable identifier, such as "qq" or "gmail".
-func (p Provider) ID() string { return p.data().ID }
-
-// Name returns the display name, such as "QQ Mail".
-func (p Provider) Name() string { return p.data().Name }
-
 // NameIn returns the display name for a BCP 47 language tag: the
 // provider's own name in that language where it has one ("QQ邮箱" for
 // "zh-CN"), else Name.
@@ -320,54 +314,6 @@ func (p Provider) NameIn(lang string) string {
 	}
 	return p.data().Name
 }
-
-// Domains returns the mail domains (A-labels) the provider serves.
-func (p Provider) Domains() []string { return slices.Clone(p.data().Domains) }
-
-// Endpoints returns every endpoint the provider offers, in order of
-// preference (see [Settings.Endpoints]). A few built-in providers have
-// none: the database knows their domains but no settings it can vouch for
-// (a closed service, or one whose ports no source states), and their notes
-// say so; [Discover] may find more.
-func (p Provider) Endpoints() []ServerEndpoint { return slices.Clone(p.data().Endpoints) }
-
-// DocURL returns the provider's own help page for client settings.
-func (p Provider) DocURL() string { return p.data().DocURL }
-
-// SettingsURL returns the web page where IMAP/POP3/SMTP access is switched
-// on or app passwords are made, or "".
-func (p Provider) SettingsURL() string { return p.data().SettingsURL }
-
-// Password returns which secret the provider accepts.
-func (p Provider) Password() PasswordKind { return p.data().Password }
-
-// NeedsIMAPID reports whether IMAP clients must send the ID command
-// (RFC 2971) after login and before SELECT. NetEase answers SELECT with
-// "NO Unsafe Login" otherwise.
-func (p Provider) NeedsIMAPID() bool { return p.data().IMAPID }
-
-// OAuth2 returns the provider's OAuth2 service, if it lists one.
-func (p Provider) OAuth2() (OAuth2, bool) {
-	if p.data().OAuth2 == nil {
-		return OAuth2{}, false
-	}
-	o := *p.data().OAuth2
-	o.Scopes = slices.Clone(o.Scopes)
-	return o, true
-}
-
-// Notes returns what a user must know or do, in order of importance.
-func (p Provider) Notes() []Note { return slices.Clone(p.data().Notes) }
-
-// Source returns where the provider-level facts (domains, notes) come
-// from: help pages, the Thunderbird ISP database, the chatmail provider
-// database. Each endpoint's own sources are in [Provider.Evidence].
-func (p Provider) Source() string { return p.data().Source }
-
-// LastChecked returns the newest date (YYYY-MM-DD, or YYYY-MM) a source of
-// one of the provider's endpoints vouches for, or "" for a provider not from
-// the built-in database.
-func (p Provider) LastChecked() string { return p.data().LastChecked }
 
 // PlaintextOnly reports whether the provider offers no encrypted endpoint
 // for some protocol it offers, so that passwords would travel in the clear.

@@ -128,7 +128,7 @@ func buildTable(ps []db.Provider, evidence []db.EvidenceRecord, mx []db.MXRule, 
 		}
 		for _, d := range p.Domains {
 			if q := t.forDomain(d); !q.IsZero() {
-				errs = append(errs, fmt.Errorf("domain %s listed by %s and %s", d, q.ID(), p.ID))
+				errs = append(errs, fmt.Errorf("domain %s listed by %s and %s", d, q.data().ID, p.ID))
 				continue
 			}
 			index[d] = pv

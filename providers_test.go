@@ -179,16 +179,16 @@ func TestBuildTableFlawedData(t *testing.T) {
 			t.Errorf("error %q lacks %q", tab.err, want)
 		}
 	}
-	if got := tab.forDomain("x.example").ID(); got != "a" {
+	if got := tab.forDomain("x.example").data().ID; got != "a" {
 		t.Errorf("x.example served by %q, want the first lister a", got)
 	}
-	if got := tab.byID["a"].Name(); got != "A" {
+	if got := tab.byID["a"].data().Name; got != "A" {
 		t.Errorf("id a is %q, want the first record", got)
 	}
-	if n := len(tab.byID["a"].Endpoints()); n != 1 {
+	if n := len(tab.byID["a"].data().Endpoints); n != 1 {
 		t.Errorf("provider a has %d endpoints, want 1 (the one with bad evidence left out)", n)
 	}
-	if got := tab.forDomain("contoso.tenants.example").ID(); got != "b" {
+	if got := tab.forDomain("contoso.tenants.example").data().ID; got != "b" {
 		t.Errorf("contoso.tenants.example served by %q, want b (suffix)", got)
 	}
 	if p := tab.forDomain("tenants.example"); !p.IsZero() {
@@ -371,8 +371,8 @@ func TestProviderForMX(t *testing.T) {
 	}
 	for _, tt := range tests {
 		p, ok := ProviderForMX(tt.mx)
-		if ok != !p.IsZero() || p.ID() != tt.want {
-			t.Errorf("ProviderForMX(%q) = %q, %v; want %q", tt.mx, p.ID(), ok, tt.want)
+		if ok != !p.IsZero() || p.data().ID != tt.want {
+			t.Errorf("ProviderForMX(%q) = %q, %v; want %q", tt.mx, p.data().ID, ok, tt.want)
 			continue
 		}
 		if tt.imap == "" {
@@ -391,7 +391,7 @@ func TestMXKeysAreNotMailDomains(t *testing.T) {
 		"mail.gm0.yahoodns.net", "mail.protection.outlook.com", "olc.protection.outlook.com", "google.com", "rzone.de",
 		"secureserver.net", "ispgateway.de", "ovh.net", "gandi.net"} {
 		if s, err := Lookup("bob@" + d); err == nil {
-			t.Errorf("Lookup(bob@%s) = %s, want unknown: it is an MX host domain", d, s.Provider.ID())
+			t.Errorf("Lookup(bob@%s) = %s, want unknown: it is an MX host domain", d, s.Provider.data().ID)
 		}
 	}
 	for _, d := range []string{"jazztel.es", "nyu.edu", "biglobe.ne.jp"} {
@@ -404,13 +404,13 @@ func TestMXKeysAreNotMailDomains(t *testing.T) {
 func TestDomainSuffix(t *testing.T) {
 	for _, in := range []string{"alice@contoso.onmicrosoft.com", "Alice@Fabrikam.OnMicrosoft.com.", "onmicrosoft.com", "x.y.onmicrosoft.com"} {
 		s, err := Lookup(in)
-		if err != nil || s.Provider.ID() != "microsoft365" {
-			t.Errorf("Lookup(%q) = %q, %v; want microsoft365", in, s.Provider.ID(), err)
+		if err != nil || s.Provider.data().ID != "microsoft365" {
+			t.Errorf("Lookup(%q) = %q, %v; want microsoft365", in, s.Provider.data().ID, err)
 		}
 	}
 	for _, in := range []string{"alice@onmicrosoft.com.evil.example", "alice@evilonmicrosoft.com"} {
 		if s, err := Lookup(in); err == nil {
-			t.Errorf("Lookup(%q) = %s, want unknown", in, s.Provider.ID())
+			t.Errorf("Lookup(%q) = %s, want unknown", in, s.Provider.data().ID)
 		}
 	}
 }
@@ -422,12 +422,12 @@ func TestListing(t *testing.T) {
 		if p.IsZero() {
 			t.Fatal("zero provider listed")
 		}
-		ids = append(ids, p.ID())
-		if len(p.Domains()) > 0 {
+		ids = append(ids, p.data().ID)
+		if len(p.data().Domains) > 0 {
 			withDomains++
 		}
-		if q, ok := ProviderByID(p.ID()); !ok || q != p {
-			t.Errorf("ProviderByID(%q) = %v, %v", p.ID(), q, ok)
+		if q, ok := ProviderByID(p.data().ID); !ok || q != p {
+			t.Errorf("ProviderByID(%q) = %v, %v", p.data().ID, q, ok)
 		}
 	}
 	if !slices.IsSorted(ids) || len(ids) < 200 || withDomains == len(ids) {
@@ -440,7 +440,7 @@ func TestListing(t *testing.T) {
 		}
 		seen[d] = true
 		if s, err := Lookup(d); err != nil || s.Provider != p {
-			t.Errorf("Lookup(%q) = %v, %v; Domains says %s", d, s.Provider, err, p.ID())
+			t.Errorf("Lookup(%q) = %v, %v; Domains says %s", d, s.Provider, err, p.data().ID)
 		}
 	}
 	if len(seen) != DomainCount() || DomainCount() < 1150 {
@@ -471,8 +471,8 @@ func TestNameIn(t *testing.T) {
 		}
 	}
 	gmx, _ := ProviderByID("gmx.com")
-	if got := gmx.NameIn("zh"); got != gmx.Name() || got == "" {
-		t.Errorf("NameIn(zh) of a provider without a Chinese name = %q, want %q", got, gmx.Name())
+	if got := gmx.NameIn("zh"); got != gmx.data().Name || got == "" {
+		t.Errorf("NameIn(zh) of a provider without a Chinese name = %q, want %q", got, gmx.data().Name)
 	}
 	if got := (Provider{}).NameIn("zh"); got != "" {
 		t.Errorf("zero Provider NameIn = %q", got)

@@ -33,7 +33,7 @@ func (p Provider) MarshalAutodiscover(emailAddress string) ([]byte, error) {
 	const format = "Autodiscover"
 	addr, err := address.Canonical(strings.TrimSpace(emailAddress))
 	if err != nil {
-		return nil, unpublishable(format, p.ID(), "the email address is not valid: "+err.Error())
+		return nil, unpublishable(format, p.data().ID, "the email address is not valid: "+err.Error())
 	}
 	at := strings.LastIndexByte(addr, '@')
 	local, domain := addr[:at], addr[at+1:]
@@ -59,7 +59,7 @@ func (p Provider) MarshalAutodiscover(emailAddress string) ([]byte, error) {
 		return nil, err
 	}
 	if p.data().Password == PasswordOAuth2Only {
-		return nil, unpublishable(format, p.ID(), errOAuth2Only.Error())
+		return nil, unpublishable(format, p.data().ID, errOAuth2Only.Error())
 	}
 	var servers []autodiscover.Server
 	for _, e := range eps {
@@ -68,7 +68,7 @@ func (p Provider) MarshalAutodiscover(emailAddress string) ([]byte, error) {
 	}
 	doc, err := autodiscover.MarshalResponse(autodiscover.Settings{EmailAddress: addr, Servers: servers})
 	if err != nil {
-		return nil, unpublishable(format, p.ID(), codecDetail(err, autodiscover.ErrUnpublishable))
+		return nil, unpublishable(format, p.data().ID, codecDetail(err, autodiscover.ErrUnpublishable))
 	}
 	return doc, nil
 }

@@ -148,7 +148,7 @@ func TestAutoconfigLikeMox(t *testing.T) {
 		t.Fatal(err)
 	}
 	ours, err := ParseAutoconfig(bytes.NewReader(doc))
-	if err != nil || !slices.Equal(ours.Endpoints, p.Endpoints()) || len(ours.Endpoints) != 2 {
-		t.Errorf("ours read back %v, %v; mox's %v", ours.Endpoints, err, p.Endpoints())
+	if err != nil || !slices.Equal(ours.Endpoints, p.data().Endpoints) || len(ours.Endpoints) != 2 {
+		t.Errorf("ours read back %v, %v; mox's %v", ours.Endpoints, err, p.data().Endpoints)
 	}
 }

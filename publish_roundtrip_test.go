@@ -35,7 +35,7 @@ func starttlsPort(port uint16) bool { return port == 143 || port == 110 || port 
 func expressible(p Provider, say func(ServerEndpoint) bool) bool {
 	for _, proto := range []Protocol{IMAP, POP3, SMTP} {
 		offered, said := false, false
-		for _, e := range p.Endpoints() {
+		for _, e := range p.data().Endpoints {
 			if e.Protocol == proto {
 				offered = true
 				said = said || say(e)
@@ -52,7 +52,7 @@ func expressible(p Provider, say func(ServerEndpoint) bool) bool {
 // provider's first domain, or at example.test for a hosting service
 // without domains of its own.
 func testAddress(p Provider) (local, domain string) {
-	if ds := p.Domains(); len(ds) > 0 {
+	if ds := p.data().Domains; len(ds) > 0 {
 		return "alice", ds[0]
 	}
 	return "alice", "example.test"
@@ -97,20 +97,20 @@ func TestAutodiscoverRoundTripWholeTable(t *testing.T) {
 		local, domain := testAddress(p)
 		addr := local + "@" + domain
 		doc, err := p.MarshalAutodiscover(addr)
-		if !expressible(p, say) || p.Password() == PasswordOAuth2Only {
-			checkRefusal(t, "Autodiscover", p.ID(), err)
+		if !expressible(p, say) || p.data().Password == PasswordOAuth2Only {
+			checkRefusal(t, "Autodiscover", p.data().ID, err)
 			refused++
 			continue
 		}
 		if err != nil {
-			t.Errorf("%s: %v", p.ID(), err)
+			t.Errorf("%s: %v", p.data().ID, err)
 			continue
 		}
 		written++
 		var dropped []string
 		resp, err := autodiscover.Parser{Dropped: func(what string, why error) { dropped = append(dropped, what+": "+why.Error()) }}.ParseResponse(doc)
 		if err != nil || resp.Kind != autodiscover.KindSettings || dropped != nil {
-			t.Errorf("%s: ParseResponse = kind %v, %v, dropped %q\n%s", p.ID(), resp.Kind, err, dropped, doc)
+			t.Errorf("%s: ParseResponse = kind %v, %v, dropped %q\n%s", p.data().ID, resp.Kind, err, dropped, doc)
 			continue
 		}
 		var got []ServerEndpoint
@@ -118,14 +118,14 @@ func TestAutodiscoverRoundTripWholeTable(t *testing.T) {
 			// Thunderbird decides by port, Outlook by Encryption.
 			outlook := map[string]autodiscover.TLSMode{"SSL": autodiscover.ImplicitTLS, "TLS": autodiscover.STARTTLS}[pr.Encryption]
 			if pr.TLS() != outlook || pr.WantsSPA() || pr.SSL != "on" {
-				t.Errorf("%s: %s %s:%d: Thunderbird reads %v, Outlook %v (Encryption %q, SSL %q), SPA %q", p.ID(), pr.Type, pr.Server, pr.Port, pr.TLS(), outlook, pr.Encryption, pr.SSL, pr.SPA)
+				t.Errorf("%s: %s %s:%d: Thunderbird reads %v, Outlook %v (Encryption %q, SSL %q), SPA %q", p.data().ID, pr.Type, pr.Server, pr.Port, pr.TLS(), outlook, pr.Encryption, pr.SSL, pr.SPA)
 			}
 			enc := map[autodiscover.TLSMode]Encryption{autodiscover.ImplicitTLS: ImplicitTLS, autodiscover.STARTTLS: STARTTLS}[pr.TLS()]
 			got = append(got, ServerEndpoint{Protocol: protocolOf(pr.Type), Host: pr.Server, Port: uint16(pr.Port), Encryption: enc, Username: formOf(pr.LoginName, local, domain)})
 		}
-		want := slices.DeleteFunc(p.Endpoints(), func(e ServerEndpoint) bool { return !say(e) })
+		want := slices.DeleteFunc(p.data().Endpoints, func(e ServerEndpoint) bool { return !say(e) })
 		if !slices.Equal(got, want) {
-			t.Errorf("%s: read back\n%v\nwant\n%v", p.ID(), got, want)
+			t.Errorf("%s: read back\n%v\nwant\n%v", p.data().ID, got, want)
 		}
 	}
 	t.Logf("Autodiscover: %d of %d providers written, %d refused", written, len(providers), refused)
@@ -143,8 +143,8 @@ func TestPACCRoundTripWholeTable(t *testing.T) {
 	written, refused, starttlsOnly := 0, 0, 0
 	for _, p := range providers {
 		body, txt, err := p.MarshalPACC()
-		if !expressible(p, say) || p.Password() == PasswordOAuth2Only {
-			checkRefusal(t, "PACC", p.ID(), err)
+		if !expressible(p, say) || p.data().Password == PasswordOAuth2Only {
+			checkRefusal(t, "PACC", p.data().ID, err)
 			refused++
 			// A protocol offered with STARTTLS and nothing PACC can say
 			// is refused as such.
@@ -154,53 +154,53 @@ func TestPACCRoundTripWholeTable(t *testing.T) {
 			continue
 		}
 		if err != nil {
-			t.Errorf("%s: %v", p.ID(), err)
+			t.Errorf("%s: %v", p.data().ID, err)
 			continue
 		}
 		written++
 		if ok, err := pacc.VerifyDigest(body, [][]string{{txt}}); !ok {
-			t.Errorf("%s: the TXT record %q does not vouch for the body: %v", p.ID(), txt, err)
+			t.Errorf("%s: the TXT record %q does not vouch for the body: %v", p.data().ID, txt, err)
 		}
 		if ok, _ := pacc.VerifyDigest(body, [][]string{{txt[:20], txt[20:]}}); !ok {
-			t.Errorf("%s: the TXT record split in two strings does not vouch for the body", p.ID())
+			t.Errorf("%s: the TXT record split in two strings does not vouch for the body", p.data().ID)
 		}
 		if ok, _ := pacc.VerifyDigest(append(slices.Clone(body), ' '), [][]string{{txt}}); ok {
-			t.Errorf("%s: the TXT record vouches for a changed body", p.ID())
+			t.Errorf("%s: the TXT record vouches for a changed body", p.data().ID)
 		}
 		var dropped []string
 		c, err := pacc.Parser{Dropped: func(m string, why error) { dropped = append(dropped, m+": "+why.Error()) }}.Parse(body)
 		if err != nil || dropped != nil {
-			t.Errorf("%s: Parse: %v, dropped %q\n%s", p.ID(), err, dropped, body)
+			t.Errorf("%s: Parse: %v, dropped %q\n%s", p.data().ID, err, dropped, body)
 			continue
 		}
 		var got, want []ServerEndpoint
 		for proto, servers := range map[Protocol][]pacc.Server{IMAP: c.IMAP, POP3: c.POP3, SMTP: c.Submit} {
 			for _, s := range servers {
 				if s.TLS != pacc.ImplicitTLS {
-					t.Errorf("%s: %v server with TLS mode %d", p.ID(), proto, s.TLS)
+					t.Errorf("%s: %v server with TLS mode %d", p.data().ID, proto, s.TLS)
 				}
 				got = append(got, ServerEndpoint{Protocol: proto, Host: s.Host, Port: uint16(s.Port), Encryption: ImplicitTLS, Username: UsernameAddress})
 			}
 		}
 		sortEndpoints(got)
-		for _, e := range p.Endpoints() {
+		for _, e := range p.data().Endpoints {
 			// The most preferred endpoint of each protocol.
 			if say(e) && !slices.ContainsFunc(want, func(w ServerEndpoint) bool { return w.Protocol == e.Protocol }) {
 				want = append(want, e)
 			}
 		}
 		if !slices.Equal(got, want) {
-			t.Errorf("%s: read back\n%v\nwant\n%v", p.ID(), got, want)
+			t.Errorf("%s: read back\n%v\nwant\n%v", p.data().ID, got, want)
 		}
-		wantDoc := p.DocURL()
+		wantDoc := p.data().DocURL
 		if !strings.HasPrefix(wantDoc, "https://") {
 			wantDoc = ""
 		}
-		if c.Password != pacc.PasswordYes || c.OAuthIssuer != "" || c.ProviderName != p.Name() || c.DocumentationURL != wantDoc {
-			t.Errorf("%s: password %v, issuer %q, name %q, documentation %q; want yes, none, %q, %q", p.ID(), c.Password, c.OAuthIssuer, c.ProviderName, c.DocumentationURL, p.Name(), wantDoc)
+		if c.Password != pacc.PasswordYes || c.OAuthIssuer != "" || c.ProviderName != p.data().Name || c.DocumentationURL != wantDoc {
+			t.Errorf("%s: password %v, issuer %q, name %q, documentation %q; want yes, none, %q, %q", p.data().ID, c.Password, c.OAuthIssuer, c.ProviderName, c.DocumentationURL, p.data().Name, wantDoc)
 		}
 		if again, txt2, _ := p.MarshalPACC(); !bytes.Equal(again, body) || txt2 != txt {
-			t.Errorf("%s: a second MarshalPACC gave other bytes", p.ID())
+			t.Errorf("%s: a second MarshalPACC gave other bytes", p.data().ID)
 		}
 	}
 	t.Logf("PACC: %d of %d providers written, %d refused (%d for a STARTTLS-only protocol)", written, len(providers), refused, starttlsOnly)
@@ -233,7 +233,7 @@ func TestMobileconfigRoundTripWholeTable(t *testing.T) {
 	var parsed []any
 	for _, p := range providers {
 		var wantIn, wantOut ServerEndpoint
-		for _, e := range p.Endpoints() {
+		for _, e := range p.data().Endpoints {
 			if say(e) && e.Protocol.Incoming() && wantIn.Host == "" {
 				wantIn = e
 			}
@@ -244,19 +244,19 @@ func TestMobileconfigRoundTripWholeTable(t *testing.T) {
 		local, domain := testAddress(p)
 		addr := local + "@" + domain
 		doc, err := p.MarshalMobileconfig(addr, nil)
-		if wantIn.Host == "" || wantOut.Host == "" || p.Password() == PasswordOAuth2Only {
-			checkRefusal(t, "Apple profile", p.ID(), err)
+		if wantIn.Host == "" || wantOut.Host == "" || p.data().Password == PasswordOAuth2Only {
+			checkRefusal(t, "Apple profile", p.data().ID, err)
 			refused++
 			continue
 		}
 		if err != nil {
-			t.Errorf("%s: %v", p.ID(), err)
+			t.Errorf("%s: %v", p.data().ID, err)
 			continue
 		}
 		written++
 		generic, err := p.MarshalMobileconfig(domain, nil)
 		if err != nil {
-			t.Errorf("%s: profile for the domain: %v", p.ID(), err)
+			t.Errorf("%s: profile for the domain: %v", p.data().ID, err)
 			continue
 		}
 		for _, d := range []struct {
@@ -265,29 +265,29 @@ func TestMobileconfigRoundTripWholeTable(t *testing.T) {
 		}{{doc, addr}, {generic, ""}} {
 			v, err := parsePlist(d.doc)
 			if err != nil {
-				t.Errorf("%s: not a property list: %v\n%s", p.ID(), err, d.doc)
+				t.Errorf("%s: not a property list: %v\n%s", p.data().ID, err, d.doc)
 				continue
 			}
 			docs, parsed = append(docs, d.doc), append(parsed, v)
 			top, _ := v.(map[string]any)
 			content, _ := top["PayloadContent"].([]any)
 			if top["PayloadType"] != "Configuration" || len(content) != 1 {
-				t.Errorf("%s: profile %v", p.ID(), top)
+				t.Errorf("%s: profile %v", p.data().ID, top)
 				continue
 			}
 			mail, _ := content[0].(map[string]any)
 			str := func(k string) string { s, _ := mail[k].(string); return s }
 			num := func(k string) uint16 { n, _ := mail[k].(int64); return uint16(n) }
 			if mail["PayloadType"] != "com.apple.mail.managed" || mail["IncomingMailServerUseSSL"] != true || mail["OutgoingMailServerUseSSL"] != true {
-				t.Errorf("%s: mail payload %v", p.ID(), mail)
+				t.Errorf("%s: mail payload %v", p.data().ID, mail)
 			}
 			for k := range mail {
 				if strings.Contains(k, "Password") && k != "OutgoingPasswordSameAsIncomingPassword" {
-					t.Errorf("%s: the profile holds %s", p.ID(), k)
+					t.Errorf("%s: the profile holds %s", p.data().ID, k)
 				}
 			}
 			if str("EmailAddress") != d.addr {
-				t.Errorf("%s: EmailAddress %q, want %q", p.ID(), str("EmailAddress"), d.addr)
+				t.Errorf("%s: EmailAddress %q, want %q", p.data().ID, str("EmailAddress"), d.addr)
 			}
 			inProto := map[string]Protocol{"EmailTypeIMAP": IMAP, "EmailTypePOP": POP3}[str("EmailAccountType")]
 			in := ServerEndpoint{Protocol: inProto, Host: str("IncomingMailServerHostName"), Port: num("IncomingMailServerPortNumber")}
@@ -300,20 +300,20 @@ func TestMobileconfigRoundTripWholeTable(t *testing.T) {
 			} else {
 				wi.Username, wo.Username = 0, 0
 				if str("IncomingMailServerUsername")+str("OutgoingMailServerUsername") != "" {
-					t.Errorf("%s: the profile for every user names a user", p.ID())
+					t.Errorf("%s: the profile for every user names a user", p.data().ID)
 				}
 			}
 			if in != wi || out != wo {
-				t.Errorf("%s: read back %v / %v, want %v / %v", p.ID(), in, out, wi, wo)
+				t.Errorf("%s: read back %v / %v, want %v / %v", p.data().ID, in, out, wi, wo)
 			}
 		}
 		// The identifiers and UUIDs derive from the domain alone.
 		other, _ := p.MarshalMobileconfig("bob@"+domain, nil)
 		if a, b, c := profileIDs(doc), profileIDs(other), profileIDs(generic); a == "" || a != b || a != c {
-			t.Errorf("%s: identifiers and UUIDs of the profiles of alice, bob and every user: %q, %q, %q", p.ID(), a, b, c)
+			t.Errorf("%s: identifiers and UUIDs of the profiles of alice, bob and every user: %q, %q, %q", p.data().ID, a, b, c)
 		}
 		if again, _ := p.MarshalMobileconfig(domain, nil); !bytes.Equal(again, generic) {
-			t.Errorf("%s: a second profile for the domain gave other bytes", p.ID())
+			t.Errorf("%s: a second profile for the domain gave other bytes", p.data().ID)
 		}
 	}
 	t.Logf("Apple profile: %d of %d providers written, %d refused", written, len(providers), refused)
@@ -380,23 +380,23 @@ func TestSRVRoundTripWholeTable(t *testing.T) {
 		_, domain := testAddress(p)
 		lines, err := p.SRVRecords(domain)
 		if !expressible(p, say) {
-			checkRefusal(t, "SRV records", p.ID(), err)
+			checkRefusal(t, "SRV records", p.data().ID, err)
 			refused++
 			continue
 		}
 		if err != nil {
-			t.Errorf("%s: %v", p.ID(), err)
+			t.Errorf("%s: %v", p.data().ID, err)
 			continue
 		}
 		written++
 		got, err := readSRVLines(lines, domain)
 		if err != nil {
-			t.Errorf("%s: %v\n%s", p.ID(), err, strings.Join(lines, "\n"))
+			t.Errorf("%s: %v\n%s", p.data().ID, err, strings.Join(lines, "\n"))
 			continue
 		}
-		want := slices.DeleteFunc(p.Endpoints(), func(e ServerEndpoint) bool { return !say(e) })
+		want := slices.DeleteFunc(p.data().Endpoints, func(e ServerEndpoint) bool { return !say(e) })
 		if !slices.Equal(got, want) {
-			t.Errorf("%s: read back\n%v\nwant\n%v\n%s", p.ID(), got, want, strings.Join(lines, "\n"))
+			t.Errorf("%s: read back\n%v\nwant\n%v\n%s", p.data().ID, got, want, strings.Join(lines, "\n"))
 		}
 	}
 	t.Logf("SRV records: %d of %d providers written, %d refused", written, len(providers), refused)

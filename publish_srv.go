@@ -34,7 +34,7 @@ func (p Provider) SRVRecords(domain string) ([]string, error) {
 	const format = "SRV records"
 	q, err := parseQuery(domain)
 	if err != nil || q.Local != "" {
-		return nil, unpublishable(format, p.ID(), "not a mail domain: "+strconv.Quote(truncate(domain, 80)))
+		return nil, unpublishable(format, p.data().ID, "not a mail domain: "+strconv.Quote(truncate(domain, 80)))
 	}
 	eps, err := p.publishable(format, func(e ServerEndpoint) error {
 		switch {
@@ -60,7 +60,7 @@ func (p Provider) SRVRecords(domain string) ([]string, error) {
 	}
 	lines, err := srvzone.Lines(q.Domain, srvTTL, recs)
 	if err != nil {
-		return nil, unpublishable(format, p.ID(), codecDetail(err, srvzone.ErrRecord))
+		return nil, unpublishable(format, p.data().ID, codecDetail(err, srvzone.ErrRecord))
 	}
 	return lines, nil
 }

@@ -81,7 +81,7 @@ func TestWritersRefuse(t *testing.T) {
 		func() error { _, err := qq.SRVRecords("alice@qq.com"); return err }(),
 		func() error { _, err := qq.SRVRecords("a..b"); return err }(),
 		func() error {
-			_, err := newTestProvider(t, ProviderInfo{ID: "nodomain", Name: "N", Endpoints: qq.Endpoints()}).MarshalMobileconfig("", nil)
+			_, err := newTestProvider(t, ProviderInfo{ID: "nodomain", Name: "N", Endpoints: qq.data().Endpoints}).MarshalMobileconfig("", nil)
 			return err
 		}(),
 	} {

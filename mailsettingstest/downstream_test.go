@@ -46,7 +46,7 @@ func TestDownstreamDiscoverProbeLogin(t *testing.T) {
 		e mailsettings.Encryption
 	}
 	var got []pe
-	for _, e := range fake.Provider.Endpoints() {
+	for _, e := range fake.Provider.Info().Endpoints {
 		got = append(got, pe{e.Protocol, e.Encryption})
 		if srv := fake.Server(e.Protocol, e.Encryption); srv == nil || srv.Endpoint() != e {
 			t.Errorf("endpoint %v has no server", e)
@@ -58,7 +58,7 @@ func TestDownstreamDiscoverProbeLogin(t *testing.T) {
 		{mailsettings.SMTP, mailsettings.ImplicitTLS}, {mailsettings.SMTP, mailsettings.STARTTLS},
 	}
 	if !slices.Equal(got, want) {
-		t.Fatalf("endpoints %v, want %v", fake.Provider.Endpoints(), want)
+		t.Fatalf("endpoints %v, want %v", fake.Provider.Info().Endpoints, want)
 	}
 
 	// Lookup is offline and knows only the built-in table: a test domain
@@ -101,8 +101,8 @@ func TestDownstreamDiscoverProbeLogin(t *testing.T) {
 		best.URL != "https://autoconfig.example.test/mail/config-v1.1.xml" {
 		t.Errorf("best: source %v, trust %v, URL %q", best.Source, best.Trust, best.URL)
 	}
-	if !slices.Equal(best.Endpoints(), fake.Provider.Endpoints()) {
-		t.Errorf("autoconfig endpoints %v, want %v", best.Endpoints(), fake.Provider.Endpoints())
+	if !slices.Equal(best.Endpoints(), fake.Provider.Info().Endpoints) {
+		t.Errorf("autoconfig endpoints %v, want %v", best.Endpoints(), fake.Provider.Info().Endpoints)
 	}
 
 	// Every discovered endpoint works, with a verified certificate.

@@ -35,7 +35,7 @@ func TestProviderHostAndClose(t *testing.T) {
 	if p.Server(mailsettings.SMTP, mailsettings.ImplicitTLS) != nil {
 		t.Errorf("Server found a server that was not asked for")
 	}
-	e := p.Provider.Endpoints()[0]
+	e := p.Provider.Info().Endpoints[0]
 	if e.Host != "mail.xn--fsqu00a.test" {
 		t.Errorf("endpoint %v", e)
 	}

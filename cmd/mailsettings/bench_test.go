@@ -20,7 +20,7 @@ import (
 func mixedAddresses(n int) []byte {
 	var domains []string
 	for p := range mailsettings.Providers() {
-		domains = append(domains, p.Domains()...)
+		domains = append(domains, p.Info().Domains...)
 	}
 	var b bytes.Buffer
 	for i := range n {

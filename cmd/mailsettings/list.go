@@ -40,11 +40,12 @@ func runList(ctx context.Context, e *env, args []string) int {
 		if ctx.Err() != nil {
 			break
 		}
-		domains := p.Domains()
+		info := p.Info()
+		domains := info.Domains
 		if len(filters) > 0 {
 			matched := false
 			for i, f := range filters {
-				if matches(p, domains, f) {
+				if matches(info, f) {
 					hits[i], matched = true, true
 				}
 			}
@@ -55,16 +56,16 @@ func runList(ctx context.Context, e *env, args []string) int {
 		switch {
 		case *perDomain && *s.json:
 			for _, d := range domains {
-				j.Write(domainLine{Domain: d, UnicodeDomain: unicodeOf(d), ProviderID: p.ID(), ProviderName: p.Name()})
+				j.Write(domainLine{Domain: d, UnicodeDomain: unicodeOf(d), ProviderID: info.ID, ProviderName: info.Name})
 			}
 		case *perDomain:
 			for _, d := range domains {
-				t.Row(domainText(d, unicodeOf(d)), p.ID(), p.NameIn(s.lang.Tag()))
+				t.Row(domainText(d, unicodeOf(d)), info.ID, p.NameIn(s.lang.Tag()))
 			}
 		case *s.json:
-			j.Write(newProviderLine(p, domains))
+			j.Write(newProviderLine(info))
 		default:
-			t.Row(p.ID(), p.NameIn(s.lang.Tag()), p.Password().String(), domainsText(s.lang, domains))
+			t.Row(info.ID, p.NameIn(s.lang.Tag()), info.Password.String(), domainsText(s.lang, domains))
 		}
 	}
 	if !*s.json {
@@ -84,7 +85,7 @@ func runList(ctx context.Context, e *env, args []string) int {
 // matches reports whether filter f is in p's id or name or one of its
 // domains, ignoring case; a filter that is a domain in Unicode or with
 // capitals matches its A-label too.
-func matches(p mailsettings.Provider, domains []string, f string) bool {
+func matches(info mailsettings.ProviderInfo, f string) bool {
 	f = strings.ToLower(strings.TrimSpace(f))
 	if f == "" {
 		return false
@@ -93,10 +94,10 @@ func matches(p mailsettings.Provider, domains []string, f string) bool {
 	if q, err := address.Parse(f); err == nil && q.Local == "" {
 		alt = q.Domain
 	}
-	if strings.Contains(strings.ToLower(p.ID()), f) || strings.Contains(strings.ToLower(p.Name()), f) {
+	if strings.Contains(strings.ToLower(info.ID), f) || strings.Contains(strings.ToLower(info.Name), f) {
 		return true
 	}
-	for _, d := range domains {
+	for _, d := range info.Domains {
 		if strings.Contains(d, f) || alt != "" && strings.Contains(d, alt) || strings.Contains(unicodeOf(d), f) {
 			return true
 		}
@@ -136,12 +137,13 @@ type providerLine struct {
 	LastChecked string                        `json:"last_checked,omitempty"`
 }
 
-func newProviderLine(p mailsettings.Provider, domains []string) providerLine {
+func newProviderLine(info mailsettings.ProviderInfo) providerLine {
+	domains := info.Domains
 	if domains == nil {
 		domains = []string{}
 	}
-	return providerLine{ID: p.ID(), Name: p.Name(), Domains: domains, Endpoints: p.Endpoints(), Password: p.Password(),
-		DocURL: p.DocURL(), Source: p.Source(), LastChecked: p.LastChecked()}
+	return providerLine{ID: info.ID, Name: info.Name, Domains: domains, Endpoints: info.Endpoints, Password: info.Password,
+		DocURL: info.DocURL, Source: info.Source, LastChecked: info.LastChecked}
 }
 
 // domainLine is one line of list -json -domains.

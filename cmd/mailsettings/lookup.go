@@ -60,7 +60,7 @@ func (s *sub) settingsTable(st mailsettings.Settings) {
 	for _, n := range st.Notes() {
 		s.note("", n)
 	}
-	if doc := st.Provider.DocURL(); doc != "" {
+	if doc := st.Provider.Info().DocURL; doc != "" {
 		fmt.Fprintln(s.out, l.T("help", "url", cli.Clean(doc)))
 	}
 	fmt.Fprintln(s.out)
@@ -162,12 +162,13 @@ func (enc *settingsEncoder) provider(p mailsettings.Provider) *providerJSON {
 	if enc.memo == nil || len(enc.memo) > 10000 {
 		enc.memo = make(map[mailsettings.Provider]*providerJSON)
 	}
-	pj := &providerJSON{endpoints: p.Endpoints()}
+	info := p.Info()
+	pj := &providerJSON{endpoints: info.Endpoints}
 	var err error
 	if pj.provider, err = cli.Marshal(p); err != nil {
 		pj.provider = []byte("null")
 	}
-	notes := p.Notes()
+	notes := info.Notes
 	if notes == nil {
 		notes = []mailsettings.Note{}
 	}

@@ -59,7 +59,7 @@ func TestLookupJSON(t *testing.T) {
 func TestLookupJSONIsTheLibrarys(t *testing.T) {
 	queries := []string{"alice@qq.com", "qq.com", "Bob@Gmail.COM", "x@163.com", "user@yandex.ru", "hotmail.co.uk", "mailto:a@outlook.com"}
 	for p := range mailsettings.Providers() {
-		if d := p.Domains(); len(d) > 0 {
+		if d := p.Info().Domains; len(d) > 0 {
 			queries = append(queries, "someone@"+d[0])
 		}
 	}

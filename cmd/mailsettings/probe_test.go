@@ -139,7 +139,7 @@ func TestProbeDiscoveredDomain(t *testing.T) {
 		t.Fatalf("exit %d; stdout %s stderr %s", o.code, o.stdout, o.stderr)
 	}
 	got := jsonLines(t, o.stdout)
-	if n := len(fake.Provider.Endpoints()); len(got) != 2*n {
+	if n := len(fake.Provider.Info().Endpoints); len(got) != 2*n {
 		t.Fatalf("%d lines for 2 x %d endpoints:\n%s", len(got), n, o.stdout)
 	}
 	for i, m := range got {

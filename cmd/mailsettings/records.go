@@ -27,7 +27,7 @@ func printRecords(w io.Writer, domains map[string]mailsettings.Provider, target 
 	notServed := func(err error) { fmt.Fprintf(w, "; not served: %s\n", cli.Clean(err.Error())) }
 	for _, d := range slices.Sorted(maps.Keys(domains)) {
 		p := domains[d]
-		fmt.Fprintf(w, "; %s, served with the settings of %s\n", d, cli.Clean(p.Name()))
+		fmt.Fprintf(w, "; %s, served with the settings of %s\n", d, cli.Clean(p.Info().Name))
 		cname("autoconfig." + d)
 		if _, err := p.MarshalAutodiscover("postmaster@" + d); err != nil {
 			notServed(err)

@@ -42,7 +42,7 @@ func main() {
 		case err != nil:
 			fmt.Printf("unknown  %s\n", s.Domain)
 		default:
-			fmt.Printf("ok       %s: %s\n", s.Address(), s.Provider.Name())
+			fmt.Printf("ok       %s: %s\n", s.Address(), s.Provider.Info().Name)
 		}
 	}
 }

@@ -34,15 +34,15 @@ var datePattern = regexp.MustCompile(`^\d{4}-\d\d(-\d\d)?$`)
 func TestDataEvidence(t *testing.T) {
 	levels := map[mailsettings.Evidence]int{}
 	for _, p := range providers(t) {
-		for _, e := range p.Endpoints() {
+		for _, e := range p.Info().Endpoints {
 			f, ok := p.Evidence(e)
 			switch {
 			case !ok || !f.Level.Valid():
-				t.Errorf("%s: %v has no evidence level", p.ID(), e)
+				t.Errorf("%s: %v has no evidence level", p.Info().ID, e)
 			case len(f.Sources) == 0 || slices.Contains(f.Sources, ""):
-				t.Errorf("%s: %v has no source", p.ID(), e)
+				t.Errorf("%s: %v has no source", p.Info().ID, e)
 			case !datePattern.MatchString(f.Checked):
-				t.Errorf("%s: %v has no date (%q)", p.ID(), e, f.Checked)
+				t.Errorf("%s: %v has no date (%q)", p.Info().ID, e, f.Checked)
 			}
 			levels[f.Level]++
 		}
@@ -65,14 +65,14 @@ func hostDomains(p mailsettings.Provider) []string {
 			out = append(out, r)
 		}
 	}
-	for _, d := range p.Domains() {
+	for _, d := range p.Info().Domains {
 		add(d)
 	}
-	if u, err := url.Parse(p.DocURL()); err == nil && u.Scheme == "https" {
+	if u, err := url.Parse(p.Info().DocURL); err == nil && u.Scheme == "https" {
 		add(u.Hostname())
 	}
 	for _, r := range db.MXRules {
-		if r.Provider == p.ID() {
+		if r.Provider == p.Info().ID {
 			add(strings.TrimPrefix(r.Pattern, "*."))
 		}
 	}
@@ -85,16 +85,16 @@ func TestDataReportedOnlyInside(t *testing.T) {
 	n := 0
 	for _, p := range providers(t) {
 		allowed := hostDomains(p)
-		for _, e := range p.Endpoints() {
+		for _, e := range p.Info().Endpoints {
 			if f, _ := p.Evidence(e); f.Level != mailsettings.EvidenceReported {
 				continue
 			}
 			n++
 			if e.Encryption == mailsettings.Plaintext {
-				t.Errorf("%s: reported-only endpoint %v is plaintext", p.ID(), e)
+				t.Errorf("%s: reported-only endpoint %v is plaintext", p.Info().ID, e)
 			}
 			if !slices.ContainsFunc(allowed, func(d string) bool { return e.Host == d || strings.HasSuffix(e.Host, "."+d) }) {
-				t.Errorf("%s: reported-only endpoint %v lies outside %v", p.ID(), e, allowed)
+				t.Errorf("%s: reported-only endpoint %v lies outside %v", p.Info().ID, e, allowed)
 			}
 		}
 	}
@@ -115,8 +115,8 @@ func TestDataMXRules(t *testing.T) {
 				t.Errorf("MX key %s is also a mail domain", s)
 			}
 		}
-		if p, ok := mailsettings.ProviderForMX(host); !ok || p.ID() != r.Provider {
-			t.Errorf("ProviderForMX(%q) = %q, %v; want %s", host, p.ID(), ok, r.Provider)
+		if p, ok := mailsettings.ProviderForMX(host); !ok || p.Info().ID != r.Provider {
+			t.Errorf("ProviderForMX(%q) = %q, %v; want %s", host, p.Info().ID, ok, r.Provider)
 		}
 	}
 	for _, want := range []string{"*.kundenserver.de", "*.rzone.de", "*.secureserver.net", "*.ispgateway.de", "*.am0.yahoodns.net", "*.mail.protection.outlook.com", "*.google.com"} {
@@ -131,7 +131,7 @@ func TestDataMXRules(t *testing.T) {
 func cnDomains() []string {
 	var out []string
 	for d, p := range mailsettings.Domains() {
-		if p.NameIn("zh-Hans") != p.Name() {
+		if p.NameIn("zh-Hans") != p.Info().Name {
 			out = append(out, d)
 		}
 	}
@@ -171,8 +171,8 @@ func TestDataChineseLanguageDomains(t *testing.T) {
 				t.Errorf("%s: note without English or Chinese: %+v", d, n)
 			}
 		}
-		if s.Provider.NameIn("zh") == s.Provider.Name() {
-			t.Errorf("%s: %s has no Chinese name", d, s.Provider.Name())
+		if s.Provider.NameIn("zh") == s.Provider.Info().Name {
+			t.Errorf("%s: %s has no Chinese name", d, s.Provider.Info().Name)
 		}
 	}
 }
@@ -252,12 +252,12 @@ var verifiedUnusual = map[string]string{
 func TestDataUnusualEndpoints(t *testing.T) {
 	used := map[string]bool{}
 	for _, p := range providers(t) {
-		for _, e := range p.Endpoints() {
+		for _, e := range p.Info().Endpoints {
 			if !unusualEndpoint(e) {
 				continue
 			}
 			if verifiedUnusual[e.String()] == "" {
-				t.Errorf("%s: unusual endpoint %v is neither fixed nor verified", p.ID(), e)
+				t.Errorf("%s: unusual endpoint %v is neither fixed nor verified", p.Info().ID, e)
 			}
 			used[e.String()] = true
 		}

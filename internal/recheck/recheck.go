@@ -43,11 +43,12 @@ type Target struct {
 func Targets() []Target {
 	var out []Target
 	for p := range mailsettings.Providers() {
-		t := Target{Provider: p.ID(), Endpoints: p.Endpoints()}
+		info := p.Info()
+		t := Target{Provider: info.ID, Endpoints: info.Endpoints}
 		if len(t.Endpoints) == 0 {
 			continue
 		}
-		if d := p.Domains(); len(d) > 0 {
+		if d := info.Domains; len(d) > 0 {
 			t.Domain = d[0]
 		}
 		out = append(out, t)

@@ -41,7 +41,7 @@ func drifts(r *Report, kind string) []Drift {
 // autoconfig lists what the table lists, and there is no drift.
 func TestHealthyProvider(t *testing.T) {
 	fake := mailsettingstest.NewProvider(t, "healthy.test", mailsettingstest.WithAutoconfig())
-	target := Target{Provider: "healthy", Domain: "healthy.test", Endpoints: fake.Provider.Endpoints()}
+	target := Target{Provider: "healthy", Domain: "healthy.test", Endpoints: fake.Provider.Info().Endpoints}
 	rep, err := checker(fake).Run(t.Context(), []Target{target})
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +76,7 @@ func TestHealthyProvider(t *testing.T) {
 func TestVanishedHost(t *testing.T) {
 	fake := mailsettingstest.NewProvider(t, "vanish.test", mailsettingstest.WithServer(mailsettings.IMAP, mailsettings.ImplicitTLS))
 	gone := mailsettings.ServerEndpoint{Protocol: mailsettings.SMTP, Host: "smtp.vanish.test", Port: 465, Encryption: mailsettings.ImplicitTLS, Username: mailsettings.UsernameAddress}
-	target := Target{Provider: "vanish", Endpoints: append(fake.Provider.Endpoints(), gone)}
+	target := Target{Provider: "vanish", Endpoints: append(fake.Provider.Info().Endpoints, gone)}
 	rep, err := checker(fake).Run(t.Context(), []Target{target})
 	if err != nil {
 		t.Fatal(err)
@@ -202,7 +202,7 @@ func TestCanceled(t *testing.T) {
 	fake := mailsettingstest.NewProvider(t, "cancel.test", mailsettingstest.WithAutoconfig())
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	rep, err := checker(fake).Run(ctx, []Target{{Provider: "c", Domain: "cancel.test", Endpoints: fake.Provider.Endpoints()}})
+	rep, err := checker(fake).Run(ctx, []Target{{Provider: "c", Domain: "cancel.test", Endpoints: fake.Provider.Info().Endpoints}})
 	if err == nil || len(rep.Passed()) != 0 {
 		t.Fatalf("err %v, passed %v", err, rep.Passed())
 	}

@@ -23,8 +23,8 @@ func TestRun(t *testing.T) {
 	gone := mailsettings.ServerEndpoint{Protocol: mailsettings.SMTP, Host: "smtp.cmd.test", Port: 465, Encryption: mailsettings.ImplicitTLS, Username: mailsettings.UsernameAddress}
 	targets := func() []recheck.Target {
 		return []recheck.Target{
-			{Provider: "fake", Endpoints: append(fake.Provider.Endpoints(), gone)},
-			{Provider: "other", Endpoints: fake.Provider.Endpoints()},
+			{Provider: "fake", Endpoints: append(fake.Provider.Info().Endpoints, gone)},
+			{Provider: "other", Endpoints: fake.Provider.Info().Endpoints},
 		}
 	}
 	c := recheck.Checker{Resolver: fake.Resolver, Dialer: fake.Dialer(), TLSConfig: fake.ClientTLSConfig()}
