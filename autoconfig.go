@@ -248,7 +248,7 @@ func (p AutoconfigParser) plainText(s string, max int) string {
 // a web page (documentation, settings) with a valid host name and no user
 // information; anything else (javascript:, data:, a relative URL, an IP
 // literal, control characters) gives "". Discovery keeps an http page only
-// in an unauthenticated answer (see [ReasonHTTPLink]).
+// in an unauthenticated answer (see reason "http-link").
 func pageURL(u string) string { return checkedURL(u, false) }
 
 // oauthURL is pageURL for OAuth2 endpoints, which must be https (RFC 6749

@@ -154,7 +154,7 @@ func TestCacheKeepsTrust(t *testing.T) {
 		t.Fatal(err)
 	}
 	want, _ := first.Best()
-	first.Candidates[0].Reasons[0] = 0 // a caller's change
+	first.Candidates[0].Reasons[0] = "evil" // a caller's change
 	first.Candidates[0].Trust = mailsettings.TrustCurated
 	before := c.total()
 	again, err := d.Discover(context.Background(), "Bob@Example.TEST")
@@ -166,7 +166,7 @@ func TestCacheKeepsTrust(t *testing.T) {
 	}
 	got, _ := again.Best()
 	if got.Source != mailsettings.SourceAutoconfig || got.Trust != mailsettings.TrustAuthenticated || got.URL != want.URL ||
-		len(got.Reasons) != len(want.Reasons) || got.Reasons[0] == 0 || got.Provider != want.Provider {
+		len(got.Reasons) != len(want.Reasons) || got.Reasons[0] == "evil" || got.Provider != want.Provider {
 		t.Errorf("cached candidate %+v, want %+v", got, want)
 	}
 	if again.Query != "Bob@Example.TEST" || again.LocalPart != "Bob" || got.Address() != "Bob@example.test" {

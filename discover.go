@@ -103,7 +103,7 @@ type Discoverer struct {
 	// ([EvidenceReported]), with a [Prober] that uses Resolver, Dialer and
 	// TLSConfig. When each completed a TLS handshake with a verified
 	// certificate, the candidate's Verified is the time and its reasons end
-	// with [ReasonProbeVerified]; a failure is reported in the discovery's
+	// with reason "probe-verified"; a failure is reported in the discovery's
 	// Errors and the endpoint stays, unverified. The endpoints and the
 	// trust do not change: a probe shows that a server answers, not who
 	// chose it.
@@ -376,7 +376,7 @@ loop:
 			disc.Unfinished = append(disc.Unfinished, j.source)
 		}
 	}
-	slices.Sort(disc.Unfinished)
+	slices.SortFunc(disc.Unfinished, func(a, b Source) int { return cmp.Compare(a.rank(), b.rank()) })
 	slices.SortStableFunc(disc.Candidates, compareCandidates)
 	unreachable := len(errs) > 0
 	for _, e := range errs {
@@ -397,7 +397,7 @@ loop:
 // compareCandidates orders candidates best first: by trust, then by
 // source.
 func compareCandidates(a, b Candidate) int {
-	return cmp.Or(cmp.Compare(b.Trust, a.Trust), cmp.Compare(a.Source, b.Source))
+	return cmp.Or(cmp.Compare(b.Trust, a.Trust), cmp.Compare(a.Source.rank(), b.Source.rank()))
 }
 
 // bestOf returns the best candidate of cs.
@@ -415,7 +415,7 @@ func bestOf(cs []Candidate) (Candidate, bool) {
 // runs.
 func anyBetter(pending map[*job]bool, best Candidate) bool {
 	for j := range pending {
-		if j.best > best.Trust || j.best == best.Trust && j.source < best.Source {
+		if j.best > best.Trust || j.best == best.Trust && j.source.rank() < best.Source.rank() {
 			return true
 		}
 	}
@@ -525,7 +525,7 @@ func (r *run) newCandidate(info ProviderInfo, s Source, url string, trust Trust,
 		}
 		info.Notes = slices.DeleteFunc(slices.Clone(info.Notes), func(n Note) bool { return n.Kind == NotePlaintext })
 	} else if hasPlaintext(info.Endpoints) {
-		reasons = append(reasons, ReasonPlaintext)
+		reasons = append(reasons, reasonPlaintext)
 	}
 	if info.ID == "" {
 		info.ID = r.q.Domain
@@ -573,7 +573,7 @@ func (d *Discoverer) verifyReported(ctx context.Context, c *Candidate) []error {
 	}
 	if len(errs) == 0 {
 		c.Verified = time.Now()
-		c.Reasons = append(c.Reasons, ReasonProbeVerified)
+		c.Reasons = append(c.Reasons, reasonProbeVerified)
 	}
 	return errs
 }

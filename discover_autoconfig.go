@@ -72,7 +72,7 @@ func (r *run) autoconfigJobBase(s Source, rawURL, base string, mxDNSSEC bool) *j
 		if trust > TrustUnauthenticated {
 			dropped = append(dropped, dropHTTPLinks(&f.info, s, f.final)...)
 		} else if hasHTTPLink(f.info) {
-			reasons = append(reasons, ReasonHTTPLink)
+			reasons = append(reasons, reasonHTTPLink)
 		}
 		c, err := r.newCandidate(f.info, s, f.final, trust, reasons...)
 		if err != nil {
@@ -94,33 +94,33 @@ func documentTrust(s Source, f fetched, inDomain, mxDNSSEC bool) (Trust, []Reaso
 	var reasons []Reason
 	switch {
 	case !https:
-		reasons = []Reason{ReasonPlainHTTP}
+		reasons = []Reason{reasonPlainHTTP}
 	case !f.verified:
-		reasons = []Reason{ReasonTLSUnverified}
+		reasons = []Reason{reasonTLSUnverified}
 	}
 	authenticated := https && f.verified
 	trust := TrustUnauthenticated
 	switch s {
 	case SourceAutoconfig, SourceWellKnown:
 		if authenticated {
-			trust, reasons = TrustAuthenticated, []Reason{ReasonHTTPSInDomain}
+			trust, reasons = TrustAuthenticated, []Reason{reasonHTTPSInDomain}
 		}
 		if f.outside {
-			reasons = append(reasons, ReasonRedirectedOutside)
+			reasons = append(reasons, reasonRedirectedOutside)
 		}
 	case SourceISPDB:
 		if authenticated {
-			trust, reasons = TrustAuthenticated, []Reason{ReasonHTTPSKnownProvider}
+			trust, reasons = TrustAuthenticated, []Reason{reasonHTTPSKnownProvider}
 		}
 	case SourceMXAutoconfig:
 		if authenticated && mxDNSSEC {
-			trust, reasons = TrustAuthenticated, []Reason{ReasonMXBaseDomain, ReasonDNSSEC}
+			trust, reasons = TrustAuthenticated, []Reason{reasonMXBaseDomain, reasonDNSSEC}
 		} else {
-			reasons = append([]Reason{ReasonMXBaseDomain, ReasonDNSUnauthenticated}, reasons...)
+			reasons = append([]Reason{reasonMXBaseDomain, reasonDNSUnauthenticated}, reasons...)
 		}
 	}
 	if !inDomain {
-		reasons = append(reasons, ReasonHostOutsideDomain)
+		reasons = append(reasons, reasonHostOutsideDomain)
 	}
 	return trust, reasons
 }

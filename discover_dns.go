@@ -193,11 +193,11 @@ func (r *run) srvJob() *job {
 			return res
 		}
 		trust, reason := hostsTrust(eps, r.reg)
-		dnsReason := ReasonDNSUnauthenticated
+		dnsReason := reasonDNSUnauthenticated
 		if authenticated {
 			// RFC 6186 §6, RFC 8314 §5.1: SRV records validated with
 			// DNSSEC were written by the domain's operator.
-			trust, dnsReason = TrustAuthenticated, ReasonDNSSEC
+			trust, dnsReason = TrustAuthenticated, reasonDNSSEC
 		}
 		info := ProviderInfo{
 			ID: "srv:" + dom, Name: r.q.Unicode + " (DNS SRV)", Domains: []string{dom}, Endpoints: eps,
@@ -261,9 +261,9 @@ func (r *run) mxJob() *job {
 		// An MX answer validated with DNSSEC was written by the domain's
 		// operator: the hosting service it names is the one the operator
 		// chose.
-		trust, dnsReason := TrustUnauthenticated, ReasonDNSUnauthenticated
+		trust, dnsReason := TrustUnauthenticated, reasonDNSUnauthenticated
 		if authenticated {
-			trust, dnsReason = TrustAuthenticated, ReasonDNSSEC
+			trust, dnsReason = TrustAuthenticated, reasonDNSSEC
 		}
 		for _, h := range hosts {
 			p, ok := ProviderForMX(h)
@@ -273,7 +273,7 @@ func (r *run) mxJob() *job {
 			res.cands = append(res.cands, Candidate{
 				Settings: Settings{Query: r.input, LocalPart: r.q.Local, Domain: dom, UnicodeDomain: r.q.Unicode, Provider: p},
 				Source:   SourceMX, Trust: trust, URL: uri,
-				Reasons: []Reason{ReasonMXHostedProvider, dnsReason, ReasonHostOutsideDomain},
+				Reasons: []Reason{reasonMXHostedProvider, dnsReason, reasonHostOutsideDomain},
 			})
 		}
 		if len(res.cands) > 0 {

@@ -32,7 +32,7 @@ func TestDiscoverSRV(t *testing.T) {
 	if best.Source != SourceSRV || best.Trust != TrustInDomain || best.URL != "dns:example.test?type=SRV" {
 		t.Fatalf("best = %v %v %q, want srv in-domain", best.Source, best.Trust, best.URL)
 	}
-	if !slices.Equal(best.Reasons, []Reason{ReasonDNSUnauthenticated, ReasonHostsInDomain}) {
+	if !slices.Equal(best.Reasons, []Reason{reasonDNSUnauthenticated, reasonHostsInDomain}) {
 		t.Errorf("reasons = %v", best.Reasons)
 	}
 	want := []ServerEndpoint{
@@ -82,7 +82,7 @@ func TestDiscoverSRVOutsideDomain(t *testing.T) {
 			t.Fatal(err)
 		}
 		best, _ := disc.Best()
-		if best.Source != SourceSRV || best.Trust != TrustUnauthenticated || !slices.Contains(best.Reasons, ReasonHostOutsideDomain) {
+		if best.Source != SourceSRV || best.Trust != TrustUnauthenticated || !slices.Contains(best.Reasons, reasonHostOutsideDomain) {
 			t.Errorf("%q: best = %v %v %v, want srv unauthenticated host-outside-domain", recs, best.Source, best.Trust, best.Reasons)
 		}
 		noTrustedEvil(t, disc, "evil.test")
@@ -192,7 +192,7 @@ func TestDiscoverMXAutoconfig(t *testing.T) {
 	}
 	best, _ := disc.Best()
 	if best.Source != SourceMXAutoconfig || best.Trust != TrustUnauthenticated ||
-		best.URL != "https://autoconfig.hoster.test/mail/config-v1.1.xml" || !slices.Contains(best.Reasons, ReasonMXBaseDomain) {
+		best.URL != "https://autoconfig.hoster.test/mail/config-v1.1.xml" || !slices.Contains(best.Reasons, reasonMXBaseDomain) {
 		t.Fatalf("best = %v %v %q %v", best.Source, best.Trust, best.URL, best.Reasons)
 	}
 	if e, _ := best.Best(IMAP); e.Host != "imap.hoster.test" || best.Username(e) != "carol@custom.test" {

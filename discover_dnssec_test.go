@@ -22,8 +22,8 @@ func TestDiscoverDNSSEC(t *testing.T) {
 		trust   Trust
 		reasons []Reason
 	}{
-		{"example.test", TrustAuthenticated, []Reason{ReasonDNSSEC, ReasonHostsInDomain}},
-		{"insecure.example.test", TrustInDomain, []Reason{ReasonDNSUnauthenticated, ReasonHostsInDomain}},
+		{"example.test", TrustAuthenticated, []Reason{reasonDNSSEC, reasonHostsInDomain}},
+		{"insecure.example.test", TrustInDomain, []Reason{reasonDNSUnauthenticated, reasonHostsInDomain}},
 		{"bogus.example.test", 0, nil},
 		{"tampered.example.test", 0, nil},
 	} {
@@ -76,10 +76,10 @@ func TestDiscoverPACCDNSSEC(t *testing.T) {
 	f.handle("https://ua-auto-config.example.test"+paccPath, func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(paccVector)) })
 	for _, skip := range []bool{false, true} {
 		d := &Discoverer{Resolver: NewValidatingResolver(res.Addr, false), Dialer: f, NoISPDB: true, TLSConfig: &tls.Config{RootCAs: f.ca.Pool()}}
-		want := []Reason{ReasonHTTPSInDomain, ReasonPACCDigest, ReasonDNSSEC}
+		want := []Reason{reasonHTTPSInDomain, reasonPACCDigest, reasonDNSSEC}
 		if skip {
 			d.HTTPClient = &http.Client{Transport: &http.Transport{DialContext: f.DialContext, TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
-			want = []Reason{ReasonPACCDigest, ReasonDNSSEC}
+			want = []Reason{reasonPACCDigest, reasonDNSSEC}
 		}
 		disc, err := d.Discover(t.Context(), "alice@example.test")
 		if err != nil {

@@ -172,12 +172,12 @@ func (r *run) autodiscoverCandidate(res httpResponse, resp autodiscover.Response
 	if spa {
 		info.Notes = append(info.Notes, Note{Kind: NoteGeneral, Text: textOf(msg.Get("note.spa"))})
 	}
-	trust, reasons := TrustUnauthenticated, []Reason{ReasonTLSUnverified}
+	trust, reasons := TrustUnauthenticated, []Reason{reasonTLSUnverified}
 	if res.verified {
-		trust, reasons = TrustAuthenticated, []Reason{ReasonHTTPSInDomain}
+		trust, reasons = TrustAuthenticated, []Reason{reasonHTTPSInDomain}
 	}
 	if !allInDomain(info.Endpoints, r.reg) {
-		reasons = append(reasons, ReasonHostOutsideDomain)
+		reasons = append(reasons, reasonHostOutsideDomain)
 	}
 	c, err := r.newCandidate(info, SourceAutodiscover, res.final, trust, reasons...)
 	if err != nil {

@@ -114,7 +114,7 @@ func TestDiscoverAutodiscoverEncryption(t *testing.T) {
 			if c == nil {
 				t.Fatalf("no candidate: %v", disc.Errors)
 			}
-			if !slices.Equal(c.Endpoints(), []ServerEndpoint{tt.want}) || c.Trust != TrustAuthenticated || !slices.Equal(c.Reasons, []Reason{ReasonHTTPSInDomain}) {
+			if !slices.Equal(c.Endpoints(), []ServerEndpoint{tt.want}) || c.Trust != TrustAuthenticated || !slices.Equal(c.Reasons, []Reason{reasonHTTPSInDomain}) {
 				t.Errorf("candidate %v %v %v", c.Endpoints(), c.Trust, c.Reasons)
 			}
 		})
@@ -137,7 +137,7 @@ func TestDiscoverAutodiscoverSSLOff(t *testing.T) {
 		t.Errorf("notes %+v, want the SPA note", n)
 	}
 	_, c = f.discover(t, "alice@example.test", func(d *Discoverer) { d.AllowPlaintext = true })
-	if c == nil || len(c.Endpoints()) != 2 || c.Endpoints()[1].Encryption != Plaintext || !slices.Contains(c.Reasons, ReasonPlaintext) {
+	if c == nil || len(c.Endpoints()) != 2 || c.Endpoints()[1].Encryption != Plaintext || !slices.Contains(c.Reasons, reasonPlaintext) {
 		t.Errorf("with AllowPlaintext: %v", c)
 	}
 }

@@ -72,7 +72,7 @@ func (r *run) guessJob() *job {
 			}
 			return jobResult{errs: []*SourceError{newSourceError(SourceGuess, "guess:"+dom, err)}}
 		}
-		trust, reasons := TrustInDomain, []Reason{ReasonGuessed, ReasonHostsInDomain}
+		trust, reasons := TrustInDomain, []Reason{reasonGuessed, reasonHostsInDomain}
 		if hasPlaintext(eps) {
 			trust = TrustUnauthenticated
 		}

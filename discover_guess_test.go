@@ -104,7 +104,7 @@ func TestDiscoverGuess(t *testing.T) {
 	}
 	best, _ := disc.Best()
 	if best.Source != mailsettings.SourceGuess || best.Trust != mailsettings.TrustInDomain ||
-		!slices.Equal(best.Reasons, []mailsettings.Reason{mailsettings.ReasonGuessed, mailsettings.ReasonHostsInDomain}) {
+		!slices.Equal(best.Reasons, []mailsettings.Reason{mailsettings.Reason("guessed"), mailsettings.Reason("hosts-in-domain")}) {
 		t.Fatalf("best = %v %v %v", best.Source, best.Trust, best.Reasons)
 	}
 	want := []mailsettings.ServerEndpoint{

@@ -28,7 +28,7 @@ func TestDiscoverAutoconfigHTTPS(t *testing.T) {
 	if best.Source != SourceAutoconfig || best.Trust != TrustAuthenticated || best.URL != "https://autoconfig.example.test"+acPath {
 		t.Fatalf("best = %v %v %q", best.Source, best.Trust, best.URL)
 	}
-	if !slices.Equal(best.Reasons, []Reason{ReasonHTTPSInDomain, ReasonHostOutsideDomain}) {
+	if !slices.Equal(best.Reasons, []Reason{reasonHTTPSInDomain, reasonHostOutsideDomain}) {
 		t.Errorf("reasons = %v", best.Reasons)
 	}
 	if hs := hosts(best); !slices.Equal(hs, []string{"imap.example.test", "smtp.hoster.test"}) {
@@ -70,7 +70,7 @@ func TestDiscoverSendAddress(t *testing.T) {
 	d.SendAddress, d.AllowHTTP = true, true
 	disc, err := d.Discover(t.Context(), "alice+x@example.test")
 	if best, _ := disc.Best(); err != nil || best.Source != SourceAutoconfigHTTP || best.Trust != TrustUnauthenticated ||
-		!slices.Equal(best.Reasons, []Reason{ReasonPlainHTTP}) {
+		!slices.Equal(best.Reasons, []Reason{reasonPlainHTTP}) {
 		t.Fatalf("best %v %v %v, %v", best.Source, best.Trust, best.Reasons, err)
 	}
 	if !slices.Contains(f.requested(), "http://autoconfig.example.test"+acPath) || !slices.Contains(f.requested(), want) {
@@ -98,7 +98,7 @@ func TestDiscoverWellKnownAndISPDB(t *testing.T) {
 		f.serveDoc("https://ispdb.test/v1.1/example.test", configDoc("example.test"))
 		disc, err := f.discoverer().Discover(t.Context(), "example.test")
 		best, _ := disc.Best()
-		if err != nil || best.Source != SourceISPDB || best.Trust != TrustAuthenticated || best.Reasons[0] != ReasonHTTPSKnownProvider {
+		if err != nil || best.Source != SourceISPDB || best.Trust != TrustAuthenticated || best.Reasons[0] != reasonHTTPSKnownProvider {
 			t.Fatalf("best = %v %v %v, %v", best.Source, best.Trust, best.Reasons, err)
 		}
 	})
@@ -109,7 +109,7 @@ func TestDiscoverWellKnownAndISPDB(t *testing.T) {
 		d.ISPDBURL = "http://ispdb.test/v1.1/"
 		disc, err := d.Discover(t.Context(), "example.test")
 		best, _ := disc.Best()
-		if err != nil || best.Source != SourceISPDB || best.Trust != TrustUnauthenticated || best.Reasons[0] != ReasonPlainHTTP {
+		if err != nil || best.Source != SourceISPDB || best.Trust != TrustUnauthenticated || best.Reasons[0] != reasonPlainHTTP {
 			t.Fatalf("best = %v %v %v, %v", best.Source, best.Trust, best.Reasons, err)
 		}
 	})
@@ -158,7 +158,7 @@ func TestDiscoverHTTPFasterThanHTTPS(t *testing.T) {
 		t.Fatalf("best = %v %v", best.Source, hosts(best))
 	}
 	for _, c := range disc.Candidates {
-		if c.Source == SourceAutoconfigHTTP && (c.Trust != TrustUnauthenticated || !slices.Contains(c.Reasons, ReasonPlainHTTP)) {
+		if c.Source == SourceAutoconfigHTTP && (c.Trust != TrustUnauthenticated || !slices.Contains(c.Reasons, reasonPlainHTTP)) {
 			t.Errorf("HTTP candidate %v %v", c.Trust, c.Reasons)
 		}
 	}
@@ -364,7 +364,7 @@ func TestDiscoverHostile(t *testing.T) {
 			check: func(t *testing.T, f *fixture, disc Discovery) {
 				best, _ := disc.Best()
 				if best.Source != SourceAutoconfig || best.Trust != TrustAuthenticated ||
-					!slices.Equal(best.Reasons, []Reason{ReasonHTTPSInDomain, ReasonRedirectedOutside, ReasonHostOutsideDomain}) ||
+					!slices.Equal(best.Reasons, []Reason{reasonHTTPSInDomain, reasonRedirectedOutside, reasonHostOutsideDomain}) ||
 					best.URL != "https://config.evil.test/x.xml" {
 					t.Errorf("best = %v %v %v %q", best.Source, best.Trust, best.Reasons, best.URL)
 				}

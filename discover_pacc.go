@@ -82,17 +82,17 @@ func (r *run) paccJob() *job {
 // was validated with DNSSEC; otherwise anyone on the path (who can answer
 // both the TLS connection and the DNS question) could have.
 func paccTrust(res httpResponse, txtDNSSEC, inDomain bool) (Trust, []Reason) {
-	trust, reasons := TrustUnauthenticated, []Reason{ReasonTLSUnverified, ReasonPACCDigest, ReasonDNSUnauthenticated}
+	trust, reasons := TrustUnauthenticated, []Reason{reasonTLSUnverified, reasonPACCDigest, reasonDNSUnauthenticated}
 	switch {
 	case res.verified && txtDNSSEC:
-		trust, reasons = TrustAuthenticated, []Reason{ReasonHTTPSInDomain, ReasonPACCDigest, ReasonDNSSEC}
+		trust, reasons = TrustAuthenticated, []Reason{reasonHTTPSInDomain, reasonPACCDigest, reasonDNSSEC}
 	case res.verified:
-		trust, reasons = TrustAuthenticated, []Reason{ReasonHTTPSInDomain, ReasonPACCDigest}
+		trust, reasons = TrustAuthenticated, []Reason{reasonHTTPSInDomain, reasonPACCDigest}
 	case txtDNSSEC:
-		trust, reasons = TrustAuthenticated, []Reason{ReasonPACCDigest, ReasonDNSSEC}
+		trust, reasons = TrustAuthenticated, []Reason{reasonPACCDigest, reasonDNSSEC}
 	}
 	if !inDomain {
-		reasons = append(reasons, ReasonHostOutsideDomain)
+		reasons = append(reasons, reasonHostOutsideDomain)
 	}
 	return trust, reasons
 }

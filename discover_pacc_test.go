@@ -60,7 +60,7 @@ func TestDiscoverPACCVector(t *testing.T) {
 		t.Errorf("endpoints %v", c.Endpoints())
 	}
 	info := c.Provider.Info()
-	if c.Trust != TrustAuthenticated || !slices.Equal(c.Reasons, []Reason{ReasonHTTPSInDomain, ReasonPACCDigest}) ||
+	if c.Trust != TrustAuthenticated || !slices.Equal(c.Reasons, []Reason{reasonHTTPSInDomain, reasonPACCDigest}) ||
 		info.Name != "Example Provider" || info.OAuth2 == nil || info.OAuth2.Issuer != "https://identity.example.test/" ||
 		info.Password == PasswordOAuth2Only || info.DocURL != "https://support.example.test/mail" {
 		t.Errorf("candidate %v %v %+v", c.Trust, c.Reasons, info)

@@ -109,7 +109,7 @@ func TestDiscoverBuiltinNoIO(t *testing.T) {
 	d.Providers = []Provider{p}
 	disc, err = d.Discover(t.Context(), "example.test")
 	if best, _ := disc.Best(); err != nil || best.Provider != p || best.Source != SourceCaller || best.Trust != TrustCaller ||
-		!slices.Equal(best.Reasons, []Reason{ReasonCaller}) {
+		!slices.Equal(best.Reasons, []Reason{reasonCaller}) {
 		t.Errorf("extra provider: %v %v %v %v %v", best.Provider, best.Source, best.Trust, best.Reasons, err)
 	}
 	if r.n != 0 {
@@ -340,33 +340,34 @@ func TestDiscoveryJSON(t *testing.T) {
 }
 
 func TestEnumsText(t *testing.T) {
-	for s := SourceBuiltin; s <= SourceGuess; s++ {
-		b, err := s.MarshalText()
-		var back Source
-		if err != nil || back.UnmarshalText(b) != nil || back != s {
-			t.Errorf("Source %d: %q %v", s, b, err)
+	sources := []Source{SourceCaller, SourceBuiltin, SourceAutoconfig, SourceWellKnown, SourcePACC, SourceAutodiscover, SourceISPDB, SourceSRV, SourceMX, SourceMXAutoconfig, SourceAutoconfigHTTP, SourceGuess}
+	for i, s := range sources {
+		if s.rank() != i+1 || s == "" {
+			t.Errorf("Source %q has rank %d, want %d", s, s.rank(), i+1)
 		}
 	}
-	for v := TrustUnauthenticated; v <= TrustCurated; v++ {
+	if Source("bogus").rank() != 0 || Source("").rank() != 0 {
+		t.Error("a string that is not a source has a rank")
+	}
+	for v := TrustUnauthenticated; v <= TrustCaller; v++ {
 		b, err := v.MarshalText()
 		var back Trust
 		if err != nil || back.UnmarshalText(b) != nil || back != v {
 			t.Errorf("Trust %d: %q %v", v, b, err)
 		}
 	}
-	for r := ReasonCurated; r <= ReasonPlaintext; r++ {
-		b, err := r.MarshalText()
-		var back Reason
-		if err != nil || back.UnmarshalText(b) != nil || back != r || r.Text().String() == "" || zhHans(r.Text()) == "" {
-			t.Errorf("Reason %d: %q %v %v", r, b, err, r.Text())
+	for _, r := range []Reason{reasonCurated, reasonHTTPSInDomain, reasonHTTPSKnownProvider, reasonRedirectedOutside, reasonPlainHTTP, reasonDNSUnauthenticated, reasonHostsInDomain, reasonHostOutsideDomain, reasonMXHostedProvider, reasonMXBaseDomain, reasonGuessed, reasonPlaintext, reasonCaller, reasonTLSUnverified, reasonHTTPLink, reasonDNSSEC, reasonPACCDigest, reasonProbeVerified} {
+		if !r.valid() || r.Text().String() == string(r) || zhHans(r.Text()) == "" {
+			t.Errorf("Reason %q: valid %v, text %v", r, r.valid(), r.Text())
 		}
 	}
-	for _, bad := range []interface{ MarshalText() ([]byte, error) }{Source(0), Trust(0), Reason(0), Source(99)} {
-		if _, err := bad.MarshalText(); err == nil {
-			t.Errorf("%v: MarshalText of an invalid value succeeded", bad)
-		}
+	if Reason("bogus").valid() || Reason("bogus").Text().String() != "bogus" {
+		t.Error("a string that is not a reason is valid")
 	}
-	if Trust(0).Valid() || !(TrustCurated > TrustAuthenticated && TrustAuthenticated > TrustInDomain && TrustInDomain > TrustUnauthenticated) {
+	if _, err := Trust(0).MarshalText(); err == nil {
+		t.Error("MarshalText of the zero Trust succeeded")
+	}
+	if Trust(0).valid() || !(TrustCaller > TrustCurated && TrustCurated > TrustAuthenticated && TrustAuthenticated > TrustInDomain && TrustInDomain > TrustUnauthenticated) {
 		t.Error("trust order")
 	}
 }

@@ -63,7 +63,7 @@ func TestDiscoverVerifyReported(t *testing.T) {
 		TLSConfig: servers[0].ClientTLSConfig(), VerifyReported: true}
 	disc, err := d.Discover(t.Context(), "alice@"+domain)
 	best, _ := disc.Best()
-	if err != nil || best.Verified.IsZero() || !slices.Contains(best.Reasons, mailsettings.ReasonProbeVerified) || len(disc.Errors) != 0 {
+	if err != nil || best.Verified.IsZero() || !slices.Contains(best.Reasons, mailsettings.Reason("probe-verified")) || len(disc.Errors) != 0 {
 		t.Fatalf("%s (%v): verified %v, reasons %v, errors %v, %v", domain, reported, best.Verified, best.Reasons, disc.Errors, err)
 	}
 	servers[0].Close()

@@ -24,7 +24,6 @@ func TestEnumText(t *testing.T) {
 		{mailsettings.STARTTLS, "starttls", "STARTTLS"},
 		{mailsettings.Plaintext, "plain", "plaintext"},
 		{mailsettings.UsernameLocalPart, "%EMAILLOCALPART%", "%EMAILLOCALPART%"},
-		{mailsettings.NoteIMAPID, "imap-id", "imap-id"},
 		{mailsettings.PasswordAuthCode, "authorization-code", "authorization-code"},
 	}
 	for _, tt := range tests {
@@ -36,7 +35,7 @@ func TestEnumText(t *testing.T) {
 	// Zero and out-of-range values are invalid: they do not marshal, and
 	// String names them without panicking.
 	invalid := []textEnum{mailsettings.Protocol(0), mailsettings.Protocol(200), mailsettings.Encryption(0),
-		mailsettings.Encryption(9), mailsettings.UsernameForm(0), mailsettings.NoteKind(0), mailsettings.PasswordKind(99)}
+		mailsettings.Encryption(9), mailsettings.UsernameForm(0), mailsettings.PasswordKind(99)}
 	for _, v := range invalid {
 		if _, err := v.MarshalText(); err == nil {
 			t.Errorf("%v: MarshalText succeeded", v)

@@ -264,11 +264,11 @@ func (c *Candidate) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
 	}
-	if !w.Source.Valid() || !w.Trust.Valid() {
+	if w.Source.rank() == 0 || !w.Trust.valid() {
 		return errors.New("mailsettings: stored candidate without a valid source and trust")
 	}
 	for _, r := range w.Reasons {
-		if !r.Valid() {
+		if !r.valid() {
 			return errors.New("mailsettings: stored candidate with an invalid reason")
 		}
 	}

@@ -81,7 +81,7 @@ func TestLookupSeed(t *testing.T) {
 					t.Errorf("Lookup(%q) has no notes", d)
 				}
 				for _, n := range s.Notes() {
-					if n.Text.String() == "" || zhHans(n.Text) == "" || !n.Kind.Valid() {
+					if n.Text.String() == "" || zhHans(n.Text) == "" || !slices.Contains(noteKinds, n.Kind) {
 						t.Errorf("note %+v lacks a language or kind", n)
 					}
 				}
@@ -627,3 +627,7 @@ func TestDiscoverSameInputRules(t *testing.T) {
 		t.Errorf("Discover(al..ice@example.com) error = %v, want ErrInvalidInput", err)
 	}
 }
+
+// noteKinds are the kinds of note the package defines.
+var noteKinds = []mailsettings.NoteKind{mailsettings.NotePassword, mailsettings.NoteEnable, mailsettings.NoteIMAPID,
+	mailsettings.NoteCertificate, mailsettings.NotePlaintext, mailsettings.NoteGeneral}

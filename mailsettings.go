@@ -36,7 +36,7 @@
 //     and gave it in [Discoverer.Providers].
 //
 // An answer derived from MX or SRV records without DNSSEC could have been
-// forged on the DNS path and is labelled so ([ReasonDNSUnauthenticated]).
+// forged on the DNS path and is labelled so (reason "dns-without-dnssec").
 // Candidates are ranked by trust, then by source, and discovery returns
 // early only when no source still running could give a better-ranked
 // answer, so a fast unauthenticated answer never cuts short a source that

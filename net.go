@@ -23,9 +23,9 @@ type Resolver interface {
 // answer was validated with DNSSEC. A [Discoverer] whose Resolver has these
 // methods uses them: SRV and MX answers that are authenticated get the
 // trust RFC 6186 and RFC 8314 give DNSSEC-validated answers
-// ([TrustAuthenticated], [ReasonDNSSEC]), and so does the TXT record that
+// ([TrustAuthenticated], reason "dnssec"), and so does the TXT record that
 // ties a PACC document to its domain. Other resolvers keep working, with
-// DNS answers labelled [ReasonDNSUnauthenticated].
+// DNS answers labelled reason "dns-without-dnssec".
 //
 // authenticated reports that a validating resolver set the AD bit and
 // that the resolver is trusted to say so; it covers the whole response.

@@ -3,6 +3,7 @@ package mailsettings
 import (
 	"errors"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -50,26 +51,25 @@ func (e *ProbeError) Fix() Text {
 	return textOf(t)
 }
 
-// noteKinds says which failures each kind of provider note explains. A
-// kind of note not listed (NoteGeneral) is added to no failure.
-var noteKinds = map[NoteKind][]ErrorKind{
-	NotePassword: {KindAuthRejected, KindAuthAppPassword, KindAuthOAuth2Required, KindAuthUnavailable,
-		KindAuthDisabled, KindAuthNotEnabled},
-	NoteEnable:      {KindAuthRejected, KindAuthDisabled, KindAuthNotEnabled, KindMailboxRefused},
-	NoteIMAPID:      {KindMailboxRefused},
-	NoteCertificate: {KindCertNameMismatch, KindCertUntrusted},
-	NotePlaintext:   {KindAuthInsecure, KindSTARTTLSNotOffered},
-}
-
-// noteExplains reports whether a note of kind n explains a failure of
-// kind k.
+// noteExplains reports whether a provider's note of kind n explains a
+// failure of kind k, so that Fix adds it. A general note is added to no
+// failure.
 func noteExplains(n NoteKind, k ErrorKind) bool {
-	for _, x := range noteKinds[n] {
-		if x == k {
-			return true
-		}
+	var explained []ErrorKind
+	switch n {
+	case NotePassword:
+		explained = []ErrorKind{KindAuthRejected, KindAuthAppPassword, KindAuthOAuth2Required, KindAuthUnavailable,
+			KindAuthDisabled, KindAuthNotEnabled}
+	case NoteEnable:
+		explained = []ErrorKind{KindAuthRejected, KindAuthDisabled, KindAuthNotEnabled, KindMailboxRefused}
+	case NoteIMAPID:
+		explained = []ErrorKind{KindMailboxRefused}
+	case NoteCertificate:
+		explained = []ErrorKind{KindCertNameMismatch, KindCertUntrusted}
+	case NotePlaintext:
+		explained = []ErrorKind{KindAuthInsecure, KindSTARTTLSNotOffered}
 	}
-	return false
+	return slices.Contains(explained, k)
 }
 
 // replyHint returns the catalog hint of a login rejection this package

@@ -35,9 +35,11 @@ var providerHosts = sync.OnceValue(func() map[string][]Provider {
 //     cited in the curated data). It is named after Microsoft 365 (Office
 //     365), whose advice (an administrator's settings, OAuth2) fits most of
 //     its users; an Outlook.com login is recognised by its address.
-var sharedHostOwners = map[string]string{
-	"outlook.office365.com": "microsoft365",
-	"smtp.office365.com":    "microsoft365",
+func sharedHostOwners() map[string]string {
+	return map[string]string{
+		"outlook.office365.com": "microsoft365",
+		"smtp.office365.com":    "microsoft365",
+	}
 }
 
 // providerFor returns the built-in provider that serves host for the login
@@ -84,7 +86,7 @@ func providerFor(host, username string) Provider {
 // host's registrable domain (imap.mail.yahoo.com is Yahoo's, whose domains
 // hold yahoo.com).
 func hostOwner(host string, ps []Provider) (Provider, bool) {
-	if id, ok := sharedHostOwners[host]; ok {
+	if id, ok := sharedHostOwners()[host]; ok {
 		for _, p := range ps {
 			if p.data().ID == id {
 				return p, true

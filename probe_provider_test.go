@@ -53,7 +53,7 @@ func TestSharedHostsHaveOwners(t *testing.T) {
 			t.Errorf("host %s is listed by %v, none of which owns it: name one in sharedHostOwners", host, ids)
 		}
 	}
-	for host, id := range sharedHostOwners {
+	for host, id := range sharedHostOwners() {
 		found := false
 		for _, p := range providerHosts()[host] {
 			found = found || p.data().ID == id

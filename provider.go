@@ -5,51 +5,36 @@ import (
 	"slices"
 )
 
-// A NoteKind classifies a [Note]. The zero value is invalid.
-type NoteKind uint8
+// A NoteKind classifies a [Note], as a short stable code ("password").
+type NoteKind string
 
 // The kinds of note.
 const (
 	// NotePassword says which secret to log in with (app password,
 	// authorization code, OAuth2).
-	NotePassword NoteKind = iota + 1
+	NotePassword NoteKind = "password"
 	// NoteEnable says that IMAP, POP3 or SMTP must be switched on in the
 	// provider's web settings first.
-	NoteEnable
+	NoteEnable NoteKind = "enable"
 	// NoteIMAPID says that IMAP clients must send the ID command (RFC 2971).
-	NoteIMAPID
+	NoteIMAPID NoteKind = "imap-id"
 	// NoteCertificate is about server certificates, such as a hoster whose
 	// certificate names only its own hosts.
-	NoteCertificate
+	NoteCertificate NoteKind = "certificate"
 	// NotePlaintext warns that the provider offers no encryption.
-	NotePlaintext
+	NotePlaintext NoteKind = "plaintext"
 	// NoteGeneral is anything else a user must act on.
-	NoteGeneral
+	NoteGeneral NoteKind = "general"
 )
 
-var noteKindEnum = &enum{typ: "NoteKind", what: "note kind", first: 1,
-	texts: []string{
-		NotePassword: "password", NoteEnable: "enable", NoteIMAPID: "imap-id",
-		NoteCertificate: "certificate", NotePlaintext: "plaintext", NoteGeneral: "general",
-	}}
-
-// Valid reports whether k is one of the defined kinds.
-func (k NoteKind) Valid() bool { return noteKindEnum.valid(uint8(k)) }
-
-// String returns the text form, such as "password".
-func (k NoteKind) String() string { return noteKindEnum.String(uint8(k)) }
-
-// MarshalText returns the text form. It fails for an invalid value.
-func (k NoteKind) MarshalText() ([]byte, error) { return noteKindEnum.marshal(uint8(k)) }
-
-// UnmarshalText accepts the forms written by [NoteKind.MarshalText].
-func (k *NoteKind) UnmarshalText(b []byte) error {
-	v, err := noteKindEnum.unmarshal(b)
-	if err == nil {
-		*k = NoteKind(v)
-	}
-	return err
+// noteKinds are the kinds, in the order of their codes in the built-in
+// database (internal/db), from 1.
+func noteKinds() []NoteKind {
+	return []NoteKind{NotePassword, NoteEnable, NoteIMAPID, NoteCertificate, NotePlaintext, NoteGeneral}
 }
+
+// valid reports whether k is one of the kinds above.
+func (k NoteKind) valid() bool { return slices.Contains(noteKinds(), k) }
 
 // A Note is something a user must know or do to use a provider.
 type Note struct {
@@ -186,7 +171,7 @@ type origin struct {
 // trust of a discovered provider, keep the [Candidate] (it round-trips
 // through JSON) or its Provider value, not a copy of its ProviderInfo.
 func NewProvider(info ProviderInfo) (Provider, error) {
-	return newProvider(info, &origin{source: SourceCaller, trust: TrustCaller, reasons: []Reason{ReasonCaller}})
+	return newProvider(info, &origin{source: SourceCaller, trust: TrustCaller, reasons: []Reason{reasonCaller}})
 }
 
 // newProvider is NewProvider with the given origin.
@@ -217,7 +202,7 @@ func (p Provider) answersFor(domain string) bool {
 // answers.
 func (p Provider) label() (Source, Trust, []Reason) {
 	if p.origin == nil {
-		return SourceBuiltin, TrustCurated, []Reason{ReasonCurated}
+		return SourceBuiltin, TrustCurated, []Reason{reasonCurated}
 	}
 	return p.origin.source, p.origin.trust, slices.Clone(p.origin.reasons)
 }
@@ -258,7 +243,7 @@ func (p Provider) check() error {
 		}
 	}
 	for _, n := range i.Notes {
-		if !n.Kind.Valid() || n.Text.String() == "" {
+		if !n.Kind.valid() || n.Text.String() == "" {
 			return fmt.Errorf("mailsettings: provider %q: note without kind or English text", i.ID)
 		}
 	}

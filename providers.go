@@ -185,7 +185,11 @@ func noteOf(n db.Note) Note {
 	case db.StockPlaintext:
 		return plaintextNote()
 	}
-	return Note{Kind: NoteKind(n.Kind), Text: dbText(n.Text), URL: n.URL}
+	kind := NoteKind("")
+	if ks := noteKinds(); n.Kind >= 1 && int(n.Kind) <= len(ks) {
+		kind = ks[n.Kind-1]
+	}
+	return Note{Kind: kind, Text: dbText(n.Text), URL: n.URL}
 }
 
 // forDomain returns the provider of a normalized mail domain: the one that

@@ -31,9 +31,9 @@ func TestDataCodesMatchEnums(t *testing.T) {
 		{"LocalPartDotDomain", db.LocalPartDotDomain, int(UsernameLocalPartDotDomain)},
 		{"PasswordAccount", db.PasswordAccount, int(PasswordAccount)}, {"PasswordApp", db.PasswordApp, int(PasswordApp)},
 		{"PasswordAuthCode", db.PasswordAuthCode, int(PasswordAuthCode)}, {"PasswordOAuth2Only", db.PasswordOAuth2Only, int(PasswordOAuth2Only)},
-		{"NotePassword", db.NotePassword, int(NotePassword)}, {"NoteEnable", db.NoteEnable, int(NoteEnable)},
-		{"NoteIMAPID", db.NoteIMAPID, int(NoteIMAPID)}, {"NoteCertificate", db.NoteCertificate, int(NoteCertificate)},
-		{"NotePlaintext", db.NotePlaintext, int(NotePlaintext)}, {"NoteGeneral", db.NoteGeneral, int(NoteGeneral)},
+		{"NotePassword", db.NotePassword, noteCode(NotePassword)}, {"NoteEnable", db.NoteEnable, noteCode(NoteEnable)},
+		{"NoteIMAPID", db.NoteIMAPID, noteCode(NoteIMAPID)}, {"NoteCertificate", db.NoteCertificate, noteCode(NoteCertificate)},
+		{"NotePlaintext", db.NotePlaintext, noteCode(NotePlaintext)}, {"NoteGeneral", db.NoteGeneral, noteCode(NoteGeneral)},
 		{"Reported", db.Reported, int(EvidenceReported)}, {"Corroborated", db.Corroborated, int(EvidenceCorroborated)},
 		{"Curated", db.Curated, int(EvidenceCurated)}, {"Official", db.Official, int(EvidenceOfficial)},
 	} {
@@ -124,7 +124,7 @@ func TestTableInvariants(t *testing.T) {
 			return strings.HasSuffix(d, ".cn") || strings.HasSuffix(d, ".hk") || strings.HasSuffix(d, ".tw")
 		})
 		for _, n := range p.info.Notes {
-			if !n.Kind.Valid() || n.Text.String() == "" || (chineseFacing && zhHans(n.Text) == "") {
+			if !n.Kind.valid() || n.Text.String() == "" || (chineseFacing && zhHans(n.Text) == "") {
 				t.Errorf("%s: incomplete note %+v", id, n)
 			}
 		}
@@ -500,3 +500,6 @@ func ispdbLayer(t testing.TB) []ProviderInfo {
 	}
 	return out
 }
+
+// noteCode is the database's code of kind k: its place in noteKinds, from 1.
+func noteCode(k NoteKind) int { return slices.Index(noteKinds(), k) + 1 }

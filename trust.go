@@ -6,77 +6,82 @@ import (
 	"github.com/mailsettings/mailsettings/internal/msg"
 )
 
-// A Source says where a discovered [Candidate] came from. The zero value is
-// invalid. Among candidates of equal [Trust], one from an earlier source
-// ranks above one from a later source.
-type Source uint8
+// A Source says where a discovered [Candidate] came from, as a short
+// stable code ("autoconfig", "srv"). Among candidates of equal [Trust],
+// one from an earlier source below ranks above one from a later source.
+type Source string
 
 // The discovery sources, in order of preference.
 const (
 	// SourceCaller is a provider the caller supplied in
 	// [Discoverer.Providers] that was built with [NewProvider]: the
 	// caller's own data. It answers without I/O.
-	SourceCaller Source = iota + 1
+	SourceCaller Source = "caller"
 	// SourceBuiltin is the built-in database. It answers without I/O.
-	SourceBuiltin
+	SourceBuiltin Source = "builtin"
 	// SourceAutoconfig is https://autoconfig.DOMAIN/mail/config-v1.1.xml.
-	SourceAutoconfig
+	SourceAutoconfig Source = "autoconfig"
 	// SourceWellKnown is https://DOMAIN/.well-known/autoconfig/mail/config-v1.1.xml.
-	SourceWellKnown
+	SourceWellKnown Source = "well-known"
 	// SourcePACC is the PACC document (draft-ietf-mailmaint-pacc),
 	// https://ua-auto-config.DOMAIN/.well-known/user-agent-configuration.json,
 	// whose SHA-256 digest the domain publishes in DNS.
-	SourcePACC
+	SourcePACC Source = "pacc"
 	// SourceAutodiscover is Microsoft Exchange Autodiscover (POX),
 	// https://autodiscover.DOMAIN/autodiscover/autodiscover.xml and
 	// https://DOMAIN/autodiscover/autodiscover.xml, asked without
 	// credentials.
-	SourceAutodiscover
+	SourceAutodiscover Source = "autodiscover"
 	// SourceISPDB is the Thunderbird ISP database,
 	// https://autoconfig.thunderbird.net/v1.1/DOMAIN.
-	SourceISPDB
+	SourceISPDB Source = "ispdb"
 	// SourceSRV is DNS SRV records (RFC 6186, RFC 8314).
-	SourceSRV
+	SourceSRV Source = "srv"
 	// SourceMX is a match of the domain's MX hosts against the hosting
 	// services of the built-in database (see [ProviderForMX]).
-	SourceMX
+	SourceMX Source = "mx"
 	// SourceMXAutoconfig is HTTPS autoconfig (autoconfig.BASE and the
 	// ISPDB) for the registrable domain BASE of the domain's MX host, as
 	// Thunderbird does.
-	SourceMXAutoconfig
+	SourceMXAutoconfig Source = "mx-autoconfig"
 	// SourceAutoconfigHTTP is autoconfig over plain HTTP, used only when
 	// [Discoverer.AllowHTTP] is set.
-	SourceAutoconfigHTTP
+	SourceAutoconfigHTTP Source = "autoconfig-http"
 	// SourceGuess is a guessed host name (imap.DOMAIN, smtp.DOMAIN, ...)
 	// that completed a TLS handshake with a verified certificate.
-	SourceGuess
+	SourceGuess Source = "guess"
 )
 
-var sourceEnum = &enum{typ: "Source", what: "source", first: 1,
-	texts: []string{
-		SourceCaller: "caller", SourceBuiltin: "builtin", SourceAutoconfig: "autoconfig", SourceWellKnown: "well-known",
-		SourcePACC: "pacc", SourceAutodiscover: "autodiscover",
-		SourceISPDB: "ispdb", SourceSRV: "srv", SourceMX: "mx", SourceMXAutoconfig: "mx-autoconfig",
-		SourceAutoconfigHTTP: "autoconfig-http", SourceGuess: "guess",
-	}}
-
-// Valid reports whether s is one of the defined sources.
-func (s Source) Valid() bool { return sourceEnum.valid(uint8(s)) }
-
-// String returns the text form, such as "autoconfig", or "Source(N)" for an
-// invalid value.
-func (s Source) String() string { return sourceEnum.String(uint8(s)) }
-
-// MarshalText returns the text form. It fails for an invalid value.
-func (s Source) MarshalText() ([]byte, error) { return sourceEnum.marshal(uint8(s)) }
-
-// UnmarshalText accepts the forms written by [Source.MarshalText], in any case.
-func (s *Source) UnmarshalText(b []byte) error {
-	v, err := sourceEnum.unmarshal(b)
-	if err == nil {
-		*s = Source(v)
+// rank is s's place in the order of preference, from 1, or 0 for a
+// string that is not a source.
+func (s Source) rank() int {
+	switch s {
+	case SourceCaller:
+		return 1
+	case SourceBuiltin:
+		return 2
+	case SourceAutoconfig:
+		return 3
+	case SourceWellKnown:
+		return 4
+	case SourcePACC:
+		return 5
+	case SourceAutodiscover:
+		return 6
+	case SourceISPDB:
+		return 7
+	case SourceSRV:
+		return 8
+	case SourceMX:
+		return 9
+	case SourceMXAutoconfig:
+		return 10
+	case SourceAutoconfigHTTP:
+		return 11
+	case SourceGuess:
+		return 12
 	}
-	return err
+	return 0
 }
 
 // Trust says how far a discovered [Candidate] can be relied on without
@@ -120,8 +125,8 @@ var trustEnum = &enum{typ: "Trust", what: "trust", first: 1,
 		TrustAuthenticated: "authenticated", TrustCurated: "curated", TrustCaller: "caller",
 	}}
 
-// Valid reports whether t is one of the defined levels.
-func (t Trust) Valid() bool { return trustEnum.valid(uint8(t)) }
+// valid reports whether t is one of the defined levels.
+func (t Trust) valid() bool { return trustEnum.valid(uint8(t)) }
 
 // String returns the text form, such as "authenticated", or "Trust(N)" for
 // an invalid value.
@@ -139,115 +144,68 @@ func (t *Trust) UnmarshalText(b []byte) error {
 	return err
 }
 
-// A Reason explains the [Trust] of a [Candidate]. The zero value is invalid.
-type Reason uint8
+// A Reason explains the [Trust] of a [Candidate]: a short stable code,
+// one of these, with its explanation in every language of [Text] from
+// [Reason.Text]:
+//
+//   - curated: from the built-in table.
+//   - https-in-domain: fetched over HTTPS from a host inside the email's domain, with a verified certificate.
+//   - https-known-provider: fetched over HTTPS, with a verified certificate, from the ISP database.
+//   - redirected-outside-domain: a redirect from the email's domain led to a server outside its registrable domain; over verified HTTPS it was the domain's own server that delegated the answer.
+//   - plain-http: fetched over plain HTTP.
+//   - dns-without-dnssec: derived from DNS answers not validated with DNSSEC.
+//   - hosts-in-domain: every server is inside the email's registrable domain.
+//   - host-outside-domain: some server is outside the email's registrable domain.
+//   - mx-hosted-provider: the domain's MX host matches a hosting service of the built-in table.
+//   - mx-base-domain: found through the registrable domain of the domain's MX host.
+//   - guessed: the host name was guessed and answered a TLS handshake with a verified certificate.
+//   - plaintext: some endpoint has no encryption (only with [Discoverer.AllowPlaintext]).
+//   - caller: supplied by the caller (a provider built with [NewProvider], given in [Discoverer.Providers]).
+//   - tls-not-verified: fetched over HTTPS, but the certificate chain was not verified for the host asked (a caller's HTTPClient whose transport skips verification), so anyone on the path could have changed it.
+//   - http-link: a documentation or settings page is a plain http:// URL; it was kept only because the answer is unauthenticated anyway.
+//   - dnssec: the DNS answers were validated with DNSSEC by a resolver trusted to say so (see [AuthenticatingResolver]).
+//   - pacc-digest: the document's SHA-256 digest matches the one the domain publishes in DNS (a PACC TXT record).
+//   - probe-verified: the endpoints known from one source only completed a TLS handshake with a verified certificate (see [Discoverer.VerifyReported]).
+type Reason string
 
 // The reasons.
 const (
-	// ReasonCurated: from the built-in table.
-	ReasonCurated Reason = iota + 1
-	// ReasonHTTPSInDomain: fetched over HTTPS from a host inside the
-	// email's domain, with a verified certificate.
-	ReasonHTTPSInDomain
-	// ReasonHTTPSKnownProvider: fetched over HTTPS, with a verified
-	// certificate, from the ISP database.
-	ReasonHTTPSKnownProvider
-	// ReasonRedirectedOutside: a redirect from the email's domain led to a
-	// server outside its registrable domain; over verified HTTPS it was the
-	// domain's own server that delegated the answer.
-	ReasonRedirectedOutside
-	// ReasonPlainHTTP: fetched over plain HTTP.
-	ReasonPlainHTTP
-	// ReasonDNSUnauthenticated: derived from DNS answers not validated
-	// with DNSSEC.
-	ReasonDNSUnauthenticated
-	// ReasonHostsInDomain: every server is inside the email's registrable
-	// domain.
-	ReasonHostsInDomain
-	// ReasonHostOutsideDomain: some server is outside the email's
-	// registrable domain.
-	ReasonHostOutsideDomain
-	// ReasonMXHostedProvider: the domain's MX host matches a hosting
-	// service of the built-in table.
-	ReasonMXHostedProvider
-	// ReasonMXBaseDomain: found through the registrable domain of the
-	// domain's MX host.
-	ReasonMXBaseDomain
-	// ReasonGuessed: the host name was guessed and answered a TLS
-	// handshake with a verified certificate.
-	ReasonGuessed
-	// ReasonPlaintext: some endpoint has no encryption (only with
-	// [Discoverer.AllowPlaintext]).
-	ReasonPlaintext
-	// ReasonCaller: supplied by the caller (a provider built with
-	// [NewProvider], given in [Discoverer.Providers]).
-	ReasonCaller
-	// ReasonTLSUnverified: fetched over HTTPS, but the certificate chain
-	// was not verified for the host asked (a caller's HTTPClient whose
-	// transport skips verification), so anyone on the path could have
-	// changed it.
-	ReasonTLSUnverified
-	// ReasonHTTPLink: a documentation or settings page is a plain http://
-	// URL; it was kept only because the answer is unauthenticated anyway.
-	ReasonHTTPLink
-	// ReasonDNSSEC: the DNS answers were validated with DNSSEC by a
-	// resolver trusted to say so (see [AuthenticatingResolver]).
-	ReasonDNSSEC
-	// ReasonPACCDigest: the document's SHA-256 digest matches the one the
-	// domain publishes in DNS (a PACC TXT record).
-	ReasonPACCDigest
-	// ReasonProbeVerified: the endpoints known from one source only
-	// completed a TLS handshake with a verified certificate (see
-	// [Discoverer.VerifyReported]).
-	ReasonProbeVerified
+	reasonCurated            Reason = "curated"
+	reasonHTTPSInDomain      Reason = "https-in-domain"
+	reasonHTTPSKnownProvider Reason = "https-known-provider"
+	reasonRedirectedOutside  Reason = "redirected-outside-domain"
+	reasonPlainHTTP          Reason = "plain-http"
+	reasonDNSUnauthenticated Reason = "dns-without-dnssec"
+	reasonHostsInDomain      Reason = "hosts-in-domain"
+	reasonHostOutsideDomain  Reason = "host-outside-domain"
+	reasonMXHostedProvider   Reason = "mx-hosted-provider"
+	reasonMXBaseDomain       Reason = "mx-base-domain"
+	reasonGuessed            Reason = "guessed"
+	reasonPlaintext          Reason = "plaintext"
+	reasonCaller             Reason = "caller"
+	reasonTLSUnverified      Reason = "tls-not-verified"
+	reasonHTTPLink           Reason = "http-link"
+	reasonDNSSEC             Reason = "dnssec"
+	reasonPACCDigest         Reason = "pacc-digest"
+	reasonProbeVerified      Reason = "probe-verified"
 )
 
-var reasonEnum = &enum{typ: "Reason", what: "reason", first: 1, texts: []string{
-	ReasonCurated:            "curated",
-	ReasonHTTPSInDomain:      "https-in-domain",
-	ReasonHTTPSKnownProvider: "https-known-provider",
-	ReasonRedirectedOutside:  "redirected-outside-domain",
-	ReasonPlainHTTP:          "plain-http",
-	ReasonDNSUnauthenticated: "dns-without-dnssec",
-	ReasonHostsInDomain:      "hosts-in-domain",
-	ReasonHostOutsideDomain:  "host-outside-domain",
-	ReasonMXHostedProvider:   "mx-hosted-provider",
-	ReasonMXBaseDomain:       "mx-base-domain",
-	ReasonGuessed:            "guessed",
-	ReasonPlaintext:          "plaintext",
-	ReasonCaller:             "caller",
-	ReasonTLSUnverified:      "tls-not-verified",
-	ReasonHTTPLink:           "http-link",
-	ReasonDNSSEC:             "dnssec",
-	ReasonPACCDigest:         "pacc-digest",
-	ReasonProbeVerified:      "probe-verified",
-}}
-
-// Valid reports whether r is one of the defined reasons.
-func (r Reason) Valid() bool { return reasonEnum.valid(uint8(r)) }
-
-// String returns the short code, such as "dns-without-dnssec", or
-// "Reason(N)" for an invalid value.
-func (r Reason) String() string { return reasonEnum.String(uint8(r)) }
-
-// Text returns the explanation, in every language of [Text].
-func (r Reason) Text() Text {
-	if !r.Valid() {
-		return NewText(r.String())
+// valid reports whether r is one of the reasons above.
+func (r Reason) valid() bool {
+	switch r {
+	case reasonCurated, reasonHTTPSInDomain, reasonHTTPSKnownProvider, reasonRedirectedOutside, reasonPlainHTTP, reasonDNSUnauthenticated, reasonHostsInDomain, reasonHostOutsideDomain, reasonMXHostedProvider, reasonMXBaseDomain, reasonGuessed, reasonPlaintext, reasonCaller, reasonTLSUnverified, reasonHTTPLink, reasonDNSSEC, reasonPACCDigest, reasonProbeVerified:
+		return true
 	}
-	return textOf(msg.Get("reason." + r.String()))
+	return false
 }
 
-// MarshalText returns the short code. It fails for an invalid value.
-func (r Reason) MarshalText() ([]byte, error) { return reasonEnum.marshal(uint8(r)) }
-
-// UnmarshalText accepts the forms written by [Reason.MarshalText], in any case.
-func (r *Reason) UnmarshalText(b []byte) error {
-	v, err := reasonEnum.unmarshal(b)
-	if err == nil {
-		*r = Reason(v)
+// Text returns the explanation, in every language of [Text]; for a string
+// that is not a reason, the string itself.
+func (r Reason) Text() Text {
+	if !r.valid() {
+		return NewText(string(r))
 	}
-	return err
+	return textOf(msg.Get("reason." + string(r)))
 }
 
 // inDomain reports whether host is reg or below it; reg is a registrable
@@ -262,14 +220,14 @@ func inDomain(host, reg string) bool {
 func hostsTrust(es []ServerEndpoint, reg string) (Trust, Reason) {
 	for _, e := range es {
 		if !inDomain(e.Host, reg) {
-			return TrustUnauthenticated, ReasonHostOutsideDomain
+			return TrustUnauthenticated, reasonHostOutsideDomain
 		}
 	}
-	return TrustInDomain, ReasonHostsInDomain
+	return TrustInDomain, reasonHostsInDomain
 }
 
 // allInDomain reports whether every endpoint's host is inside reg.
 func allInDomain(es []ServerEndpoint, reg string) bool {
 	_, r := hostsTrust(es, reg)
-	return r == ReasonHostsInDomain
+	return r == reasonHostsInDomain
 }

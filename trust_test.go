@@ -33,9 +33,9 @@ func TestTrustUnverifiedTLS(t *testing.T) {
 			t.Fatal(err)
 		}
 		best, _ := disc.Best()
-		want, reasons := TrustAuthenticated, []Reason{ReasonHTTPSInDomain}
+		want, reasons := TrustAuthenticated, []Reason{reasonHTTPSInDomain}
 		if skip {
-			want, reasons = TrustUnauthenticated, []Reason{ReasonTLSUnverified}
+			want, reasons = TrustUnauthenticated, []Reason{reasonTLSUnverified}
 		}
 		if best.Source != SourceAutoconfig || best.Trust != want || !slices.Equal(best.Reasons, reasons) {
 			t.Errorf("InsecureSkipVerify=%v: best = %v %v %v, want %v %v", skip, best.Source, best.Trust, best.Reasons, want, reasons)
@@ -83,7 +83,7 @@ func TestTrustWaitsForAuthenticatedSource(t *testing.T) {
 			srv = &disc.Candidates[i]
 		}
 	}
-	if srv == nil || srv.Trust != TrustUnauthenticated || !slices.Contains(srv.Reasons, ReasonHostOutsideDomain) {
+	if srv == nil || srv.Trust != TrustUnauthenticated || !slices.Contains(srv.Reasons, reasonHostOutsideDomain) {
 		t.Errorf("SRV candidate = %+v", srv)
 	}
 	for i := 1; i < len(disc.Candidates); i++ {
@@ -106,7 +106,7 @@ func TestTrustProvidersLabels(t *testing.T) {
 	qq, _ := Lookup("qq.com")
 	found, err := newProvider(ProviderInfo{ID: "found", Name: "Found", Domains: []string{"found.test"},
 		Endpoints: []ServerEndpoint{{IMAP, "imap.found.test", 993, ImplicitTLS, UsernameAddress}}},
-		&origin{domain: "found.test", source: SourceSRV, trust: TrustInDomain, reasons: []Reason{ReasonDNSUnauthenticated, ReasonHostsInDomain}})
+		&origin{domain: "found.test", source: SourceSRV, trust: TrustInDomain, reasons: []Reason{reasonDNSUnauthenticated, reasonHostsInDomain}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,9 +118,9 @@ func TestTrustProvidersLabels(t *testing.T) {
 		trust   Trust
 		reasons []Reason
 	}{
-		{"a@own2.test", own, SourceCaller, TrustCaller, []Reason{ReasonCaller}},
-		{"a@foxmail.com", qq.Provider, SourceBuiltin, TrustCurated, []Reason{ReasonCurated}},
-		{"a@found.test", found, SourceSRV, TrustInDomain, []Reason{ReasonDNSUnauthenticated, ReasonHostsInDomain}},
+		{"a@own2.test", own, SourceCaller, TrustCaller, []Reason{reasonCaller}},
+		{"a@foxmail.com", qq.Provider, SourceBuiltin, TrustCurated, []Reason{reasonCurated}},
+		{"a@found.test", found, SourceSRV, TrustInDomain, []Reason{reasonDNSUnauthenticated, reasonHostsInDomain}},
 	} {
 		disc, err := d.Discover(t.Context(), tc.query)
 		best, _ := disc.Best()
@@ -185,17 +185,17 @@ func TestJSONRoundTripEverySourceAndTrust(t *testing.T) {
 		DocURL: "https://example.test/help", Password: PasswordApp, OAuth2: &OAuth2{Issuer: "auth.example.test", Scopes: []string{"mail"}},
 		Notes: []Note{{Kind: NotePassword, Text: NewText("Use an app password.").With("zh-Hans", "请使用应用专用密码。").With("zh-Hant", "請使用應用程式專用密碼。"), URL: "https://example.test/app"}}}
 	var all []Candidate
-	for s := SourceCaller; s.Valid(); s++ {
+	for _, s := range []Source{SourceCaller, SourceBuiltin, SourceAutoconfig, SourceWellKnown, SourcePACC, SourceAutodiscover, SourceISPDB, SourceSRV, SourceMX, SourceMXAutoconfig, SourceAutoconfigHTTP, SourceGuess} {
 		if s == SourceBuiltin {
 			continue // below, with a provider of the built-in database
 		}
-		for tr := TrustUnauthenticated; tr.Valid(); tr++ {
-			p, err := newProvider(info, &origin{domain: "example.test", source: s, trust: tr, reasons: []Reason{ReasonDNSUnauthenticated, ReasonHostsInDomain}})
+		for tr := TrustUnauthenticated; tr.valid(); tr++ {
+			p, err := newProvider(info, &origin{domain: "example.test", source: s, trust: tr, reasons: []Reason{reasonDNSUnauthenticated, reasonHostsInDomain}})
 			if err != nil {
 				t.Fatal(err)
 			}
 			all = append(all, Candidate{Settings: Settings{Query: "Alice@Example.test", LocalPart: "Alice", Domain: "example.test", UnicodeDomain: "example.test", Provider: p},
-				Source: s, Trust: tr, Reasons: []Reason{ReasonDNSUnauthenticated, ReasonHostsInDomain}, URL: "dns:example.test?type=SRV"})
+				Source: s, Trust: tr, Reasons: []Reason{reasonDNSUnauthenticated, reasonHostsInDomain}, URL: "dns:example.test?type=SRV"})
 		}
 	}
 	for _, c := range all {
@@ -220,8 +220,8 @@ func TestJSONRoundTripEverySourceAndTrust(t *testing.T) {
 	// A built-in candidate comes back as the database's own provider, never
 	// above curated; one whose endpoints changed is stale.
 	qq, _ := Lookup("alice@qq.com")
-	for tr := TrustUnauthenticated; tr.Valid(); tr++ {
-		c := Candidate{Settings: qq, Source: SourceBuiltin, Trust: tr, Reasons: []Reason{ReasonCurated}}
+	for tr := TrustUnauthenticated; tr.valid(); tr++ {
+		c := Candidate{Settings: qq, Source: SourceBuiltin, Trust: tr, Reasons: []Reason{reasonCurated}}
 		var back Candidate
 		if err := json.Unmarshal(mustJSON(t, c), &back); err != nil || back.Provider != qq.Provider || back.Trust != min(tr, TrustCurated) {
 			t.Errorf("builtin/%v: %v %v, %v", tr, back.Provider, back.Trust, err)

@@ -95,7 +95,7 @@ func (s *sub) discovery(disc mailsettings.Discovery, err error) {
 	l := s.lang
 	fmt.Fprintln(s.out, l.T("discover.title", "query", cli.Clean(disc.Query), "domain", domainText(disc.Domain, disc.UnicodeDomain), "n", strconv.Itoa(len(disc.Candidates))))
 	for i, c := range disc.Candidates {
-		fmt.Fprintln(s.out, l.T("discover.candidate", "i", strconv.Itoa(i+1), "source", c.Source.String(), "trust", c.Trust.String(), "url", cli.Clean(c.URL)))
+		fmt.Fprintln(s.out, l.T("discover.candidate", "i", strconv.Itoa(i+1), "source", string(c.Source), "trust", c.Trust.String(), "url", cli.Clean(c.URL)))
 		if !c.Provider.IsZero() {
 			fmt.Fprintln(s.out, "   "+l.T("provider", "name", cli.Clean(c.Provider.NameIn(l.Tag()))))
 		}
@@ -113,13 +113,13 @@ func (s *sub) discovery(disc mailsettings.Discovery, err error) {
 	if len(disc.Unfinished) > 0 {
 		var names []string
 		for _, src := range disc.Unfinished {
-			names = append(names, src.String())
+			names = append(names, string(src))
 		}
 		fmt.Fprintln(s.out, l.T("unfinished", "sources", strings.Join(names, ", ")))
 	}
 	for _, e := range disc.Errors {
 		if se, ok := errors.AsType[*mailsettings.SourceError](e); ok && se.Err != nil {
-			fmt.Fprintln(s.out, "   "+l.T("source_error", "source", se.Source.String(), "url", cli.Clean(se.URL), "text", cli.Clean(se.Err.Error())))
+			fmt.Fprintln(s.out, "   "+l.T("source_error", "source", string(se.Source), "url", cli.Clean(se.URL), "text", cli.Clean(se.Err.Error())))
 		}
 	}
 	fmt.Fprintln(s.out)

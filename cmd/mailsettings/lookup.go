@@ -96,7 +96,7 @@ func (s *sub) endpointTable(indent string, st mailsettings.Settings) {
 
 // note prints one provider note.
 func (s *sub) note(indent string, n mailsettings.Note) {
-	fmt.Fprintln(s.out, indent+s.lang.T("note", "kind", n.Kind.String(), "text", cli.Clean(n.Text.In(s.lang.Tag()))))
+	fmt.Fprintln(s.out, indent+s.lang.T("note", "kind", string(n.Kind), "text", cli.Clean(n.Text.In(s.lang.Tag()))))
 	if n.URL != "" {
 		fmt.Fprintln(s.out, indent+"  "+s.lang.T("see", "url", cli.Clean(n.URL)))
 	}
