@@ -178,7 +178,7 @@ func (p AutoconfigParser) endpoint(s autoconfigxml.Server) (ServerEndpoint, erro
 	default:
 		return e, fmt.Errorf("unsupported server type %q", truncate(s.Type, 20))
 	}
-	for enc := ImplicitTLS; enc.Valid(); enc++ {
+	for enc := ImplicitTLS; enc.valid(); enc++ {
 		if s.SocketType == socketType(enc) {
 			e.Encryption = enc
 		}
@@ -347,7 +347,7 @@ func (p Provider) MarshalAutoconfig() ([]byte, error) {
 			Port: strconv.Itoa(int(e.Port)), SocketType: socketType(e.Encryption), Username: e.Username.String(),
 			Authentication: auth,
 		}
-		if !e.Protocol.Valid() || s.SocketType == "" || !e.Username.Valid() {
+		if !e.Protocol.valid() || s.SocketType == "" || !e.Username.valid() {
 			return nil, fmt.Errorf("mailsettings: provider %q: endpoint %v cannot be exported", i.ID, e)
 		}
 		doc.Servers = append(doc.Servers, s)

@@ -26,22 +26,22 @@ var ErrNotFound = errors.New("mailsettings: no settings found for the domain")
 // or timeout error. It means "could not look", not "nothing there".
 var ErrLookupFailed = errors.New("mailsettings: discovery could not reach any source")
 
-// ErrNotOffered is wrapped by the error of the SRV source when the domain's
+// errNotOffered is wrapped by the error of the SRV source when the domain's
 // SRV records all have the target "." (RFC 2782, RFC 6186 §3.4): the
 // domain says it offers none of the services.
-var ErrNotOffered = errors.New("mailsettings: SRV records say the service is not offered")
+var errNotOffered = errors.New("mailsettings: SRV records say the service is not offered")
 
-// ErrInsecureRedirect is wrapped by the error of an HTTP source whose
+// errInsecureRedirect is wrapped by the error of an HTTP source whose
 // server redirected from https to http, or to a host that is not a valid
 // host name below a registrable domain.
-var ErrInsecureRedirect = errors.New("mailsettings: refused redirect")
+var errInsecureRedirect = errors.New("mailsettings: refused redirect")
 
 // DefaultISPDBURL is the Thunderbird ISP database. The domain is appended.
 const DefaultISPDBURL = "https://autoconfig.thunderbird.net/v1.1/"
 
-// DefaultSourceTimeout bounds each source of a discovery unless
+// defaultSourceTimeout bounds each source of a discovery unless
 // [Discoverer.SourceTimeout] says otherwise.
-const DefaultSourceTimeout = 10 * time.Second
+const defaultSourceTimeout = 10 * time.Second
 
 // A Discoverer finds mail settings for any domain: the built-in table,
 // Mozilla autoconfig over HTTPS, the Thunderbird ISP database, DNS SRV
@@ -112,7 +112,7 @@ type Discoverer struct {
 	// lets guessing try plaintext ports. By default they are dropped and
 	// never tried.
 	AllowPlaintext bool
-	// SourceTimeout bounds each source; zero means [DefaultSourceTimeout].
+	// SourceTimeout bounds each source; zero means [defaultSourceTimeout].
 	SourceTimeout time.Duration
 	// Providers are consulted like the built-in table, before it: a
 	// provider that answers for the domain answers at once, labelled with
@@ -286,7 +286,7 @@ func (d *Discoverer) sourceTimeout() time.Duration {
 	if d.SourceTimeout > 0 {
 		return d.SourceTimeout
 	}
-	return DefaultSourceTimeout
+	return defaultSourceTimeout
 }
 
 // A run is one discovery: the query and the clients it uses.

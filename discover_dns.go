@@ -172,7 +172,7 @@ func (r *run) srvJob() *job {
 			}
 			recs, notOffered, dropped := r.selectSRV(a.recs)
 			if notOffered {
-				res.errs = append(res.errs, newSourceError(SourceSRV, uri, ErrNotOffered))
+				res.errs = append(res.errs, newSourceError(SourceSRV, uri, errNotOffered))
 			}
 			if dropped > 0 {
 				res.errs = append(res.errs, newSourceError(SourceSRV, uri,

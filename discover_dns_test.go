@@ -54,9 +54,9 @@ func TestDiscoverSRV(t *testing.T) {
 			t.Fatalf("error %v is not a *SourceError", e)
 		}
 		switch {
-		case se.URL == "dns:_imap._tcp.example.test?type=SRV" && errors.Is(se, ErrNotOffered):
+		case se.URL == "dns:_imap._tcp.example.test?type=SRV" && errors.Is(se, errNotOffered):
 			notOffered = true
-		case se.URL == "dns:_submission._tcp.example.test?type=SRV" && !errors.Is(se, ErrNotOffered):
+		case se.URL == "dns:_submission._tcp.example.test?type=SRV" && !errors.Is(se, errNotOffered):
 			kept = !se.Unreachable // the error that came with the kept record
 		case se.URL == "dns:_pop3s._tcp.example.test?type=SRV":
 			dropped = true
@@ -98,8 +98,8 @@ func TestDiscoverSRVAllNotOffered(t *testing.T) {
 	}
 	f := newFixture(t, []string{"example.test"}, recs...)
 	disc, err := f.discoverer().Discover(t.Context(), "example.test")
-	if !errors.Is(err, ErrNotFound) || errors.Is(err, ErrLookupFailed) || !errors.Is(err, ErrNotOffered) {
-		t.Fatalf("err = %v, want ErrNotFound wrapping ErrNotOffered", err)
+	if !errors.Is(err, ErrNotFound) || errors.Is(err, ErrLookupFailed) || !errors.Is(err, errNotOffered) {
+		t.Fatalf("err = %v, want ErrNotFound wrapping errNotOffered", err)
 	}
 	if len(disc.Candidates) != 0 {
 		t.Errorf("candidates = %v", disc.Candidates)

@@ -180,14 +180,14 @@ func (r *run) fetch(ctx context.Context, q httpRequest) (httpResponse, error) {
 		}
 		for _, v := range via {
 			if v.URL.Scheme == "https" && req.URL.Scheme != "https" {
-				return fmt.Errorf("%w from https to %s", ErrInsecureRedirect, truncate(req.URL.Redacted(), 200))
+				return fmt.Errorf("%w from https to %s", errInsecureRedirect, truncate(req.URL.Redacted(), 200))
 			}
 		}
 		if err := r.checkRedirectHost(req.URL); err != nil {
-			return fmt.Errorf("%w to %s: %v", ErrInsecureRedirect, truncate(req.URL.Redacted(), 200), err)
+			return fmt.Errorf("%w to %s: %v", errInsecureRedirect, truncate(req.URL.Redacted(), 200), err)
 		}
 		if q.sameHost && !strings.EqualFold(req.URL.Host, first.Host) {
-			return fmt.Errorf("%w to another host, %s", ErrInsecureRedirect, truncate(req.URL.Redacted(), 200))
+			return fmt.Errorf("%w to another host, %s", errInsecureRedirect, truncate(req.URL.Redacted(), 200))
 		}
 		if !verifiedTLS(req.Response) {
 			res.verified = false

@@ -203,7 +203,7 @@ func TestDiscoverHostile(t *testing.T) {
 				f.handle(ac, redirect("http://autoconfig.example.test/plain.xml"))
 				f.serveDoc("http://autoconfig.example.test/plain.xml", configDoc("example.test", configServer("imap", "imap.evil.test", "993", "SSL")))
 			},
-			wantErr: ErrInsecureRedirect,
+			wantErr: errInsecureRedirect,
 			check: func(t *testing.T, f *fixture, _ Discovery) {
 				for _, r := range f.requested() {
 					if strings.HasPrefix(r, "http:") {
@@ -239,14 +239,14 @@ func TestDiscoverHostile(t *testing.T) {
 			setup: func(f *fixture) {
 				f.handle(ac, redirect("https://127.0.0.1/config.xml"))
 			},
-			wantErr: ErrInsecureRedirect,
+			wantErr: errInsecureRedirect,
 		},
 		{
 			name: "redirect above the registrable domain",
 			setup: func(f *fixture) {
 				f.handle(ac, redirect("https://co.uk/config.xml"))
 			},
-			wantErr: ErrInsecureRedirect,
+			wantErr: errInsecureRedirect,
 		},
 		{
 			name: "100 MiB body",

@@ -23,8 +23,8 @@ var protocolEnum = &enum{typ: "Protocol", what: "protocol", first: 1,
 	texts: []string{IMAP: "imap", POP3: "pop3", SMTP: "smtp"},
 	names: []string{IMAP: "IMAP", POP3: "POP3", SMTP: "SMTP"}}
 
-// Valid reports whether p is one of the defined protocols.
-func (p Protocol) Valid() bool { return protocolEnum.valid(uint8(p)) }
+// valid reports whether p is one of the defined protocols.
+func (p Protocol) valid() bool { return protocolEnum.valid(uint8(p)) }
 
 // Incoming reports whether p is used to read mail (IMAP or POP3).
 func (p Protocol) Incoming() bool { return p == IMAP || p == POP3 }
@@ -66,8 +66,8 @@ var encryptionEnum = &enum{typ: "Encryption", what: "encryption", first: 1,
 	texts: []string{ImplicitTLS: "tls", STARTTLS: "starttls", Plaintext: "plain"},
 	names: []string{ImplicitTLS: "implicit TLS", STARTTLS: "STARTTLS", Plaintext: "plaintext"}}
 
-// Valid reports whether e is one of the defined modes.
-func (e Encryption) Valid() bool { return encryptionEnum.valid(uint8(e)) }
+// valid reports whether e is one of the defined modes.
+func (e Encryption) valid() bool { return encryptionEnum.valid(uint8(e)) }
 
 // String returns "implicit TLS", "STARTTLS" or "plaintext", or
 // "Encryption(N)" for an invalid value.
@@ -107,8 +107,8 @@ var usernameEnum = &enum{typ: "UsernameForm", what: "username form", first: 1,
 		UsernameLocalPartDotDomain: "%EMAILLOCALPART%.%EMAILDOMAIN%",
 	}}
 
-// Valid reports whether u is one of the defined forms.
-func (u UsernameForm) Valid() bool { return usernameEnum.valid(uint8(u)) }
+// valid reports whether u is one of the defined forms.
+func (u UsernameForm) valid() bool { return usernameEnum.valid(uint8(u)) }
 
 // String returns the autoconfig placeholder, such as "%EMAILADDRESS%", or
 // "UsernameForm(N)" for an invalid value.
@@ -126,9 +126,9 @@ func (u *UsernameForm) UnmarshalText(b []byte) error {
 	return err
 }
 
-// Expand returns the username for the address local@domain, or "" if u is
+// expand returns the username for the address local@domain, or "" if u is
 // invalid or the part it needs is empty.
-func (u UsernameForm) Expand(local, domain string) string {
+func (u UsernameForm) expand(local, domain string) string {
 	switch {
 	case u == UsernameAddress && local != "" && domain != "":
 		return local + "@" + domain
@@ -166,11 +166,11 @@ func (e ServerEndpoint) String() string {
 // Endpoints that come from outside (autoconfig, DNS) are checked with it.
 func (e ServerEndpoint) Validate() error {
 	switch {
-	case !e.Protocol.Valid():
+	case !e.Protocol.valid():
 		return fmt.Errorf("mailsettings: endpoint %s: invalid protocol", e)
-	case !e.Encryption.Valid():
+	case !e.Encryption.valid():
 		return fmt.Errorf("mailsettings: endpoint %s: invalid encryption", e)
-	case !e.Username.Valid():
+	case !e.Username.valid():
 		return fmt.Errorf("mailsettings: endpoint %s: invalid username form", e)
 	case e.Port == 0:
 		return fmt.Errorf("mailsettings: endpoint %s: port 0", e)

@@ -47,8 +47,8 @@ var evidenceEnum = &enum{typ: "Evidence", what: "evidence level", first: 1,
 		EvidenceCurated: "curated", EvidenceOfficial: "official",
 	}}
 
-// Valid reports whether e is one of the four levels (not EvidenceNone).
-func (e Evidence) Valid() bool { return evidenceEnum.valid(uint8(e)) }
+// valid reports whether e is one of the four levels (not EvidenceNone).
+func (e Evidence) valid() bool { return evidenceEnum.valid(uint8(e)) }
 
 // String returns the text form, such as "curated"; EvidenceNone is "none".
 func (e Evidence) String() string {

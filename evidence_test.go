@@ -11,8 +11,8 @@ func TestEvidenceText(t *testing.T) {
 	for e, want := range map[Evidence]string{
 		EvidenceReported: "reported", EvidenceCorroborated: "corroborated", EvidenceCurated: "curated", EvidenceOfficial: "official",
 	} {
-		if !e.Valid() || e.String() != want {
-			t.Errorf("%d: Valid %v, String %q, want %q", e, e.Valid(), e, want)
+		if !e.valid() || e.String() != want {
+			t.Errorf("%d: Valid %v, String %q, want %q", e, e.valid(), e, want)
 		}
 		b, err := e.MarshalText()
 		if err != nil || string(b) != want {
@@ -23,8 +23,8 @@ func TestEvidenceText(t *testing.T) {
 			t.Errorf("UnmarshalText(%q) = %v, %v", want, back, err)
 		}
 	}
-	if EvidenceNone.Valid() || EvidenceNone.String() != "none" || Evidence(9).String() != "Evidence(9)" {
-		t.Errorf("none/invalid: %v %q %q", EvidenceNone.Valid(), EvidenceNone, Evidence(9))
+	if EvidenceNone.valid() || EvidenceNone.String() != "none" || Evidence(9).String() != "Evidence(9)" {
+		t.Errorf("none/invalid: %v %q %q", EvidenceNone.valid(), EvidenceNone, Evidence(9))
 	}
 	if _, err := EvidenceNone.MarshalText(); err == nil {
 		t.Error("EvidenceNone marshals")
@@ -118,7 +118,7 @@ func TestEvidenceOfBuiltins(t *testing.T) {
 	for _, p := range builtinTable().providers {
 		for _, e := range p.data().Endpoints {
 			f, ok := p.Evidence(e)
-			if !ok || !f.Level.Valid() || len(f.Sources) == 0 || f.Checked == "" || f.Endpoint != e {
+			if !ok || !f.Level.valid() || len(f.Sources) == 0 || f.Checked == "" || f.Endpoint != e {
 				t.Errorf("%s: evidence for %v = %+v, %v", p.data().ID, e, f, ok)
 			}
 		}

@@ -365,8 +365,9 @@ func TestUsernameForms(t *testing.T) {
 		{0, "bob", "", "example.com", "UsernameForm(0)"},
 	}
 	for _, tt := range tests {
-		if got := tt.f.Expand(tt.local, tt.domain); got != tt.want {
-			t.Errorf("%v.Expand(%q, %q) = %q, want %q", tt.f, tt.local, tt.domain, got, tt.want)
+		s := mailsettings.Settings{LocalPart: tt.local, Domain: tt.domain}
+		if got := s.Username(mailsettings.ServerEndpoint{Username: tt.f}); got != tt.want {
+			t.Errorf("Username with %v for %q, %q = %q, want %q", tt.f, tt.local, tt.domain, got, tt.want)
 		}
 		if got := tt.f.String(); got != tt.text {
 			t.Errorf("String() = %q, want %q", got, tt.text)

@@ -213,7 +213,7 @@ func (s Settings) Address() string {
 // Username returns the login name to use with e for the queried address, or
 // "" when the query was a domain.
 func (s Settings) Username(e ServerEndpoint) string {
-	return e.Username.Expand(s.LocalPart, s.Domain)
+	return e.Username.expand(s.LocalPart, s.Domain)
 }
 
 // Notes returns the provider's notes, or nil.

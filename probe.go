@@ -198,12 +198,6 @@ type ProbeReport struct {
 	Err    error        // nil or a *ProbeError
 }
 
-// ProbeAll probes the endpoints with a zero [Prober].
-func ProbeAll(ctx context.Context, endpoints []ServerEndpoint) []ProbeReport {
-	var p Prober
-	return p.ProbeAll(ctx, endpoints)
-}
-
 // ProbeAll probes every endpoint, at most MaxParallel at a time, and
 // returns the reports in the order of endpoints. It returns when every
 // probe has finished.
@@ -405,9 +399,9 @@ func (s *session) wireFail(we *wire.Error, wr *wire.Result) *ProbeError {
 // not needed, and the host may be an IP address.
 func checkProbeEndpoint(e ServerEndpoint) error {
 	switch {
-	case !e.Protocol.Valid():
+	case !e.Protocol.valid():
 		return errors.New("invalid protocol")
-	case !e.Encryption.Valid():
+	case !e.Encryption.valid():
 		return errors.New("invalid encryption")
 	case e.Port == 0:
 		return errors.New("port 0")
@@ -425,7 +419,7 @@ func checkProbeEndpoint(e ServerEndpoint) error {
 // (localhost is loopback, single-label names go through the hosts file,
 // other names are asked fully qualified).
 func (s *session) resolve() ([]net.IPAddr, error) {
-	s.step = StepResolve
+	s.step = stepResolve
 	if ip := net.ParseIP(s.e.Host); ip != nil {
 		return []net.IPAddr{{IP: ip}}, nil
 	}
@@ -454,7 +448,7 @@ func (s *session) resolve() ([]net.IPAddr, error) {
 // connect dials the addresses with netdial.Dial (Happy Eyeballs, the
 // deadline split across addresses).
 func (s *session) connect(addrs []net.IPAddr) (net.Conn, error) {
-	s.step = StepConnect
+	s.step = stepConnect
 	var d netdial.Dialer // nil: a zero net.Dialer
 	if s.p.Dialer != nil {
 		d = s.p.Dialer

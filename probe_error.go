@@ -147,13 +147,9 @@ func ErrorKinds() []ErrorKind {
 	}
 }
 
-// Error returns the kind's text, such as "starttls_injection", as String
-// does, so that printing a kind shows its stable text whether it is
-// formatted as an error or as a string.
+// Error returns the kind's text, such as "starttls_injection", so that
+// printing a kind shows its stable text.
 func (k ErrorKind) Error() string { return string(k) }
-
-// String returns the kind's text, such as "starttls_injection".
-func (k ErrorKind) String() string { return string(k) }
 
 // KindOf returns the kind of a probe error, or "" if err is nil or not a
 // [*ProbeError].
@@ -169,14 +165,14 @@ type Step string
 
 // The steps of a probe, in order.
 const (
-	StepResolve      Step = "resolve"      // DNS lookup of the endpoint's host
-	StepConnect      Step = "connect"      // TCP connection
-	StepTLS          Step = "tls"          // TLS handshake (implicit TLS or after STARTTLS)
-	StepGreeting     Step = "greeting"     // the server's first line
-	StepCapabilities Step = "capabilities" // CAPABILITY, CAPA or EHLO
-	StepSTARTTLS     Step = "starttls"     // the STARTTLS or STLS command
-	StepAuth         Step = "auth"         // the optional credential check
-	StepLogout       Step = "logout"       // LOGOUT or QUIT
+	stepResolve      Step = "resolve"      // DNS lookup of the endpoint's host
+	stepConnect      Step = "connect"      // TCP connection
+	stepTLS          Step = "tls"          // TLS handshake (implicit TLS or after STARTTLS)
+	stepGreeting     Step = "greeting"     // the server's first line
+	stepCapabilities Step = "capabilities" // CAPABILITY, CAPA or EHLO
+	stepSTARTTLS     Step = "starttls"     // the STARTTLS or STLS command
+	stepAuth         Step = "auth"         // the optional credential check
+	stepLogout       Step = "logout"       // LOGOUT or QUIT
 )
 
 // A ProbeError reports a failed probe: which endpoint, which step, what

@@ -76,7 +76,7 @@ func noteExplains(n NoteKind, k ErrorKind) bool {
 // knows by its text, when the reply's classification is the error's kind,
 // or "".
 func (e *ProbeError) replyHint() string {
-	if e.Step != StepAuth || e.ServerText == "" {
+	if e.Step != stepAuth || e.ServerText == "" {
 		return ""
 	}
 	k, hint := wire.ClassifyLoginFailure(e.ServerText)

@@ -162,7 +162,7 @@ func TestSTARTTLSFailedQuotesReply(t *testing.T) {
 	srv := newServer(t, pop3, stls, mailsettingstest.FailTLSAfterSTARTTLS("-ERR STARTTLS failed\r\n"))
 	_, err := probe(t, srv, 0, longWait)
 	pe := wantKind(t, err, mailsettings.KindSTARTTLSFailed)
-	if pe.ServerText != "-ERR STARTTLS failed" || !pe.ServerTextBeforeTLS || pe.Step != mailsettings.StepTLS {
+	if pe.ServerText != "-ERR STARTTLS failed" || !pe.ServerTextBeforeTLS || pe.Step != mailsettings.Step("tls") {
 		t.Errorf("ServerText %q, before TLS %v, step %s", pe.ServerText, pe.ServerTextBeforeTLS, pe.Step)
 	}
 	if x := pe.Explanation(); !strings.Contains(x.String(), "TLS setup is broken") || !strings.Contains(zhHans(x), "TLS配置有故障") {

@@ -190,7 +190,7 @@ func TestNoPlaceholderLeft(t *testing.T) {
 	for _, k := range mailsettings.ErrorKinds() {
 		for _, pe := range []*mailsettings.ProbeError{
 			{Endpoint: endpoint(imap, "mail.example.test", 993, itls), Kind: k},
-			{Endpoint: endpoint(smtp, "smtp.office365.com", 587, stls), Kind: k, Step: mailsettings.StepAuth, ServerText: "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox."},
+			{Endpoint: endpoint(smtp, "smtp.office365.com", 587, stls), Kind: k, Step: mailsettings.Step("auth"), ServerText: "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox."},
 		} {
 			for _, txt := range []mailsettings.Text{pe.Explanation(), pe.Fix()} {
 				for _, lang := range []string{"en", "zh-Hans", "zh-Hant"} {

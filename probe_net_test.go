@@ -51,11 +51,11 @@ func TestProbeNetworkFailures(t *testing.T) {
 		want mailsettings.ErrorKind
 		step mailsettings.Step
 	}{
-		{"no-such-host", mailsettings.Prober{Resolver: &mailsettingstest.Resolver{}}, endpoint(imap, "nx.example.test", 993, itls), time.Second, mailsettings.KindDNSNotFound, mailsettings.StepResolve},
-		{"dns-failure", mailsettings.Prober{Resolver: failingResolver{}}, endpoint(imap, "imap.example.test", 993, itls), time.Second, mailsettings.KindDNSFailure, mailsettings.StepResolve},
-		{"refused", mailsettings.Prober{Resolver: loop}, endpoint(imap, "imap.example.test", closedPort(t), itls), 5 * time.Second, mailsettings.KindConnectionRefused, mailsettings.StepConnect},
-		{"refused-ip", mailsettings.Prober{}, endpoint(smtp, "127.0.0.1", closedPort(t), stls), 5 * time.Second, mailsettings.KindConnectionRefused, mailsettings.StepConnect},
-		{"blackhole", mailsettings.Prober{Resolver: loop, Dialer: mailsettingstest.BlackholeDialer{}}, endpoint(imap, "imap.example.test", 993, itls), short, mailsettings.KindConnectTimeout, mailsettings.StepConnect},
+		{"no-such-host", mailsettings.Prober{Resolver: &mailsettingstest.Resolver{}}, endpoint(imap, "nx.example.test", 993, itls), time.Second, mailsettings.KindDNSNotFound, mailsettings.Step("resolve")},
+		{"dns-failure", mailsettings.Prober{Resolver: failingResolver{}}, endpoint(imap, "imap.example.test", 993, itls), time.Second, mailsettings.KindDNSFailure, mailsettings.Step("resolve")},
+		{"refused", mailsettings.Prober{Resolver: loop}, endpoint(imap, "imap.example.test", closedPort(t), itls), 5 * time.Second, mailsettings.KindConnectionRefused, mailsettings.Step("connect")},
+		{"refused-ip", mailsettings.Prober{}, endpoint(smtp, "127.0.0.1", closedPort(t), stls), 5 * time.Second, mailsettings.KindConnectionRefused, mailsettings.Step("connect")},
+		{"blackhole", mailsettings.Prober{Resolver: loop, Dialer: mailsettingstest.BlackholeDialer{}}, endpoint(imap, "imap.example.test", 993, itls), short, mailsettings.KindConnectTimeout, mailsettings.Step("connect")},
 		{"invalid-port", mailsettings.Prober{}, endpoint(imap, "imap.example.test", 0, itls), time.Second, mailsettings.KindInvalidRequest, ""},
 		{"invalid-host", mailsettings.Prober{}, endpoint(imap, "bad host\r\n", 993, itls), time.Second, mailsettings.KindInvalidRequest, ""},
 		{"invalid-protocol", mailsettings.Prober{}, mailsettings.ServerEndpoint{Host: "imap.example.test", Port: 993, Encryption: itls}, time.Second, mailsettings.KindInvalidRequest, ""},
@@ -266,7 +266,7 @@ func TestProbeAll(t *testing.T) {
 		}
 	}
 	wantKind(t, reps[len(reps)-1].Err, mailsettings.KindConnectionRefused)
-	if got := mailsettings.ProbeAll(context.Background(), nil); len(got) != 0 {
+	if got := (&mailsettings.Prober{}).ProbeAll(context.Background(), nil); len(got) != 0 {
 		t.Errorf("ProbeAll(nil) = %v", got)
 	}
 }
@@ -275,17 +275,17 @@ func TestErrorKindsVocabulary(t *testing.T) {
 	kinds := mailsettings.ErrorKinds()
 	seen := map[mailsettings.ErrorKind]bool{}
 	for _, k := range kinds {
-		if k.String() == "" || strings.ToLower(k.String()) != k.String() || strings.ContainsAny(k.String(), " -") {
+		if string(k) == "" || strings.ToLower(string(k)) != string(k) || strings.ContainsAny(string(k), " -") {
 			t.Errorf("kind %q is not snake_case", k)
 		}
 		if seen[k] {
 			t.Errorf("kind %s listed twice", k)
 		}
 		seen[k] = true
-		if k.Error() != k.String() || fmt.Sprint(k) != k.String() {
+		if k.Error() != string(k) || fmt.Sprint(k) != string(k) {
 			t.Errorf("%s.Error() = %q", k, k.Error())
 		}
-		pe := &mailsettings.ProbeError{Endpoint: endpoint(smtp, "smtp.example.test", 465, itls), Step: mailsettings.StepTLS, Kind: k, Err: errors.New("cause")}
+		pe := &mailsettings.ProbeError{Endpoint: endpoint(smtp, "smtp.example.test", 465, itls), Step: mailsettings.Step("tls"), Kind: k, Err: errors.New("cause")}
 		if !errors.Is(pe, k) {
 			t.Errorf("%s: errors.Is(pe, kind) = false", k)
 		}
@@ -324,8 +324,8 @@ func TestExplanations(t *testing.T) {
 		{mailsettings.ProbeError{Endpoint: e(imap, 993, stls), Kind: mailsettings.KindExpectedPlaintextGotTLS}, "but STARTTLS was configured", "配置的是STARTTLS", "993 is implicit TLS, 143 is STARTTLS", "993端口是隐式TLS", "is implicit"},
 		{mailsettings.ProbeError{Endpoint: e(imap, 993, itls), Kind: mailsettings.KindCertNameMismatch, CertNames: []string{"a.example.test", "b.example.test"}}, "It covers: a.example.test, b.example.test", "a.example.test、b.example.test", "a.example.test, b.example.test", "a.example.test、b.example.test", "It covers"},
 		{mailsettings.ProbeError{Endpoint: e(imap, 143, stls), Kind: mailsettings.KindWrongProtocol, Detected: smtp}, "like an SMTP server", "SMTP服务器", "993 is implicit TLS", "993端口", "is implicit"},
-		{mailsettings.ProbeError{Endpoint: e(smtp, 587, stls), Kind: mailsettings.KindTimeout, Step: mailsettings.StepSTARTTLS}, "during the STARTTLS command", "在执行STARTTLS命令时", "Try again later", "请稍后重试", "starttls"},
-		{mailsettings.ProbeError{Endpoint: e(imap, 993, itls), Kind: mailsettings.KindConnectionClosed, Step: mailsettings.StepCapabilities}, "during the capability request", "在查询服务器功能", "Try again later", "请稍后重试", "capabilities"},
+		{mailsettings.ProbeError{Endpoint: e(smtp, 587, stls), Kind: mailsettings.KindTimeout, Step: mailsettings.Step("starttls")}, "during the STARTTLS command", "在执行STARTTLS命令时", "Try again later", "请稍后重试", "starttls"},
+		{mailsettings.ProbeError{Endpoint: e(imap, 993, itls), Kind: mailsettings.KindConnectionClosed, Step: mailsettings.Step("capabilities")}, "during the capability request", "在查询服务器功能", "Try again later", "请稍后重试", "capabilities"},
 		{mailsettings.ProbeError{Endpoint: e(imap, 993, itls), Kind: mailsettings.KindCertExpired, CertNotAfter: time.Date(2020, 5, 1, 0, 0, 0, 0, time.UTC)}, "valid until 2020-05-01", "有效期至2020-05-01", "renew the certificate", "续期证书", "valid until"},
 		{mailsettings.ProbeError{Endpoint: e(imap, 993, itls), Kind: mailsettings.KindCertExpired}, "has expired or is not yet valid.", "已过期或尚未生效。", "renew the certificate", "续期证书", "0001"},
 		{mailsettings.ProbeError{Endpoint: e(pop3, 110, stls), Kind: mailsettings.KindSTARTTLSNotOffered}, "does not offer STARTTLS", "不支持STARTTLS", "995 is implicit TLS, 110 is STARTTLS", "995端口是隐式TLS", "is implicit"},

@@ -42,7 +42,7 @@ func TestWeakCertificate(t *testing.T) {
 					srv := newServer(t, p, enc, mailsettingstest.WithCert(c.cert), mailsettingstest.WithUsers(users))
 					res, err := probe(t, srv, 0, longWait)
 					pe := wantKind(t, err, mailsettings.KindCertWeakKey)
-					if pe.Step != mailsettings.StepTLS || res.Verified {
+					if pe.Step != mailsettings.Step("tls") || res.Verified {
 						t.Errorf("step %s, verified %v", pe.Step, res.Verified)
 					}
 					if cs := res.Certificate; cs == nil || cs.KeyAlgorithm != c.keyAlg || cs.KeyBits != c.bits {

@@ -248,7 +248,7 @@ func (p Provider) check() error {
 		}
 	}
 	for k, f := range i.Evidence {
-		if !f.Level.Valid() || !slices.Contains(i.Endpoints, f.Endpoint) ||
+		if !f.Level.valid() || !slices.Contains(i.Endpoints, f.Endpoint) ||
 			slices.IndexFunc(i.Evidence, func(g EndpointEvidence) bool { return g.Endpoint == f.Endpoint }) != k {
 			return fmt.Errorf("mailsettings: provider %q: evidence for %v without a level, for an endpoint not listed, or twice", i.ID, f.Endpoint)
 		}

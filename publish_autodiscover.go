@@ -40,7 +40,7 @@ func (p Provider) MarshalAutodiscover(emailAddress string) ([]byte, error) {
 	server := func(e ServerEndpoint) (autodiscover.Server, error) {
 		s := autodiscover.Server{
 			Type: e.Protocol.String(), Host: e.Host, Port: int(e.Port),
-			TLS: tlsmode.Mode(e.Encryption), LoginName: e.Username.Expand(local, domain),
+			TLS: tlsmode.Mode(e.Encryption), LoginName: e.Username.expand(local, domain),
 		}
 		if e.Encryption == Plaintext {
 			return s, errPlaintext

@@ -15,6 +15,10 @@ import (
 	"github.com/mailsettings/mailsettings/internal/autodiscover"
 )
 
+// autoconfigContentType is the Content-Type of Mozilla autoconfig
+// documents.
+const autoconfigContentType = "application/xml; charset=utf-8"
+
 // The paths PublishHandler serves.
 const (
 	autoconfigPath          = "/mail/config-v1.1.xml"                        // at autoconfig.DOMAIN
@@ -60,12 +64,11 @@ const (
 // "Example.COM"). It fails if a key is not a valid domain, a provider is
 // zero, the autoconfig document cannot be written, or signer fails.
 func PublishHandler(domains map[string]Provider, signer ProfileSigner) (http.Handler, error) {
-	return newPublishHandler(domains, signer, true)
+	return newPublishHandler(domains, signer)
 }
 
 // publishHandler serves the documents of a set of domains.
 type publishHandler struct {
-	all    bool // every format, not only Mozilla autoconfig
 	signer ProfileSigner
 	sites  map[string]*site // normalized domain -> its documents
 }
@@ -80,8 +83,8 @@ type site struct {
 	autodiscover bool
 }
 
-func newPublishHandler(domains map[string]Provider, signer ProfileSigner, all bool) (*publishHandler, error) {
-	h := &publishHandler{all: all, signer: signer, sites: make(map[string]*site, len(domains))}
+func newPublishHandler(domains map[string]Provider, signer ProfileSigner) (*publishHandler, error) {
+	h := &publishHandler{signer: signer, sites: make(map[string]*site, len(domains))}
 	for d, p := range domains {
 		q, err := parseQuery(d)
 		if err != nil || q.Local != "" {
@@ -100,14 +103,12 @@ func newPublishHandler(domains map[string]Provider, signer ProfileSigner, all bo
 		if s.autoconfig, err = one.MarshalAutoconfig(); err != nil {
 			return nil, err
 		}
-		if all {
-			s.pacc, _, _ = one.MarshalPACC()
-			_, err = one.MarshalAutodiscover("postmaster@" + q.Domain)
-			s.autodiscover = err == nil
-			s.profile, err = one.MarshalMobileconfig(q.Domain, signer)
-			if err != nil && !errors.Is(err, ErrUnpublishable) {
-				return nil, err
-			}
+		s.pacc, _, _ = one.MarshalPACC()
+		_, err = one.MarshalAutodiscover("postmaster@" + q.Domain)
+		s.autodiscover = err == nil
+		s.profile, err = one.MarshalMobileconfig(q.Domain, signer)
+		if err != nil && !errors.Is(err, ErrUnpublishable) {
+			return nil, err
 		}
 		h.sites[q.Domain] = s
 	}
@@ -119,12 +120,12 @@ func (h *publishHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case path == autoconfigPath || path == autoconfigWellKnownPath:
 		if allow(w, r, http.MethodGet, http.MethodHead) {
 			if s := h.site(r, "autoconfig.", true); s != nil {
-				serve(w, r, AutoconfigContentType, s.autoconfig)
+				serve(w, r, autoconfigContentType, s.autoconfig)
 				return
 			}
 			http.NotFound(w, r)
 		}
-	case h.all && path == paccPath:
+	case path == paccPath:
 		if allow(w, r, http.MethodGet, http.MethodHead) {
 			if s := h.site(r, "ua-auto-config.", false); s != nil && s.pacc != nil {
 				serve(w, r, paccContentType, s.pacc)
@@ -132,11 +133,11 @@ func (h *publishHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 			http.NotFound(w, r)
 		}
-	case h.all && path == mobileconfigPath:
+	case path == mobileconfigPath:
 		if allow(w, r, http.MethodGet, http.MethodHead) {
 			h.serveProfile(w, r)
 		}
-	case h.all && strings.EqualFold(path, autodiscoverPath):
+	case strings.EqualFold(path, autodiscoverPath):
 		if allow(w, r, http.MethodPost) {
 			h.serveAutodiscover(w, r)
 		}

@@ -58,9 +58,9 @@ func TestPublishHandler(t *testing.T) {
 		ct                   string
 		check                func(t *testing.T, body []byte)
 	}{
-		{"GET", "autoconfig.example.com", "/mail/config-v1.1.xml", nil, 200, AutoconfigContentType, autoconfigFor("example.com")},
-		{"GET", "example.com", "/.well-known/autoconfig/mail/config-v1.1.xml", nil, 200, AutoconfigContentType, autoconfigFor("example.com")},
-		{"GET", "autoconfig.例子.中国", "/mail/config-v1.1.xml", nil, 200, AutoconfigContentType, autoconfigFor(idn)},
+		{"GET", "autoconfig.example.com", "/mail/config-v1.1.xml", nil, 200, autoconfigContentType, autoconfigFor("example.com")},
+		{"GET", "example.com", "/.well-known/autoconfig/mail/config-v1.1.xml", nil, 200, autoconfigContentType, autoconfigFor("example.com")},
+		{"GET", "autoconfig.例子.中国", "/mail/config-v1.1.xml", nil, 200, autoconfigContentType, autoconfigFor(idn)},
 		{"POST", "autodiscover.example.com", "/autodiscover/autodiscover.xml", autodiscover.Request("alice@example.com"), 200, autodiscover.ResponseContentType, autodiscoverFor("alice@example.com", "imap.exmail.qq.com")},
 		{"POST", "example.com", "/Autodiscover/Autodiscover.xml", autodiscover.Request("Bob@Example.COM"), 200, autodiscover.ResponseContentType, autodiscoverFor("Bob@example.com", "imap.exmail.qq.com")},
 		{"POST", "autodiscover.example.com:443", "/AUTODISCOVER/AUTODISCOVER.XML", autodiscover.Request("carol@例子.中国"), 200, autodiscover.ResponseContentType, autodiscoverFor("carol@"+idn, "imap.qq.com")},
@@ -74,7 +74,7 @@ func TestPublishHandler(t *testing.T) {
 		{"POST", "autodiscover.outlook.com", "/autodiscover/autodiscover.xml", autodiscover.Request("alice@outlook.com"), 404, "", nil},
 		{"GET", "autoconfig.outlook.com", "/mail/config.mobileconfig", nil, 404, "", nil},
 		{"GET", "autoconfig.outlook.com", "/mail/config.mobileconfig?emailaddress=alice@outlook.com", nil, 404, "", nil},
-		{"GET", "autoconfig.outlook.com", "/mail/config-v1.1.xml", nil, 200, AutoconfigContentType, autoconfigFor("outlook.com")},
+		{"GET", "autoconfig.outlook.com", "/mail/config-v1.1.xml", nil, 200, autoconfigContentType, autoconfigFor("outlook.com")},
 		{"GET", "ua-auto-config.unknown.example", "/.well-known/user-agent-configuration.json", nil, 404, "", nil},
 		{"POST", "ua-auto-config.example.com", "/.well-known/user-agent-configuration.json", nil, 405, "", nil},
 		{"GET", "autoconfig.example.com", "/mail/config.mobileconfig", nil, 200, mobileconfigContentType, profileFor("", "imap.exmail.qq.com")},
@@ -222,20 +222,6 @@ func TestPublishHandlerErrors(t *testing.T) {
 	}
 	if w := do(h, "POST", "autodiscover.qq.com", "/autodiscover/autodiscover.xml", autodiscover.Request("alice@qq.com")); w.Code != 404 {
 		t.Errorf("empty handler: status %d, want 404", w.Code)
-	}
-	// AutoconfigHandler serves Mozilla autoconfig only.
-	a, err := AutoconfigHandler(map[string]Provider{"qq.com": qq})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range []struct{ method, host, target string }{
-		{"POST", "autodiscover.qq.com", "/autodiscover/autodiscover.xml"},
-		{"GET", "ua-auto-config.qq.com", "/.well-known/user-agent-configuration.json"},
-		{"GET", "autoconfig.qq.com", "/mail/config.mobileconfig"},
-	} {
-		if w := do(a, r.method, r.host, r.target, autodiscover.Request("alice@qq.com")); w.Code != 404 {
-			t.Errorf("AutoconfigHandler: %s %s%s: status %d, want 404", r.method, r.host, r.target, w.Code)
-		}
 	}
 }
 

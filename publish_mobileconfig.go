@@ -72,7 +72,7 @@ func (p Provider) MarshalMobileconfig(emailOrDomain string, signer ProfileSigner
 	}
 	prof := mobileconfig.Profile{Domain: domain, EmailAddress: addr, Description: i.Name, Organization: i.Name}
 	server := func(e ServerEndpoint) mobileconfig.Server {
-		return mobileconfig.Server{Host: e.Host, Port: int(e.Port), TLS: tlsmode.Mode(e.Encryption), Username: e.Username.Expand(local, domain)}
+		return mobileconfig.Server{Host: e.Host, Port: int(e.Port), TLS: tlsmode.Mode(e.Encryption), Username: e.Username.expand(local, domain)}
 	}
 	// Each candidate is judged by the codec, paired with a server it
 	// accepts; the first one it takes, in order of preference, is used.

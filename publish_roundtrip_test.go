@@ -60,8 +60,8 @@ func testAddress(p Provider) (local, domain string) {
 
 // formOf returns the username form that gives login for local@domain.
 func formOf(login, local, domain string) UsernameForm {
-	for u := UsernameAddress; u.Valid(); u++ {
-		if u.Expand(local, domain) == login {
+	for u := UsernameAddress; u.valid(); u++ {
+		if u.expand(local, domain) == login {
 			return u
 		}
 	}

@@ -59,9 +59,6 @@ func (t Text) Get(lang string) (s string, ok bool) {
 // String returns the English text.
 func (t Text) String() string { return t.t[msg.En] }
 
-// IsZero reports whether t has no text in any language.
-func (t Text) IsZero() bool { return t == Text{} }
-
 // matchLang maps a language tag to a catalog language; ok is false for
 // languages other than English and Chinese.
 func matchLang(tag string) (l msg.Lang, ok bool) {

@@ -38,8 +38,8 @@ func TestTextLanguages(t *testing.T) {
 	if x.With("fr", "bonjour") != x {
 		t.Errorf("With of an unsupported language changed the text")
 	}
-	if !(mailsettings.Text{}).IsZero() || x.IsZero() || x.String() != "hello" {
-		t.Errorf("IsZero or String wrong")
+	if (mailsettings.Text{}) != (mailsettings.Text{}).With("fr", "x") || x == (mailsettings.Text{}) || x.String() != "hello" {
+		t.Errorf("zero Text or String wrong")
 	}
 }
 

@@ -37,7 +37,7 @@ type Provider struct {
 	// WithAutoconfig, Domain and autoconfig.DOMAIN as well.
 	Resolver *Resolver
 	// Autoconfig is the HTTPS server that serves
-	// [mailsettings.AutoconfigHandler] for Domain, with a certificate for
+	// [mailsettings.PublishHandler] for Domain, with a certificate for
 	// Domain and autoconfig.DOMAIN; nil without WithAutoconfig. Clients
 	// reach it on port 443 through Dialer.
 	Autoconfig *httptest.Server
@@ -143,7 +143,7 @@ func StartProvider(domain string, opts ...ProviderOption) (_ *Provider, err erro
 		return nil, err
 	}
 	if cfg.autoconfig {
-		h, err := mailsettings.AutoconfigHandler(map[string]mailsettings.Provider{p.Domain: p.Provider})
+		h, err := mailsettings.PublishHandler(map[string]mailsettings.Provider{p.Domain: p.Provider}, nil)
 		if err != nil {
 			return nil, err
 		}

@@ -209,7 +209,7 @@ func NewServer(t testing.TB, p mailsettings.Protocol, e mailsettings.Encryption,
 
 // Start starts a server listening on 127.0.0.1. The caller must Close it.
 func Start(p mailsettings.Protocol, e mailsettings.Encryption, opts ...Option) (*Server, error) {
-	if !p.Valid() || !e.Valid() {
+	if p < mailsettings.IMAP || p > mailsettings.SMTP || e < mailsettings.ImplicitTLS || e > mailsettings.Plaintext {
 		return nil, errors.New("mailsettingstest: invalid protocol or encryption")
 	}
 	s := &Server{Protocol: p, Encryption: e, done: make(chan struct{}), conns: make(map[net.Conn]struct{})}

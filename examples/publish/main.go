@@ -31,7 +31,7 @@ func main() {
 		log.Fatalf("no provider %q", flag.Arg(1))
 	}
 	if *serve != "" {
-		h, err := mailsettings.AutoconfigHandler(map[string]mailsettings.Provider{flag.Arg(0): p})
+		h, err := mailsettings.PublishHandler(map[string]mailsettings.Provider{flag.Arg(0): p}, nil)
 		if err != nil {
 			log.Fatal(err)
 		}

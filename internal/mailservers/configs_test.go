@@ -221,8 +221,8 @@ func TestPostfixLegacyTLSOnly(t *testing.T) {
 
 			_, err = p.Probe(probeContext(t), endpointAt(t, submission, c.enc, probeHost, c.addr))
 			pe := wantKind(t, err, mailsettings.KindTLSVersion)
-			if pe.Step != mailsettings.StepTLS {
-				t.Errorf("Step = %q, want %q", pe.Step, mailsettings.StepTLS)
+			if pe.Step != mailsettings.Step("tls") {
+				t.Errorf("Step = %q, want %q", pe.Step, mailsettings.Step("tls"))
 			}
 		})
 	}

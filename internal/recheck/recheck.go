@@ -227,7 +227,7 @@ func (c *Checker) probe(ctx context.Context, lim *hostLimiter, e mailsettings.Se
 	if err != nil {
 		r.Error = err.Error()
 		if pe, ok := errors.AsType[*mailsettings.ProbeError](err); ok {
-			r.ErrorKind = pe.Kind.String()
+			r.ErrorKind = string(pe.Kind)
 		}
 		return r
 	}

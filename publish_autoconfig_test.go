@@ -11,16 +11,16 @@ import (
 	"github.com/mailsettings/mailsettings"
 )
 
-func TestAutoconfigHandler(t *testing.T) {
+func TestPublishHandlerAutoconfig(t *testing.T) {
 	exmail, ok := mailsettings.ProviderByID("exmail")
 	if !ok {
 		t.Fatal("no exmail provider")
 	}
 	qq, _ := mailsettings.Lookup("qq.com")
-	h, err := mailsettings.AutoconfigHandler(map[string]mailsettings.Provider{
+	h, err := mailsettings.PublishHandler(map[string]mailsettings.Provider{
 		"Example.COM": exmail,
 		"例子.中国":       qq.Provider,
-	})
+	}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func TestAutoconfigHandler(t *testing.T) {
 		if tt.code != 200 {
 			continue
 		}
-		if ct := w.Header().Get("Content-Type"); ct != mailsettings.AutoconfigContentType {
+		if ct := w.Header().Get("Content-Type"); ct != "application/xml; charset=utf-8" {
 			t.Errorf("%s: Content-Type %q", tt.target, ct)
 		}
 		if tt.method == "HEAD" {
@@ -85,21 +85,21 @@ func TestAutoconfigHandler(t *testing.T) {
 	}
 }
 
-func TestAutoconfigHandlerErrors(t *testing.T) {
+func TestPublishHandlerAutoconfigErrors(t *testing.T) {
 	qq, _ := mailsettings.Lookup("qq.com")
 	for _, m := range []map[string]mailsettings.Provider{
 		{"not a domain": qq.Provider},
 		{"alice@qq.com": qq.Provider},
 		{"example.com": {}},
 	} {
-		if _, err := mailsettings.AutoconfigHandler(m); err == nil {
-			t.Errorf("AutoconfigHandler(%v) succeeded", m)
+		if _, err := mailsettings.PublishHandler(m, nil); err == nil {
+			t.Errorf("PublishHandler(%v) succeeded", m)
 		}
 	}
 	if _, ok := mailsettings.ProviderByID("no-such-provider"); ok {
 		t.Error("ProviderByID(no-such-provider) found one")
 	}
-	h, err := mailsettings.AutoconfigHandler(nil)
+	h, err := mailsettings.PublishHandler(nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,11 +110,11 @@ func TestAutoconfigHandlerErrors(t *testing.T) {
 	}
 }
 
-// TestAutoconfigHandlerHostileRequests: nothing from the request reaches a
+// TestPublishHandlerAutoconfigHostile: nothing from the request reaches a
 // response header or chooses a document it should not.
-func TestAutoconfigHandlerHostileRequests(t *testing.T) {
+func TestPublishHandlerAutoconfigHostile(t *testing.T) {
 	exmail, _ := mailsettings.ProviderByID("exmail")
-	h, err := mailsettings.AutoconfigHandler(map[string]mailsettings.Provider{"example.com": exmail})
+	h, err := mailsettings.PublishHandler(map[string]mailsettings.Provider{"example.com": exmail}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func TestAutoconfigHandlerHostileRequests(t *testing.T) {
 			}
 		}
 		if tt.code == 200 {
-			if ct := w.Header().Get("Content-Type"); ct != mailsettings.AutoconfigContentType {
+			if ct := w.Header().Get("Content-Type"); ct != "application/xml; charset=utf-8" {
 				t.Errorf("Content-Type %q", ct)
 			}
 			if !bytes.Contains(w.Body.Bytes(), []byte("<domain>example.com</domain>")) || bytes.Contains(w.Body.Bytes(), []byte("evil")) {
