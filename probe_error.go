@@ -160,10 +160,19 @@ func KindOf(err error) ErrorKind {
 	return ""
 }
 
-// A Step is a stage of a probe.
+// A Step is a stage of a probe, as a short stable code. In order:
+//
+//	resolve       DNS lookup of the endpoint's host
+//	connect       TCP connection
+//	tls           TLS handshake (implicit TLS, or after STARTTLS)
+//	greeting      the server's first line
+//	capabilities  CAPABILITY, CAPA or EHLO
+//	starttls      the STARTTLS or STLS command
+//	auth          the optional credential check
+//	logout        LOGOUT or QUIT
 type Step string
 
-// The steps of a probe, in order.
+// The steps.
 const (
 	stepResolve      Step = "resolve"      // DNS lookup of the endpoint's host
 	stepConnect      Step = "connect"      // TCP connection
