@@ -35,18 +35,19 @@ func main() {
 	graph := flag.Bool("graph", false, "print the file dependency graph and its cycles")
 	helpers := flag.Bool("helpers", false, "list helpers used mainly by another file")
 	list := flag.Bool("list", false, "list the counted identifiers")
+	edges := flag.Bool("edges", false, "with -graph, name the declarations behind each file dependency")
 	flag.Parse()
 	dir := "."
 	if flag.NArg() > 0 {
 		dir = flag.Arg(0)
 	}
-	if err := run(dir, *graph, *helpers, *list); err != nil {
+	if err := run(dir, *graph, *helpers, *list, *edges); err != nil {
 		fmt.Fprintln(os.Stderr, "apistat:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir string, graph, helpers, list bool) error {
+func run(dir string, graph, helpers, list, edges bool) error {
 	fset := token.NewFileSet()
 	matches, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	if err != nil {
@@ -87,6 +88,7 @@ func run(dir string, graph, helpers, list bool) error {
 	// uses[from][to] counts uses in file from of declarations in file to;
 	// objUses[obj][file] counts uses of one unexported function.
 	uses := map[string]map[string]int{}
+	why := map[[2]string]map[string]bool{}
 	objUses := map[types.Object]map[string]int{}
 	record := func(at token.Pos, obj types.Object) {
 		if obj == nil || obj.Pkg() != pkg || !obj.Pos().IsValid() {
@@ -98,6 +100,11 @@ func run(dir string, graph, helpers, list bool) error {
 				uses[from] = map[string]int{}
 			}
 			uses[from][to]++
+			k := [2]string{from, to}
+			if why[k] == nil {
+				why[k] = map[string]bool{}
+			}
+			why[k][obj.Name()] = true
 		}
 		if _, ok := obj.(*types.Func); ok && !obj.Exported() {
 			if objUses[obj] == nil {
@@ -124,6 +131,16 @@ func run(dir string, graph, helpers, list bool) error {
 			}
 			sort.Strings(tos)
 			fmt.Printf("%s -> %s\n", n, strings.Join(tos, " "))
+			if edges {
+				for _, to := range tos {
+					var ids []string
+					for id := range why[[2]string{n, to}] {
+						ids = append(ids, id)
+					}
+					sort.Strings(ids)
+					fmt.Printf("    %s: %s\n", to, strings.Join(ids, " "))
+				}
+			}
 		}
 		cycles := sccs(names, uses)
 		fmt.Printf("cycles: %d\n", len(cycles))
