@@ -11,7 +11,6 @@ import (
 
 	"github.com/mailsettings/mailsettings/internal/autoconfigxml"
 	"github.com/mailsettings/mailsettings/internal/hostname"
-	"github.com/mailsettings/mailsettings/internal/msg"
 	"github.com/mailsettings/mailsettings/internal/sanitize"
 )
 
@@ -162,7 +161,7 @@ func describeServer(s autoconfigxml.Server) string {
 	if s.Incoming {
 		dir = "incomingServer"
 	}
-	return fmt.Sprintf("%s type=%q hostname=%q port=%q", dir, truncate(s.Type, 20), truncate(s.Hostname, 80), truncate(s.Port, 12))
+	return fmt.Sprintf("%s type=%q hostname=%q port=%q", dir, sanitize.Clip(s.Type, 20), sanitize.Clip(s.Hostname, 80), sanitize.Clip(s.Port, 12))
 }
 
 // endpoint validates one server entry.
@@ -176,7 +175,7 @@ func (p AutoconfigParser) endpoint(s autoconfigxml.Server) (ServerEndpoint, erro
 	case !s.Incoming && s.Type == "smtp":
 		e.Protocol = SMTP
 	default:
-		return e, fmt.Errorf("unsupported server type %q", truncate(s.Type, 20))
+		return e, fmt.Errorf("unsupported server type %q", sanitize.Clip(s.Type, 20))
 	}
 	for enc := ImplicitTLS; enc.valid(); enc++ {
 		if s.SocketType == socketType(enc) {
@@ -184,15 +183,15 @@ func (p AutoconfigParser) endpoint(s autoconfigxml.Server) (ServerEndpoint, erro
 		}
 	}
 	if e.Encryption == 0 {
-		return e, fmt.Errorf("unknown socketType %q", truncate(s.SocketType, 20))
+		return e, fmt.Errorf("unknown socketType %q", sanitize.Clip(s.SocketType, 20))
 	}
 	port, err := strconv.ParseUint(s.Port, 10, 16)
 	if err != nil || port == 0 {
-		return e, fmt.Errorf("port %q is not a number from 1 to 65535", truncate(s.Port, 12))
+		return e, fmt.Errorf("port %q is not a number from 1 to 65535", sanitize.Clip(s.Port, 12))
 	}
 	e.Port = uint16(port)
 	if err := e.Username.UnmarshalText([]byte(s.Username)); err != nil {
-		return e, fmt.Errorf("username %q is not a known placeholder", truncate(s.Username, 40))
+		return e, fmt.Errorf("username %q is not a known placeholder", sanitize.Clip(s.Username, 40))
 	}
 	host, err := p.hostname(s.Hostname)
 	if err != nil {
@@ -209,11 +208,11 @@ func (p AutoconfigParser) hostname(h string) (string, error) {
 		h = strings.ReplaceAll(h, "%EMAILDOMAIN%", p.Domain)
 	}
 	if strings.ContainsAny(h, "%@/:[]") {
-		return "", fmt.Errorf("host name %q has a placeholder or is not a plain name", truncate(h, 80))
+		return "", fmt.Errorf("host name %q has a placeholder or is not a plain name", sanitize.Clip(h, 80))
 	}
 	q, err := parseQuery(h)
 	if err != nil || q.Local != "" {
-		return "", fmt.Errorf("host name %q is invalid", truncate(h, 80))
+		return "", fmt.Errorf("host name %q is invalid", sanitize.Clip(h, 80))
 	}
 	if err := hostname.Check(q.Domain, hostname.Server); err != nil {
 		return "", fmt.Errorf("host name %q: %w", q.Domain, err)
@@ -303,14 +302,6 @@ func oauth2Of(o autoconfigxml.OAuth2) *OAuth2 {
 func hasPlaintextOnly(es []ServerEndpoint) bool {
 	p := Provider{info: &ProviderInfo{Endpoints: es}}
 	return p.PlaintextOnly()
-}
-
-func enableNote(url string) Note {
-	return Note{Kind: NoteEnable, URL: url, Text: textOf(msg.Get("note.enable"))}
-}
-
-func plaintextNote() Note {
-	return Note{Kind: NotePlaintext, Text: textOf(msg.Get("note.plaintext"))}
 }
 
 // MarshalAutoconfig writes the provider as a Mozilla autoconfig v1.1

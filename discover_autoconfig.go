@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/mailsettings/mailsettings/internal/autoconfigxml"
+	"github.com/mailsettings/mailsettings/internal/sanitize"
 )
 
 // The Mozilla autoconfig source: autoconfig.DOMAIN, DOMAIN/.well-known, the
@@ -141,7 +142,7 @@ func dropHTTPLinks(info *ProviderInfo, s Source, url string) []*SourceError {
 	var dropped []*SourceError
 	drop := func(what string, link *string) {
 		if strings.HasPrefix(*link, "http://") {
-			dropped = append(dropped, newSourceError(s, url, fmt.Errorf("dropped %s %s: not https", what, truncate(*link, 200))))
+			dropped = append(dropped, newSourceError(s, url, fmt.Errorf("dropped %s %s: not https", what, sanitize.Clip(*link, 200))))
 			*link = ""
 		}
 	}

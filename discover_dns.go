@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/mailsettings/mailsettings/internal/hostname"
+	"github.com/mailsettings/mailsettings/internal/sanitize"
 	"golang.org/x/net/publicsuffix"
 )
 
@@ -255,7 +256,7 @@ func (r *run) mxJob() *job {
 			if h, ok := validDNSHost(m.Host); ok {
 				hosts = append(hosts, h)
 			} else {
-				res.errs = append(res.errs, newSourceError(SourceMX, uri, fmt.Errorf("dropped MX host %q: not a valid host name", truncate(m.Host, 80))))
+				res.errs = append(res.errs, newSourceError(SourceMX, uri, fmt.Errorf("dropped MX host %q: not a valid host name", sanitize.Clip(m.Host, 80))))
 			}
 		}
 		// An MX answer validated with DNSSEC was written by the domain's

@@ -16,6 +16,7 @@ import (
 
 	"github.com/mailsettings/mailsettings/internal/hostname"
 	"github.com/mailsettings/mailsettings/internal/netdial"
+	"github.com/mailsettings/mailsettings/internal/sanitize"
 	"golang.org/x/net/publicsuffix"
 )
 
@@ -73,7 +74,7 @@ func (r *run) dialContext(ctx context.Context, network, addr string) (net.Conn, 
 	}
 	p, err := strconv.ParseUint(port, 10, 16)
 	if err != nil {
-		return nil, fmt.Errorf("dial %s: invalid port %q", network, truncate(port, 16))
+		return nil, fmt.Errorf("dial %s: invalid port %q", network, sanitize.Clip(port, 16))
 	}
 	addrs, err := netdial.Resolve(ctx, r.resolver, host)
 	if err != nil {
@@ -106,7 +107,7 @@ func (r *run) sentAddress(rawURL string) string {
 // suffix and not above the email's registrable domain.
 func (r *run) checkRedirectHost(u *url.URL) error {
 	if u.Scheme != "https" && u.Scheme != "http" {
-		return fmt.Errorf("scheme %q", truncate(u.Scheme, 16))
+		return fmt.Errorf("scheme %q", sanitize.Clip(u.Scheme, 16))
 	}
 	if u.User != nil {
 		return errors.New("URL with user info")
@@ -116,7 +117,7 @@ func (r *run) checkRedirectHost(u *url.URL) error {
 		return fmt.Errorf("IP address %q instead of a host name", host)
 	}
 	if !hostname.IsNormal(host) || hostname.Check(host, hostname.Server) != nil {
-		return fmt.Errorf("invalid host name %q", truncate(host, 80))
+		return fmt.Errorf("invalid host name %q", sanitize.Clip(host, 80))
 	}
 	if ps, _ := publicsuffix.PublicSuffix(host); ps == host || strings.HasSuffix(r.reg, "."+host) {
 		return fmt.Errorf("host %q is a public suffix or above %s", host, r.reg)
@@ -180,14 +181,14 @@ func (r *run) fetch(ctx context.Context, q httpRequest) (httpResponse, error) {
 		}
 		for _, v := range via {
 			if v.URL.Scheme == "https" && req.URL.Scheme != "https" {
-				return fmt.Errorf("%w from https to %s", errInsecureRedirect, truncate(req.URL.Redacted(), 200))
+				return fmt.Errorf("%w from https to %s", errInsecureRedirect, sanitize.Clip(req.URL.Redacted(), 200))
 			}
 		}
 		if err := r.checkRedirectHost(req.URL); err != nil {
-			return fmt.Errorf("%w to %s: %v", errInsecureRedirect, truncate(req.URL.Redacted(), 200), err)
+			return fmt.Errorf("%w to %s: %v", errInsecureRedirect, sanitize.Clip(req.URL.Redacted(), 200), err)
 		}
 		if q.sameHost && !strings.EqualFold(req.URL.Host, first.Host) {
-			return fmt.Errorf("%w to another host, %s", errInsecureRedirect, truncate(req.URL.Redacted(), 200))
+			return fmt.Errorf("%w to another host, %s", errInsecureRedirect, sanitize.Clip(req.URL.Redacted(), 200))
 		}
 		if !verifiedTLS(req.Response) {
 			res.verified = false

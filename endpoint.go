@@ -193,11 +193,3 @@ func (e ServerEndpoint) less(f ServerEndpoint) bool {
 	}
 	return e.Encryption < f.Encryption
 }
-
-// truncate shortens s to at most n bytes for use in an error message.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "..."
-}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/mailsettings/mailsettings/internal/sanitize"
 )
 
 // An enum describes the text forms of a uint8 enumeration whose valid
@@ -43,5 +45,5 @@ func (e *enum) unmarshal(b []byte) (uint8, error) {
 			return uint8(v), nil
 		}
 	}
-	return 0, fmt.Errorf("mailsettings: unknown %s %q", e.what, truncate(string(b), 40))
+	return 0, fmt.Errorf("mailsettings: unknown %s %q", e.what, sanitize.Clip(string(b), 40))
 }

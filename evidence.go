@@ -104,27 +104,3 @@ func (e EndpointEvidence) clone() EndpointEvidence {
 	e.Sources = slices.Clone(e.Sources)
 	return e
 }
-
-// Evidence returns what the provider's data says about endpoint e, and
-// whether it says anything: false for an endpoint the provider does not
-// list, and for every endpoint of a provider that is not from the built-in
-// database (unless its [ProviderInfo.Evidence] was set).
-func (p Provider) Evidence(e ServerEndpoint) (EndpointEvidence, bool) {
-	i := p.evidenceIndex(e)
-	if i < 0 {
-		return EndpointEvidence{}, false
-	}
-	return p.data().Evidence[i].clone(), true
-}
-
-// level returns the evidence level of endpoint e of p, or EvidenceNone.
-func (p Provider) level(e ServerEndpoint) Evidence {
-	if i := p.evidenceIndex(e); i >= 0 {
-		return p.data().Evidence[i].Level
-	}
-	return EvidenceNone
-}
-
-func (p Provider) evidenceIndex(e ServerEndpoint) int {
-	return slices.IndexFunc(p.data().Evidence, func(f EndpointEvidence) bool { return f.Endpoint == e })
-}

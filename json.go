@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/mailsettings/mailsettings/internal/sanitize"
 )
 
 // The JSON forms of Settings, Candidate and Discovery are stable, and each
@@ -197,13 +199,13 @@ func (w *settingsJSON) settings() (Settings, error) {
 	}
 	q, err := parseQuery(w.Domain)
 	if err != nil || q.Domain != w.Domain || q.Local != "" {
-		return Settings{}, fmt.Errorf("mailsettings: stored settings: domain %q is not a normalized domain", truncate(w.Domain, 80))
+		return Settings{}, fmt.Errorf("mailsettings: stored settings: domain %q is not a normalized domain", sanitize.Clip(w.Domain, 80))
 	}
 	s := Settings{Query: w.Query, Domain: q.Domain, UnicodeDomain: q.Unicode}
 	if w.Address != "" {
 		local, ok := strings.CutSuffix(w.Address, "@"+q.Domain)
 		if !ok || local == "" {
-			return Settings{}, fmt.Errorf("mailsettings: stored settings: address %q is not at %s", truncate(w.Address, 80), q.Domain)
+			return Settings{}, fmt.Errorf("mailsettings: stored settings: address %q is not at %s", sanitize.Clip(w.Address, 80), q.Domain)
 		}
 		s.LocalPart = local
 	}
@@ -236,7 +238,7 @@ func (w *settingsJSON) builtin() (Provider, error) {
 			(w.Domain == "" || builtinTable().forDomain(w.Domain) == p)
 	}
 	if !ok {
-		return Provider{}, fmt.Errorf("%w (provider %q, data version %s): look %s up again", ErrStale, truncate(w.Provider.ID, 64), DataVersion, w.Domain)
+		return Provider{}, fmt.Errorf("%w (provider %q, data version %s): look %s up again", ErrStale, sanitize.Clip(w.Provider.ID, 64), DataVersion, w.Domain)
 	}
 	return p, nil
 }

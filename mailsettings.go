@@ -72,42 +72,9 @@ import (
 	"github.com/mailsettings/mailsettings/internal/address"
 )
 
-// ErrInvalidInput is wrapped by the error [Lookup] returns for input that is
-// not a usable address or domain. The error is an [*InputError].
-var ErrInvalidInput = errors.New("mailsettings: invalid address or domain")
-
 // ErrUnknownDomain is returned, wrapped, by [Lookup] for a well-formed domain
 // that the built-in database does not know.
 var ErrUnknownDomain = errors.New("mailsettings: domain not in the built-in database")
-
-// An InputError reports why an address or domain was rejected. It matches
-// [ErrInvalidInput] with [errors.Is].
-type InputError struct {
-	Input  string // as given
-	Reason string // such as "label longer than 63 octets"
-}
-
-// Error returns "mailsettings: invalid address or domain", the input
-// (cut to 80 bytes) and the reason.
-func (e *InputError) Error() string {
-	return fmt.Sprintf("mailsettings: invalid address or domain %q: %s", truncate(e.Input, 80), e.Reason)
-}
-
-// Is reports whether target is [ErrInvalidInput].
-func (e *InputError) Is(target error) bool { return target == ErrInvalidInput }
-
-// A query is a normalized address or domain.
-type query = address.Query
-
-// parseQuery splits and normalizes an address or domain (see package
-// address); a rejection is an *InputError.
-func parseQuery(s string) (query, error) {
-	q, err := address.Parse(s)
-	if err != nil {
-		return query{}, &InputError{Input: s, Reason: err.Error()}
-	}
-	return q, nil
-}
 
 // Settings is what is known about configuring mail for one address or domain.
 type Settings struct {

@@ -410,7 +410,7 @@ func checkProbeEndpoint(e ServerEndpoint) error {
 		return nil
 	}
 	if err := hostname.Check(e.Host, hostname.Target); err != nil {
-		return fmt.Errorf("host %q: %w", truncate(e.Host, 80), err)
+		return fmt.Errorf("host %q: %w", sanitize.Clip(e.Host, 80), err)
 	}
 	return nil
 }

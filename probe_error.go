@@ -234,7 +234,7 @@ func (e *ProbeError) Error() string {
 		fmt.Fprintf(&b, ": %s", e.cause())
 	}
 	if e.ServerText != "" {
-		fmt.Fprintf(&b, " (server said %q)", truncate(e.ServerText, 120))
+		fmt.Fprintf(&b, " (server said %q)", sanitize.Clip(e.ServerText, 120))
 	}
 	return b.String()
 }

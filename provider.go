@@ -3,6 +3,8 @@ package mailsettings
 import (
 	"fmt"
 	"slices"
+
+	"github.com/mailsettings/mailsettings/internal/msg"
 )
 
 // A NoteKind classifies a [Note], as a short stable code ("password").
@@ -42,6 +44,17 @@ type Note struct {
 	Text Text     `json:"text"` // what to know or do
 	// URL, if not empty, is where to act (a settings page).
 	URL string `json:"url,omitempty"`
+}
+
+// enableNote is the stock note "switch IMAP/POP3 on in the web settings",
+// pointing at url when known.
+func enableNote(url string) Note {
+	return Note{Kind: NoteEnable, URL: url, Text: textOf(msg.Get("note.enable"))}
+}
+
+// plaintextNote is the stock note "some protocols only without encryption".
+func plaintextNote() Note {
+	return Note{Kind: NotePlaintext, Text: textOf(msg.Get("note.plaintext"))}
 }
 
 // PasswordKind says which secret a provider accepts for IMAP, POP3 and SMTP.
@@ -320,3 +333,27 @@ func (p Provider) PlaintextOnly() bool {
 
 // String returns the display name.
 func (p Provider) String() string { return p.data().Name }
+
+// Evidence returns what the provider's data says about endpoint e, and
+// whether it says anything: false for an endpoint the provider does not
+// list, and for every endpoint of a provider that is not from the built-in
+// database (unless its [ProviderInfo.Evidence] was set).
+func (p Provider) Evidence(e ServerEndpoint) (EndpointEvidence, bool) {
+	i := p.evidenceIndex(e)
+	if i < 0 {
+		return EndpointEvidence{}, false
+	}
+	return p.data().Evidence[i].clone(), true
+}
+
+// level returns the evidence level of endpoint e of p, or EvidenceNone.
+func (p Provider) level(e ServerEndpoint) Evidence {
+	if i := p.evidenceIndex(e); i >= 0 {
+		return p.data().Evidence[i].Level
+	}
+	return EvidenceNone
+}
+
+func (p Provider) evidenceIndex(e ServerEndpoint) int {
+	return slices.IndexFunc(p.data().Evidence, func(f EndpointEvidence) bool { return f.Endpoint == e })
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mailsettings/mailsettings/internal/address"
 	"github.com/mailsettings/mailsettings/internal/autodiscover"
+	"github.com/mailsettings/mailsettings/internal/sanitize"
 )
 
 // autoconfigContentType is the Content-Type of Mozilla autoconfig
@@ -88,7 +89,7 @@ func newPublishHandler(domains map[string]Provider, signer ProfileSigner) (*publ
 	for d, p := range domains {
 		q, err := parseQuery(d)
 		if err != nil || q.Local != "" {
-			return nil, fmt.Errorf("mailsettings: handler: %q is not a domain", truncate(d, 80))
+			return nil, fmt.Errorf("mailsettings: handler: %q is not a domain", sanitize.Clip(d, 80))
 		}
 		if p.IsZero() {
 			return nil, fmt.Errorf("mailsettings: handler: no provider for %s", q.Domain)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mailsettings/mailsettings/internal/address"
 	"github.com/mailsettings/mailsettings/internal/mobileconfig"
+	"github.com/mailsettings/mailsettings/internal/sanitize"
 	"github.com/mailsettings/mailsettings/internal/tlsmode"
 )
 
@@ -66,7 +67,7 @@ func (p Provider) MarshalMobileconfig(emailOrDomain string, signer ProfileSigner
 	default:
 		q, err := parseQuery(s)
 		if err != nil || q.Local != "" {
-			return nil, unpublishable(format, i.ID, "not a mail domain: "+strconv.Quote(truncate(s, 80)))
+			return nil, unpublishable(format, i.ID, "not a mail domain: "+strconv.Quote(sanitize.Clip(s, 80)))
 		}
 		domain = q.Domain
 	}

@@ -3,6 +3,7 @@ package mailsettings
 import (
 	"strconv"
 
+	"github.com/mailsettings/mailsettings/internal/sanitize"
 	"github.com/mailsettings/mailsettings/internal/srvzone"
 )
 
@@ -34,7 +35,7 @@ func (p Provider) SRVRecords(domain string) ([]string, error) {
 	const format = "SRV records"
 	q, err := parseQuery(domain)
 	if err != nil || q.Local != "" {
-		return nil, unpublishable(format, p.data().ID, "not a mail domain: "+strconv.Quote(truncate(domain, 80)))
+		return nil, unpublishable(format, p.data().ID, "not a mail domain: "+strconv.Quote(sanitize.Clip(domain, 80)))
 	}
 	eps, err := p.publishable(format, func(e ServerEndpoint) error {
 		switch {

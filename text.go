@@ -1,6 +1,7 @@
 package mailsettings
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 
@@ -89,7 +90,16 @@ func matchLang(tag string) (l msg.Lang, ok bool) {
 // as {"en":"...","zh-Hans":"...","zh-Hant":"..."}, leaving out languages
 // without a text.
 func (t Text) MarshalJSON() ([]byte, error) {
-	var b strings.Builder
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // keep ">" and "&" readable
+	str := func(s string) error {
+		if err := enc.Encode(s); err != nil {
+			return err
+		}
+		b.Truncate(b.Len() - 1) // Encode's newline
+		return nil
+	}
 	b.WriteByte('{')
 	for l, tag := range msg.Tags() {
 		if t.t[l] == "" {
@@ -98,17 +108,16 @@ func (t Text) MarshalJSON() ([]byte, error) {
 		if b.Len() > 1 {
 			b.WriteByte(',')
 		}
-		k, _ := marshalJSON(tag)
-		v, err := marshalJSON(t.t[l])
-		if err != nil {
+		if err := str(tag); err != nil {
 			return nil, err
 		}
-		b.Write(k)
 		b.WriteByte(':')
-		b.Write(v)
+		if err := str(t.t[l]); err != nil {
+			return nil, err
+		}
 	}
 	b.WriteByte('}')
-	return []byte(b.String()), nil
+	return b.Bytes(), nil
 }
 
 // UnmarshalJSON reads what MarshalJSON writes. A key "zh" is read as

@@ -69,7 +69,7 @@ func run(dir string, graph, helpers, list, edges bool) error {
 	}
 	sort.Slice(files, func(i, j int) bool { return fset.File(files[i].Pos()).Name() < fset.File(files[j].Pos()).Name() })
 	conf := types.Config{Importer: importer.ForCompiler(fset, "source", nil)}
-	info := &types.Info{Uses: map[*ast.Ident]types.Object{}, Selections: map[*ast.SelectorExpr]*types.Selection{}}
+	info := &types.Info{Defs: map[*ast.Ident]types.Object{}, Uses: map[*ast.Ident]types.Object{}, Selections: map[*ast.SelectorExpr]*types.Selection{}}
 	pkg, err := conf.Check(files[0].Name.Name, fset, files, info)
 	if err != nil {
 		return err
@@ -149,7 +149,42 @@ func run(dir string, graph, helpers, list, edges bool) error {
 		}
 	}
 	if helpers {
-		var lines []string
+		// local[fn] counts the declarations of fn's own file (other than
+		// fn) that fn's body uses: a function that uses none is a helper
+		// that could live anywhere; one that uses its file is the entry
+		// point of that file's job.
+		local := map[types.Object]int{}
+		for _, f := range files {
+			for _, d := range f.Decls {
+				fd, ok := d.(*ast.FuncDecl)
+				if !ok || fd.Body == nil {
+					continue
+				}
+				self := info.Defs[fd.Name]
+				home := name(fd.Pos())
+				ast.Inspect(fd, func(n ast.Node) bool {
+					var obj types.Object
+					switch n := n.(type) {
+					case *ast.Ident:
+						obj = info.Uses[n]
+					case *ast.SelectorExpr:
+						if s := info.Selections[n]; s != nil {
+							obj = s.Obj()
+						}
+					}
+					if _, isPkg := obj.(*types.PkgName); isPkg {
+						obj = nil
+					}
+					if obj != nil && obj != self && obj.Pkg() == pkg && obj.Pos().IsValid() && name(obj.Pos()) == home {
+						if _, isVar := obj.(*types.Var); !isVar || obj.Parent() == pkg.Scope() || obj.(*types.Var).IsField() {
+							local[self]++
+						}
+					}
+					return true
+				})
+			}
+		}
+		var misplaced, entries []string
 		for obj, by := range objUses {
 			home := name(obj.Pos())
 			total := 0
@@ -158,13 +193,23 @@ func run(dir string, graph, helpers, list, edges bool) error {
 			}
 			for f, n := range by {
 				if f != home && n > total-n {
-					lines = append(lines, fmt.Sprintf("  %s (%s) used %d times in %s, %d in its own file", obj.Name(), home, n, f, by[home]))
+					l := fmt.Sprintf("  %s (%s) used %d times in %s, %d in its own file", obj.Name(), home, n, f, by[home])
+					if local[obj] == 0 {
+						misplaced = append(misplaced, l)
+					} else {
+						entries = append(entries, fmt.Sprintf("%s; uses %d declarations of its file", l, local[obj]))
+					}
 				}
 			}
 		}
-		sort.Strings(lines)
-		fmt.Printf("helpers used mainly elsewhere: %d\n", len(lines))
-		for _, l := range lines {
+		sort.Strings(misplaced)
+		sort.Strings(entries)
+		fmt.Printf("helpers used mainly elsewhere (using nothing of their own file): %d\n", len(misplaced))
+		for _, l := range misplaced {
+			fmt.Println(l)
+		}
+		fmt.Printf("entry points called mainly from another file (built on their own file): %d\n", len(entries))
+		for _, l := range entries {
 			fmt.Println(l)
 		}
 	}

@@ -101,6 +101,17 @@ func Word(s string, max int) string {
 	return s
 }
 
+// Clip returns s cut to at most max bytes at a rune boundary, ending in
+// "…" when cut (counted in max, which should be at least 3), and otherwise
+// unchanged: a bound for quoting untrusted text with %q in an error
+// message, where the quoting escapes what Clip keeps.
+func Clip(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	return cut(s, max)
+}
+
 // IsClean reports whether s is already safe: Text(s, max) == s, so that a
 // writer can refuse text that would not read back unchanged.
 func IsClean(s string, max int) bool { return Text(s, max) == s }

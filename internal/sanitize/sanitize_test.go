@@ -77,3 +77,22 @@ func FuzzText(f *testing.F) {
 		}
 	})
 }
+
+func TestClip(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"exactly10!", 10, "exactly10!"},
+		{"a longer text", 10, "a longe…"},
+		{"a\x00b\ncontrol", 40, "a\x00b\ncontrol"}, // kept: %q escapes it
+		{"ééééé", 8, "éé…"},                        // never inside a rune
+	} {
+		got := Clip(c.in, c.max)
+		if got != c.want || len(got) > c.max {
+			t.Errorf("Clip(%q, %d) = %q, want %q (at most %d bytes)", c.in, c.max, got, c.want, c.max)
+		}
+	}
+}
