@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/mailsettings/mailsettings/internal/cache"
@@ -148,96 +147,6 @@ func (c *memoryCache) coalesce(ctx context.Context, key CacheKey, discover func(
 		return f.disc, fmt.Errorf("mailsettings: discovery of %s: %w", key.Domain, err)
 	}
 	return f.disc, f.err
-}
-
-// discoverCached is Discover when d.Cache is set (see the hook in
-// Discover): a table answer or an invalid input is answered at once, a
-// live entry is reused, and a miss is discovered by discoverMiss.
-func (d *Discoverer) discoverCached(ctx context.Context, input string) (Discovery, error) {
-	q, err := parseQuery(input)
-	if err != nil || !d.tableProvider(q.Domain).IsZero() {
-		return d.uncached().Discover(ctx, input)
-	}
-	key := d.cacheKey(q)
-	if e, ok := d.Cache.Get(ctx, key); ok && time.Now().Before(e.Expires) {
-		return fromCache(e, input, q)
-	}
-	return d.discoverMiss(ctx, input, q, key)
-}
-
-// discoverMiss runs one discovery of key, on a copy of d without the
-// Cache, for every concurrent caller, and stores its answer if it is worth
-// keeping.
-func (d *Discoverer) discoverMiss(ctx context.Context, input string, q query, key CacheKey) (Discovery, error) {
-	c := d.Cache
-	discover := func(ctx context.Context) (Discovery, error) {
-		if e, ok := c.Get(ctx, key); ok && time.Now().Before(e.Expires) {
-			return fromCache(e, input, q)
-		}
-		disc, err := d.uncached().Discover(ctx, input)
-		if expires, ok := cacheExpiry(disc, err, time.Now()); ok {
-			c.Put(ctx, key, CacheEntry{Discovery: disc, Expires: expires})
-		}
-		return disc, err
-	}
-	mc, ok := c.(*memoryCache)
-	if !ok || ctx.Err() != nil {
-		return discover(ctx)
-	}
-	disc, err := mc.coalesce(ctx, key, discover)
-	if _, bad := errors.AsType[*InputError](err); bad {
-		// Refused before any I/O, for the input of the caller that ran
-		// the discovery: refuse this one in its own words.
-		return d.uncached().Discover(ctx, input)
-	}
-	return readdress(disc, input, q), err
-}
-
-// uncached returns a copy of d without its Cache.
-func (d *Discoverer) uncached() *Discoverer {
-	u := *d
-	u.Cache = nil
-	return &u
-}
-
-// cacheKey returns the key of q's discovery with d's options.
-func (d *Discoverer) cacheKey(q query) CacheKey {
-	flags := 0
-	for i, on := range []bool{d.NoISPDB, d.AllowHTTP, d.Guess, d.AllowPlaintext, d.AutodiscoverRedirects} {
-		if on {
-			flags |= 1 << i
-		}
-	}
-	opts := flagOptions[flags]
-	if !d.NoISPDB && d.ISPDBURL != "" && d.ISPDBURL != DefaultISPDBURL {
-		opts = joinOptions(opts, "ispdb="+d.ISPDBURL)
-	}
-	if d.SendAddress && q.Local != "" {
-		opts = joinOptions(opts, "address="+q.Local)
-	}
-	// A key is one line without spaces (see CacheKey.String); local parts
-	// and URLs are printable, and quoted local parts may hold spaces.
-	return CacheKey{Domain: q.Domain, Options: strings.ReplaceAll(opts, " ", "%20")}
-}
-
-// flagOptions are the Options of every combination of the boolean
-// options, so that the common keys cost no allocation.
-var flagOptions = func() (o [32]string) {
-	for i := range o {
-		for bit, name := range []string{"noispdb", "http", "guess", "plaintext", "autodiscover-redirects"} {
-			if i&(1<<bit) != 0 {
-				o[i] = joinOptions(o[i], name)
-			}
-		}
-	}
-	return o
-}()
-
-func joinOptions(a, b string) string {
-	if a == "" {
-		return b
-	}
-	return a + "," + b
 }
 
 // cacheExpiry says whether the outcome of a discovery is kept, and until

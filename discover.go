@@ -13,28 +13,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/mailsettings/mailsettings/internal/sanitize"
 	"golang.org/x/net/publicsuffix"
 )
-
-// ErrNotFound is wrapped by the error of [Discoverer.Discover] when every
-// source was asked and none had settings for the domain.
-var ErrNotFound = errors.New("mailsettings: no settings found for the domain")
-
-// ErrLookupFailed is wrapped by the error of [Discoverer.Discover] when no
-// source could be asked at all: every one failed with a network, resolver
-// or timeout error. It means "could not look", not "nothing there".
-var ErrLookupFailed = errors.New("mailsettings: discovery could not reach any source")
-
-// errNotOffered is wrapped by the error of the SRV source when the domain's
-// SRV records all have the target "." (RFC 2782, RFC 6186 §3.4): the
-// domain says it offers none of the services.
-var errNotOffered = errors.New("mailsettings: SRV records say the service is not offered")
-
-// errInsecureRedirect is wrapped by the error of an HTTP source whose
-// server redirected from https to http, or to a host that is not a valid
-// host name below a registrable domain.
-var errInsecureRedirect = errors.New("mailsettings: refused redirect")
 
 // DefaultISPDBURL is the Thunderbird ISP database. The domain is appended.
 const DefaultISPDBURL = "https://autoconfig.thunderbird.net/v1.1/"
@@ -128,88 +108,6 @@ type Discoverer struct {
 	Cache Cache
 }
 
-// A Candidate is one configuration found by discovery, with where it came
-// from and how far to trust it. Its Settings hold the endpoints through a
-// Provider built from the source's answer.
-type Candidate struct {
-	Settings
-	// Source is where the candidate came from.
-	Source Source
-	// Trust is how far the candidate can be relied on.
-	Trust Trust
-	// Reasons explain Trust, most important first.
-	Reasons []Reason
-	// URL is where the answer came from: the URL fetched (after
-	// redirects), an RFC 4501 DNS URI such as "dns:example.com?type=SRV",
-	// or "guess:DOMAIN" for guessed endpoints.
-	URL string
-	// Verified is when a probe last completed a TLS handshake with a
-	// verified certificate on each endpoint the built-in database knows
-	// only from one source (see [Discoverer.VerifyReported]), or zero.
-	Verified time.Time
-}
-
-// A Discovery is the result of [Discoverer.Discover].
-type Discovery struct {
-	// Query, LocalPart, Domain and UnicodeDomain are as in [Settings].
-	Query, LocalPart, Domain, UnicodeDomain string
-	// Candidates are every configuration found, best first: by Trust,
-	// then by Source.
-	Candidates []Candidate
-	// Errors holds one *SourceError for each source, URL or DNS name that
-	// failed or had nothing, and for each autoconfig server entry dropped.
-	Errors []error
-	// Unfinished lists the sources that were stopped because a better
-	// source had answered, or because the context ended.
-	Unfinished []Source
-}
-
-// Best returns the best candidate, if any.
-func (d Discovery) Best() (Candidate, bool) {
-	if len(d.Candidates) == 0 {
-		return Candidate{}, false
-	}
-	return d.Candidates[0], true
-}
-
-// A SourceError reports why a source gave no answer, or what it dropped.
-type SourceError struct {
-	Source Source
-	// URL is the URL fetched or an RFC 4501 DNS URI for the name asked.
-	URL string
-	Err error
-	// Unreachable is set when the source could not be asked: a network,
-	// resolver or timeout error, as opposed to an answer that had nothing
-	// usable (HTTP 404, NXDOMAIN, a bad document).
-	Unreachable bool
-}
-
-// Error returns "mailsettings: SOURCE URL: CAUSE", sanitized.
-func (e *SourceError) Error() string {
-	return sanitize.Text(fmt.Sprintf("mailsettings: %s %s: %v", e.Source, e.URL, e.Err), maxURLText+maxErrorText)
-}
-
-// Unwrap returns the underlying error.
-func (e *SourceError) Unwrap() error { return e.Err }
-
-// discoveryError is returned when no candidate was found. It matches its
-// sentinel and every source error.
-type discoveryError struct {
-	sentinel error
-	domain   string
-	errs     []error
-}
-
-func (e *discoveryError) Error() string {
-	msg := fmt.Sprintf("%v: %s", e.sentinel, e.domain)
-	if len(e.errs) > 0 {
-		msg += fmt.Sprintf(" (%d source errors; first: %v)", len(e.errs), e.errs[0])
-	}
-	return msg
-}
-
-func (e *discoveryError) Unwrap() []error { return append([]error{e.sentinel}, e.errs...) }
-
 // Discover is (&Discoverer{}).Discover.
 func Discover(ctx context.Context, addressOrDomain string) (Discovery, error) {
 	var d Discoverer
@@ -239,7 +137,7 @@ func Discover(ctx context.Context, addressOrDomain string) (Discovery, error) {
 // otherwise; it also wraps every [*SourceError]. If ctx ends first, the
 // error wraps ctx.Err() and the Discovery holds what was found so far.
 func (d *Discoverer) Discover(ctx context.Context, addressOrDomain string) (Discovery, error) {
-	// Result cache hook (cache.go): with a Cache, discoverCached answers,
+	// With a Cache, discoverCached answers (below),
 	// calling back into Discover on a copy without the Cache.
 	if d.Cache != nil {
 		return d.discoverCached(ctx, addressOrDomain)
@@ -249,11 +147,12 @@ func (d *Discoverer) Discover(ctx context.Context, addressOrDomain string) (Disc
 		return Discovery{Query: addressOrDomain}, err
 	}
 	disc := Discovery{Query: addressOrDomain, LocalPart: q.Local, Domain: q.Domain, UnicodeDomain: q.Unicode}
-	if p := d.tableProvider(q.Domain); !p.IsZero() {
+	if p := findProvider(d.Providers, q.Domain); !p.IsZero() {
 		src, trust, reasons := p.label()
 		c := Candidate{Settings: disc.settings(p), Source: src, Trust: trust, Reasons: reasons}
 		if d.VerifyReported {
-			disc.Errors = d.verifyReported(ctx, &c)
+			p := &Prober{Resolver: d.Resolver, Dialer: d.Dialer, TLSConfig: d.TLSConfig, Timeout: d.sourceTimeout()}
+			disc.Errors = verifyReported(ctx, p, &c)
 		}
 		disc.Candidates = []Candidate{c}
 		return disc, nil
@@ -264,22 +163,7 @@ func (d *Discoverer) Discover(ctx context.Context, addressOrDomain string) (Disc
 	}
 	r := d.newRun(addressOrDomain, q, reg)
 	defer r.close()
-	return r.discover(ctx, disc)
-}
-
-// tableProvider returns the provider of d.Providers that answers for
-// domain, or the built-in database's, or the zero Provider.
-func (d *Discoverer) tableProvider(domain string) Provider {
-	for _, p := range d.Providers {
-		if p.answersFor(domain) {
-			return p
-		}
-	}
-	return builtinTable().byDomain[domain]
-}
-
-func (disc *Discovery) settings(p Provider) Settings {
-	return Settings{Query: disc.Query, LocalPart: disc.LocalPart, Domain: disc.Domain, UnicodeDomain: disc.UnicodeDomain, Provider: p}
+	return r.discover(ctx, disc, d.plan(r))
 }
 
 func (d *Discoverer) sourceTimeout() time.Duration {
@@ -289,38 +173,56 @@ func (d *Discoverer) sourceTimeout() time.Duration {
 	return defaultSourceTimeout
 }
 
-// A run is one discovery: the query and the clients it uses.
-type run struct {
-	d         *Discoverer
-	input     string // the query as given
-	q         query
-	reg       string // registrable domain of q.Domain
-	resolver  Resolver
-	dialer    Dialer
-	client    *http.Client    // never the caller's: a copy or our own
-	transport *http.Transport // our own transport, closed at the end, or nil
-	srvRand   func(n int) int // weighted SRV choice; nil means math/rand
+// newRun prepares one discovery: the run's clients and the options its
+// sources need.
+func (d *Discoverer) newRun(input string, q query, reg string) *run {
+	r := &run{
+		input: input, q: q, reg: reg, resolver: d.Resolver, dialer: d.Dialer,
+		sourceTimeout: d.sourceTimeout(), ispdb: cmp.Or(d.ISPDBURL, DefaultISPDBURL),
+		tlsConfig: d.TLSConfig, providers: d.Providers,
+		noISPDB: d.NoISPDB, sendAddress: d.SendAddress, allowPlaintext: d.AllowPlaintext,
+		autodiscoverRedirects: d.AutodiscoverRedirects,
+	}
+	if r.resolver == nil {
+		r.resolver = net.DefaultResolver
+	}
+	if r.dialer == nil {
+		r.dialer = &net.Dialer{Timeout: 10 * time.Second}
+	}
+	r.initHTTP(d.HTTPClient)
+	return r
 }
 
-// A job is one request of one source.
-type job struct {
-	source Source
-	url    string
-	// best is the highest trust the job's answer could have, so that
-	// discovery waits for it while the best candidate so far is lower.
-	best Trust
-	run  func(ctx context.Context) jobResult
+// plan returns the jobs of run r to start at once.
+func (d *Discoverer) plan(r *run) []*job {
+	dom := r.q.Domain
+	jobs := []*job{
+		r.autoconfigJob(SourceAutoconfig, "https://autoconfig."+dom+"/mail/config-v1.1.xml"+r.addressQuery()),
+		r.autoconfigJob(SourceWellKnown, "https://"+dom+"/.well-known/autoconfig/mail/config-v1.1.xml"+r.addressQuery()),
+	}
+	if !d.NoISPDB {
+		jobs = append(jobs, r.autoconfigJob(SourceISPDB, r.ispdbURL(dom)))
+	}
+	jobs = append(jobs, r.paccJob())
+	jobs = append(jobs, r.autodiscoverJobs()...)
+	jobs = append(jobs, r.srvJob(), r.mxJob())
+	if d.AllowHTTP {
+		jobs = append(jobs,
+			// Never the address: anyone on the path would read it.
+			r.autoconfigJob(SourceAutoconfigHTTP, "http://autoconfig."+dom+"/mail/config-v1.1.xml"),
+			r.autoconfigJob(SourceAutoconfigHTTP, "http://"+dom+"/.well-known/autoconfig/mail/config-v1.1.xml"),
+		)
+	}
+	if d.Guess {
+		jobs = append(jobs, r.guessJob())
+	}
+	return jobs
 }
 
-type jobResult struct {
-	job   *job
-	cands []Candidate
-	errs  []*SourceError
-	spawn []*job // further jobs, such as autoconfig for the MX domain
-}
-
-func (r *run) discover(ctx context.Context, disc Discovery) (Discovery, error) {
-	jobs := r.plan()
+// discover runs jobs and those they spawn concurrently, each bounded by
+// the source timeout, until no pending job could give a better candidate
+// than the best one found.
+func (r *run) discover(ctx context.Context, disc Discovery, jobs []*job) (Discovery, error) {
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	results := make(chan jobResult)
@@ -331,7 +233,7 @@ func (r *run) discover(ctx context.Context, disc Discovery) (Discovery, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			jctx, jcancel := context.WithTimeout(runCtx, r.d.sourceTimeout())
+			jctx, jcancel := context.WithTimeout(runCtx, r.sourceTimeout)
 			res := j.run(jctx)
 			jcancel()
 			res.job = j
@@ -394,20 +296,6 @@ loop:
 	return disc, &discoveryError{ErrNotFound, disc.Domain, disc.Errors}
 }
 
-// compareCandidates orders candidates best first: by trust, then by
-// source.
-func compareCandidates(a, b Candidate) int {
-	return cmp.Or(cmp.Compare(b.Trust, a.Trust), cmp.Compare(a.Source.rank(), b.Source.rank()))
-}
-
-// bestOf returns the best candidate of cs.
-func bestOf(cs []Candidate) (Candidate, bool) {
-	if len(cs) == 0 {
-		return Candidate{}, false
-	}
-	return slices.MinFunc(cs, compareCandidates), true
-}
-
 // anyBetter reports whether a pending job could still give a candidate
 // that ranks above best: one of higher trust, or of the same trust from a
 // preferred source. A fast unauthenticated answer therefore never ends a
@@ -422,135 +310,9 @@ func anyBetter(pending map[*job]bool, best Candidate) bool {
 	return false
 }
 
-// plan returns the jobs to start at once.
-func (r *run) plan() []*job {
-	d, dom := r.d, r.q.Domain
-	jobs := []*job{
-		r.autoconfigJob(SourceAutoconfig, "https://autoconfig."+dom+"/mail/config-v1.1.xml"+r.addressQuery()),
-		r.autoconfigJob(SourceWellKnown, "https://"+dom+"/.well-known/autoconfig/mail/config-v1.1.xml"+r.addressQuery()),
-	}
-	if !d.NoISPDB {
-		jobs = append(jobs, r.autoconfigJob(SourceISPDB, r.ispdbURL(dom)))
-	}
-	jobs = append(jobs, r.paccJob())
-	jobs = append(jobs, r.autodiscoverJobs()...)
-	jobs = append(jobs, r.srvJob(), r.mxJob())
-	if d.AllowHTTP {
-		jobs = append(jobs,
-			// Never the address: anyone on the path would read it.
-			r.autoconfigJob(SourceAutoconfigHTTP, "http://autoconfig."+dom+"/mail/config-v1.1.xml"),
-			r.autoconfigJob(SourceAutoconfigHTTP, "http://"+dom+"/.well-known/autoconfig/mail/config-v1.1.xml"),
-		)
-	}
-	if d.Guess {
-		jobs = append(jobs, r.guessJob())
-	}
-	return jobs
-}
-
-func (r *run) ispdbURL(domain string) string {
-	u := r.d.ISPDBURL
-	if u == "" {
-		u = DefaultISPDBURL
-	}
-	return u + domain
-}
-
-// newSourceError returns a SourceError whose URL and error text are
-// sanitized, since both can carry text from the network.
-func newSourceError(s Source, url string, err error) *SourceError {
-	return &SourceError{Source: s, URL: sanitize.Text(url, maxURLText), Err: safeError(err), Unreachable: isUnreachable(err)}
-}
-
-// maxURLText and maxErrorText bound a URL and an error text in a
-// SourceError.
-const (
-	maxURLText   = 2048
-	maxErrorText = 1024
-)
-
-// A sanitizedError is an error whose text can hold what a server sent (a
-// status line, a host name from a redirect, a certificate's names): its
-// text is sanitized, and the original stays reachable with errors.Is and
-// errors.As.
-type sanitizedError struct {
-	err error
-	msg string
-}
-
-func (e *sanitizedError) Error() string { return e.msg }
-func (e *sanitizedError) Unwrap() error { return e.err }
-
-// safeError wraps err in a sanitizedError unless its text is already
-// clean.
-func safeError(err error) error {
-	if err == nil {
-		return nil
-	}
-	msg := err.Error()
-	if sanitize.IsClean(msg, maxErrorText) {
-		return err
-	}
-	return &sanitizedError{err, sanitize.Text(msg, maxErrorText)}
-}
-
-// isUnreachable reports whether err means the source could not be asked.
-func isUnreachable(err error) bool {
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) {
-		return !dnsErr.IsNotFound
-	}
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		return true
-	}
-	var opErr *net.OpError
-	if errors.As(err, &opErr) {
-		return true
-	}
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
-		return true
-	}
-	return false
-}
-
-// newCandidate builds a candidate from endpoints found by a source. It
-// drops plaintext endpoints unless they are allowed, and reports false if
-// nothing is left.
-func (r *run) newCandidate(info ProviderInfo, s Source, url string, trust Trust, reasons ...Reason) (Candidate, error) {
-	if !r.d.AllowPlaintext {
-		info.Endpoints = slices.DeleteFunc(slices.Clone(info.Endpoints), func(e ServerEndpoint) bool { return e.Encryption == Plaintext })
-		if len(info.Endpoints) == 0 {
-			return Candidate{}, errors.New("only plaintext endpoints, and AllowPlaintext is off")
-		}
-		info.Notes = slices.DeleteFunc(slices.Clone(info.Notes), func(n Note) bool { return n.Kind == NotePlaintext })
-	} else if hasPlaintext(info.Endpoints) {
-		reasons = append(reasons, reasonPlaintext)
-	}
-	if info.ID == "" {
-		info.ID = r.q.Domain
-	}
-	if info.Name == "" {
-		info.Name = info.ID
-	}
-	// A discovered provider speaks only for the domain it was discovered
-	// for, whatever domains the answer listed.
-	info.Domains = []string{r.q.Domain}
-	p, err := newProvider(info, &origin{domain: r.q.Domain, source: s, trust: trust, reasons: reasons})
-	if err != nil {
-		return Candidate{}, err
-	}
-	disc := Discovery{Query: r.input, LocalPart: r.q.Local, Domain: r.q.Domain, UnicodeDomain: r.q.Unicode}
-	return Candidate{Settings: disc.settings(p), Source: s, Trust: trust, Reasons: slices.Clone(reasons), URL: url}, nil
-}
-
-func hasPlaintext(es []ServerEndpoint) bool {
-	return slices.ContainsFunc(es, func(e ServerEndpoint) bool { return e.Encryption == Plaintext })
-}
-
-// verifyReported probes the reported-only endpoints of c (see
+// verifyReported probes with p the reported-only endpoints of c (see
 // Discoverer.VerifyReported) and records the outcome.
-func (d *Discoverer) verifyReported(ctx context.Context, c *Candidate) []error {
+func verifyReported(ctx context.Context, p *Prober, c *Candidate) []error {
 	var tries []ServerEndpoint
 	for _, e := range c.endpoints() {
 		if c.Provider.level(e) == EvidenceReported && e.Encryption != Plaintext {
@@ -560,7 +322,6 @@ func (d *Discoverer) verifyReported(ctx context.Context, c *Candidate) []error {
 	if len(tries) == 0 {
 		return nil
 	}
-	p := &Prober{Resolver: d.Resolver, Dialer: d.Dialer, TLSConfig: d.TLSConfig, Timeout: d.sourceTimeout()}
 	reports := p.ProbeAll(ctx, tries)
 	var errs []error
 	for i, rep := range reports {
@@ -576,4 +337,93 @@ func (d *Discoverer) verifyReported(ctx context.Context, c *Candidate) []error {
 		c.Reasons = append(c.Reasons, reasonProbeVerified)
 	}
 	return errs
+}
+
+// discoverCached is Discover when d.Cache is set (see Discover): a table answer or an invalid input is answered at once, a
+// live entry is reused, and a miss is discovered by discoverMiss.
+func (d *Discoverer) discoverCached(ctx context.Context, input string) (Discovery, error) {
+	q, err := parseQuery(input)
+	if err != nil || !findProvider(d.Providers, q.Domain).IsZero() {
+		return d.uncached().Discover(ctx, input)
+	}
+	key := d.cacheKey(q)
+	if e, ok := d.Cache.Get(ctx, key); ok && time.Now().Before(e.Expires) {
+		return fromCache(e, input, q)
+	}
+	return d.discoverMiss(ctx, input, q, key)
+}
+
+// discoverMiss runs one discovery of key, on a copy of d without the
+// Cache, for every concurrent caller, and stores its answer if it is worth
+// keeping.
+func (d *Discoverer) discoverMiss(ctx context.Context, input string, q query, key CacheKey) (Discovery, error) {
+	c := d.Cache
+	discover := func(ctx context.Context) (Discovery, error) {
+		if e, ok := c.Get(ctx, key); ok && time.Now().Before(e.Expires) {
+			return fromCache(e, input, q)
+		}
+		disc, err := d.uncached().Discover(ctx, input)
+		if expires, ok := cacheExpiry(disc, err, time.Now()); ok {
+			c.Put(ctx, key, CacheEntry{Discovery: disc, Expires: expires})
+		}
+		return disc, err
+	}
+	mc, ok := c.(*memoryCache)
+	if !ok || ctx.Err() != nil {
+		return discover(ctx)
+	}
+	disc, err := mc.coalesce(ctx, key, discover)
+	if _, bad := errors.AsType[*InputError](err); bad {
+		// Refused before any I/O, for the input of the caller that ran
+		// the discovery: refuse this one in its own words.
+		return d.uncached().Discover(ctx, input)
+	}
+	return readdress(disc, input, q), err
+}
+
+// uncached returns a copy of d without its Cache.
+func (d *Discoverer) uncached() *Discoverer {
+	u := *d
+	u.Cache = nil
+	return &u
+}
+
+// cacheKey returns the key of q's discovery with d's options.
+func (d *Discoverer) cacheKey(q query) CacheKey {
+	flags := 0
+	for i, on := range []bool{d.NoISPDB, d.AllowHTTP, d.Guess, d.AllowPlaintext, d.AutodiscoverRedirects} {
+		if on {
+			flags |= 1 << i
+		}
+	}
+	opts := flagOptions[flags]
+	if !d.NoISPDB && d.ISPDBURL != "" && d.ISPDBURL != DefaultISPDBURL {
+		opts = joinOptions(opts, "ispdb="+d.ISPDBURL)
+	}
+	if d.SendAddress && q.Local != "" {
+		opts = joinOptions(opts, "address="+q.Local)
+	}
+	// A key is one line without spaces (see CacheKey.String); local parts
+	// and URLs are printable, and quoted local parts may hold spaces.
+	return CacheKey{Domain: q.Domain, Options: strings.ReplaceAll(opts, " ", "%20")}
+}
+
+// flagOptions are the Options of every combination of the boolean
+// options, so that the common keys cost no allocation.
+var flagOptions = func() (o [32]string) {
+	for i := range o {
+		for bit, name := range []string{"noispdb", "http", "guess", "plaintext", "autodiscover-redirects"} {
+			if i&(1<<bit) != 0 {
+				o[i] = joinOptions(o[i], name)
+			}
+		}
+	}
+	return o
+}()
+
+func joinOptions(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "," + b
 }

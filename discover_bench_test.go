@@ -72,7 +72,7 @@ func (d *Discoverer) discoverSequential(ctx context.Context, input string) []Can
 	reg := q.Domain
 	r := d.newRun(input, q, reg)
 	defer r.close()
-	jobs := r.plan()
+	jobs := d.plan(r)
 	for len(jobs) > 0 {
 		j := jobs[0]
 		jobs = jobs[1:]

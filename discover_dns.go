@@ -16,30 +16,17 @@ import (
 	"golang.org/x/net/publicsuffix"
 )
 
+// errNotOffered is wrapped by the error of the SRV source when the domain's
+// SRV records all have the target "." (RFC 2782, RFC 6186 §3.4): the
+// domain says it offers none of the services.
+var errNotOffered = errors.New("mailsettings: SRV records say the service is not offered")
+
 // Limits on DNS answers.
 const (
 	maxSRVIn  = 64 // records considered per name
 	maxSRVOut = 16 // records kept per name
 	maxMX     = 16
 )
-
-// An srvService is one RFC 6186/RFC 8314 service label.
-type srvService struct {
-	label string
-	proto Protocol
-	enc   Encryption
-}
-
-// srvServices returns the services asked for, in RFC 8314 order of
-// preference. The labels without "s" require STARTTLS (RFC 6186 §3.4): no
-// SRV record ever yields a plaintext endpoint.
-func srvServices() []srvService {
-	return []srvService{
-		{"submissions", SMTP, ImplicitTLS}, {"submission", SMTP, STARTTLS},
-		{"imaps", IMAP, ImplicitTLS}, {"imap", IMAP, STARTTLS},
-		{"pop3s", POP3, ImplicitTLS}, {"pop3", POP3, STARTTLS},
-	}
-}
 
 // dnsURI returns the RFC 4501 URI for a DNS question.
 func dnsURI(name, typ string) string { return "dns:" + name + "?type=" + typ }
@@ -290,11 +277,11 @@ func (r *run) mxJob() *job {
 			return fail(fmt.Errorf("MX host %s has no registrable domain", hosts[0]))
 		case base == r.reg:
 			return res // the domain runs its own mail: nothing to learn
-		case !r.d.tableProvider(base).IsZero():
+		case !findProvider(r.providers, base).IsZero():
 			return fail(fmt.Errorf("MX domain %s is a mail domain of the built-in table; only its specific MX patterns are used", base))
 		}
 		res.spawn = append(res.spawn, r.autoconfigJobBase(SourceMXAutoconfig, "https://autoconfig."+base+"/mail/config-v1.1.xml", base, authenticated))
-		if !r.d.NoISPDB {
+		if !r.noISPDB {
 			res.spawn = append(res.spawn, r.autoconfigJobBase(SourceMXAutoconfig, r.ispdbURL(base), base, authenticated))
 		}
 		return res

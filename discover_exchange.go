@@ -30,7 +30,7 @@ var ErrExchangeCredentials = errors.New("mailsettings: the Exchange server gives
 // domain, which servers that answer per domain (mox, automx, most hosted
 // Exchange) accept.
 func (r *run) autodiscoverAddress() string {
-	if r.d.SendAddress && r.q.Local != "" {
+	if r.sendAddress && r.q.Local != "" {
 		return r.q.Address()
 	}
 	return "autodiscover@" + r.q.Domain
@@ -38,7 +38,7 @@ func (r *run) autodiscoverAddress() string {
 
 // autodiscoverJobs returns a job for each place to ask.
 func (r *run) autodiscoverJobs() []*job {
-	cands, err := autodiscover.Candidates(r.q.Domain, autodiscover.Options{HTTPRedirect: r.d.AutodiscoverRedirects, SRV: r.d.AutodiscoverRedirects})
+	cands, err := autodiscover.Candidates(r.q.Domain, autodiscover.Options{HTTPRedirect: r.autodiscoverRedirects, SRV: r.autodiscoverRedirects})
 	if err != nil {
 		return nil // a public suffix: Discover refused it already
 	}

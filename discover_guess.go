@@ -43,12 +43,12 @@ func (r *run) guessJob() *job {
 	dom := r.q.Domain
 	return &job{source: SourceGuess, url: "guess:" + dom, best: TrustInDomain, run: func(ctx context.Context) jobResult {
 		tlsConf := &tls.Config{}
-		if r.d.TLSConfig != nil {
-			tlsConf = r.d.TLSConfig.Clone()
+		if r.tlsConfig != nil {
+			tlsConf = r.tlsConfig.Clone()
 		}
 		tlsConf.InsecureSkipVerify = false // a guess is only as good as its certificate
-		p := &Prober{Resolver: r.resolver, Dialer: r.dialer, TLSConfig: tlsConf, Timeout: r.d.sourceTimeout()}
-		tries := guessEndpoints(dom, r.d.AllowPlaintext)
+		p := &Prober{Resolver: r.resolver, Dialer: r.dialer, TLSConfig: tlsConf, Timeout: r.sourceTimeout}
+		tries := guessEndpoints(dom, r.allowPlaintext)
 		reports := p.ProbeAll(ctx, tries)
 		var eps []ServerEndpoint
 		var errs []error

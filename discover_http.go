@@ -23,22 +23,21 @@ import (
 // maxRedirects is the most redirects an autoconfig request follows.
 const maxRedirects = 5
 
-// newRun prepares the clients of one discovery.
-func (d *Discoverer) newRun(input string, q query, reg string) *run {
-	r := &run{d: d, input: input, q: q, reg: reg, resolver: d.Resolver, dialer: d.Dialer}
-	if r.resolver == nil {
-		r.resolver = net.DefaultResolver
-	}
-	if r.dialer == nil {
-		r.dialer = &net.Dialer{Timeout: 10 * time.Second}
-	}
-	if d.HTTPClient != nil {
-		c := *d.HTTPClient
+// errInsecureRedirect is wrapped by the error of an HTTP source whose
+// server redirected from https to http, or to a host that is not a valid
+// host name below a registrable domain.
+var errInsecureRedirect = errors.New("mailsettings: refused redirect")
+
+// initHTTP sets up the run's HTTP client: a copy of client if it is not
+// nil, else one of its own that resolves and dials through the run.
+func (r *run) initHTTP(client *http.Client) {
+	if client != nil {
+		c := *client
 		r.client = &c
 	} else {
 		tlsConf := &tls.Config{}
-		if d.TLSConfig != nil {
-			tlsConf = d.TLSConfig.Clone()
+		if r.tlsConfig != nil {
+			tlsConf = r.tlsConfig.Clone()
 		}
 		tlsConf.InsecureSkipVerify = false
 		tlsConf.MinVersion = max(tlsConf.MinVersion, tls.VersionTLS12)
@@ -54,14 +53,6 @@ func (d *Discoverer) newRun(input string, q query, reg string) *run {
 		r.client = &http.Client{Transport: r.transport}
 	}
 	r.client.Jar = nil
-	return r
-}
-
-// close releases the run's own connections.
-func (r *run) close() {
-	if r.transport != nil {
-		r.transport.CloseIdleConnections()
-	}
 }
 
 // dialContext resolves host names through the run's Resolver and dials
@@ -82,24 +73,6 @@ func (r *run) dialContext(ctx context.Context, network, addr string) (net.Conn, 
 	}
 	c, _, err := netdial.Dial(ctx, r.dialer, network, addrs, uint16(p), netdial.Options{})
 	return c, err
-}
-
-// addressQuery returns "?emailaddress=..." if the caller opted in and the
-// query is an address, else "".
-func (r *run) addressQuery() string {
-	if !r.d.SendAddress || r.q.Local == "" {
-		return ""
-	}
-	return "?emailaddress=" + url.QueryEscape(r.q.Local+"@"+r.q.Domain)
-}
-
-// sentAddress returns the address if rawURL carries it (see
-// addressQuery), else "".
-func (r *run) sentAddress(rawURL string) string {
-	if q := r.addressQuery(); q != "" && strings.HasSuffix(rawURL, q) {
-		return r.q.Address()
-	}
-	return ""
 }
 
 // checkRedirectHost validates the host of a redirect target like user

@@ -15,15 +15,10 @@ import (
 // used only if base64(SHA-256(body)) is the d= of a "v=UAAC1; a=sha256"
 // TXT record at _ua-auto-config.DOMAIN.
 
-// paccURL returns the URL of domain's PACC document.
-func paccURL(domain string) string {
-	return "https://ua-auto-config." + domain + paccPath
-}
-
 // paccJob fetches the PACC document and its digest record at once.
 func (r *run) paccJob() *job {
 	dom := r.q.Domain
-	u := paccURL(dom)
+	u := pacc.URL(dom)
 	return &job{source: SourcePACC, url: u, best: TrustAuthenticated, run: func(ctx context.Context) jobResult {
 		var (
 			txts    []string

@@ -193,3 +193,23 @@ func (e ServerEndpoint) less(f ServerEndpoint) bool {
 	}
 	return e.Encryption < f.Encryption
 }
+
+// An srvService is one RFC 6186/RFC 8314 service label and the endpoints
+// it names: read by the SRV source (discover_dns.go), written by
+// Provider.SRVRecords (publish_srv.go).
+type srvService struct {
+	label string
+	proto Protocol
+	enc   Encryption
+}
+
+// srvServices returns the services, in RFC 8314 order of
+// preference. The labels without "s" require STARTTLS (RFC 6186 §3.4): no
+// SRV record ever yields a plaintext endpoint.
+func srvServices() []srvService {
+	return []srvService{
+		{"submissions", SMTP, ImplicitTLS}, {"submission", SMTP, STARTTLS},
+		{"imaps", IMAP, ImplicitTLS}, {"imap", IMAP, STARTTLS},
+		{"pop3s", POP3, ImplicitTLS}, {"pop3", POP3, STARTTLS},
+	}
+}

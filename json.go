@@ -315,12 +315,12 @@ func (d Discovery) MarshalJSON() ([]byte, error) {
 		}
 		se, ok := errors.AsType[*SourceError](err)
 		if !ok {
-			w.Errors = append(w.Errors, sourceErrorJSON{Error: safeError(err).Error()})
+			w.Errors = append(w.Errors, sourceErrorJSON{Error: sanitize.Error(err).Error()})
 			continue
 		}
 		text := ""
 		if se.Err != nil {
-			text = safeError(se.Err).Error()
+			text = sanitize.Error(se.Err).Error()
 		}
 		w.Errors = append(w.Errors, sourceErrorJSON{se.Source, se.URL, text, se.Unreachable})
 	}

@@ -512,7 +512,32 @@ func (s *session) fail(k ErrorKind, err error) *ProbeError {
 	// The cause can quote the server (a certificate's names, a TLS
 	// alert): its text is sanitized, the original stays reachable.
 	return &ProbeError{
-		Endpoint: s.e, Addr: s.res.Addr, Step: s.step, Kind: k, Err: safeError(err),
+		Endpoint: s.e, Addr: s.res.Addr, Step: s.step, Kind: k, Err: sanitize.Error(err),
 		Provider: s.res.Provider,
 	}
+}
+
+// findAlternative looks, after a certificate name mismatch, for a host the
+// certificate names that belongs to the endpoint's operator and that a
+// probe (without credentials) verifies under its own name. The names are
+// considered only when the certificate chains to a trusted root without
+// its names checked, so that they are a real certificate's, not text a
+// server made up; the mismatched certificate itself is never accepted.
+// It returns the endpoint on that host, or nil.
+func (s *session) findAlternative(wr *wire.Result) *ServerEndpoint {
+	if !wr.MismatchChainVerified || wr.Cert == nil {
+		return nil
+	}
+	for _, h := range alternativeHosts(s.e.Host, s.res.Provider, s.p.AlternativeDomains, wr.Cert.DNSNames) {
+		e := s.e
+		e.Host = h
+		alt := &session{p: s.p, e: e, res: &ProbeResult{Endpoint: e}, alternative: true}
+		if err := alt.run(s.ctx, nil); err == nil && alt.res.Verified {
+			return &e
+		}
+		if s.ctx.Err() != nil {
+			break
+		}
+	}
+	return nil
 }

@@ -5,37 +5,12 @@ import (
 	"strings"
 
 	"github.com/mailsettings/mailsettings/internal/hostname"
-	"github.com/mailsettings/mailsettings/internal/wire"
 	"golang.org/x/net/publicsuffix"
 )
 
-// maxAlternatives bounds how many hosts a name mismatch probes.
+// maxAlternatives bounds how many hosts a name mismatch probes (see
+// session.findAlternative in probe.go).
 const maxAlternatives = 3
-
-// findAlternative looks, after a certificate name mismatch, for a host the
-// certificate names that belongs to the endpoint's operator and that a
-// probe (without credentials) verifies under its own name. The names are
-// considered only when the certificate chains to a trusted root without
-// its names checked, so that they are a real certificate's, not text a
-// server made up; the mismatched certificate itself is never accepted.
-// It returns the endpoint on that host, or nil.
-func (s *session) findAlternative(wr *wire.Result) *ServerEndpoint {
-	if !wr.MismatchChainVerified || wr.Cert == nil {
-		return nil
-	}
-	for _, h := range s.alternativeHosts(wr.Cert.DNSNames) {
-		e := s.e
-		e.Host = h
-		alt := &session{p: s.p, e: e, res: &ProbeResult{Endpoint: e}, alternative: true}
-		if err := alt.run(s.ctx, nil); err == nil && alt.res.Verified {
-			return &e
-		}
-		if s.ctx.Err() != nil {
-			break
-		}
-	}
-	return nil
-}
 
 // alternativeHosts returns, in the certificate's order, the names (at most
 // maxAlternatives) that belong to the endpoint's operator: a host of the
@@ -44,8 +19,8 @@ func (s *session) findAlternative(wr *wire.Result) *ServerEndpoint {
 // Prober's AlternativeDomains. A wildcard name stands only for the hosts of
 // the built-in table it covers in those domains; it is never expanded to a
 // made-up host.
-func (s *session) alternativeHosts(certNames []string) []string {
-	self := normHost(s.e.Host)
+func alternativeHosts(host string, prov Provider, alternativeDomains, certNames []string) []string {
+	self := normHost(host)
 	own := map[string]bool{} // the built-in provider's hosts
 	domains := map[string]bool{}
 	addDomain := func(h string) {
@@ -54,13 +29,13 @@ func (s *session) alternativeHosts(certNames []string) []string {
 		}
 	}
 	addDomain(self)
-	if !s.res.Provider.IsZero() {
-		for _, e := range s.res.Provider.data().Endpoints {
+	if !prov.IsZero() {
+		for _, e := range prov.data().Endpoints {
 			own[normHost(e.Host)] = true
 			addDomain(e.Host)
 		}
 	}
-	for _, d := range s.p.AlternativeDomains {
+	for _, d := range alternativeDomains {
 		addDomain(d)
 	}
 	related := func(h string) bool {

@@ -297,3 +297,14 @@ func Domains() iter.Seq2[string, Provider] {
 		}
 	}
 }
+
+// findProvider returns the provider of extra that answers for domain (see
+// Discoverer.Providers), or the built-in database's, or the zero Provider.
+func findProvider(extra []Provider, domain string) Provider {
+	for _, p := range extra {
+		if p.answersFor(domain) {
+			return p
+		}
+	}
+	return builtinTable().byDomain[domain]
+}

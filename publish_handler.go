@@ -13,6 +13,7 @@ import (
 
 	"github.com/mailsettings/mailsettings/internal/address"
 	"github.com/mailsettings/mailsettings/internal/autodiscover"
+	"github.com/mailsettings/mailsettings/internal/pacc"
 	"github.com/mailsettings/mailsettings/internal/sanitize"
 )
 
@@ -25,7 +26,7 @@ const (
 	autoconfigPath          = "/mail/config-v1.1.xml"                        // at autoconfig.DOMAIN
 	autoconfigWellKnownPath = "/.well-known/autoconfig/mail/config-v1.1.xml" // at DOMAIN
 	autodiscoverPath        = "/autodiscover/autodiscover.xml"               // any case, POST
-	paccPath                = "/.well-known/user-agent-configuration.json"   // at ua-auto-config.DOMAIN
+	paccPath                = pacc.Path                                      // at ua-auto-config.DOMAIN
 	mobileconfigPath        = "/mail/config.mobileconfig"                    // at autoconfig.DOMAIN or DOMAIN
 	paccContentType         = "application/json"
 )

@@ -23,6 +23,12 @@ var (
 	ErrDigestMismatch = errors.New("pacc: the document does not match the digest in DNS")
 )
 
+// Path is the path of a domain's document at https://ua-auto-config.DOMAIN.
+const Path = "/.well-known/user-agent-configuration.json"
+
+// URL returns the URL of domain's document.
+func URL(domain string) string { return "https://ua-auto-config." + domain + Path }
+
 // TXTName returns the name of the TXT record that holds the digest of
 // domain's document.
 func TXTName(domain string) string { return "_ua-auto-config." + domain }

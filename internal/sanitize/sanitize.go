@@ -115,3 +115,31 @@ func Clip(s string, max int) string {
 // IsClean reports whether s is already safe: Text(s, max) == s, so that a
 // writer can refuse text that would not read back unchanged.
 func IsClean(s string, max int) bool { return Text(s, max) == s }
+
+// MaxError bounds the text of an error from Error.
+const MaxError = 1024
+
+// Error returns err unchanged if its text is already clean (see IsClean),
+// and otherwise an error whose text is Text(err.Error(), MaxError) and that
+// unwraps to err, so that errors.Is and errors.As still see what err
+// holds. It is for errors whose text can carry what a server sent (a
+// status line, a host name from a redirect, a certificate's names).
+func Error(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if IsClean(msg, MaxError) {
+		return err
+	}
+	return &cleanError{err, Text(msg, MaxError)}
+}
+
+// A cleanError is an error with a sanitized text (see Error).
+type cleanError struct {
+	err error
+	msg string
+}
+
+func (e *cleanError) Error() string { return e.msg }
+func (e *cleanError) Unwrap() error { return e.err }

@@ -1,6 +1,9 @@
 package sanitize
 
 import (
+	"errors"
+	"fmt"
+	"net"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -94,5 +97,27 @@ func TestClip(t *testing.T) {
 		if got != c.want || len(got) > c.max {
 			t.Errorf("Clip(%q, %d) = %q, want %q (at most %d bytes)", c.in, c.max, got, c.want, c.max)
 		}
+	}
+}
+
+func TestError(t *testing.T) {
+	if Error(nil) != nil {
+		t.Error("Error(nil) is not nil")
+	}
+	clean := errors.New("connection refused")
+	if got := Error(clean); got != clean {
+		t.Errorf("a clean error was wrapped: %#v", got)
+	}
+	inner := &net.DNSError{Err: "no such host", Name: "evil\x1b[31m.example"}
+	err := Error(fmt.Errorf("fetch: %w", inner))
+	if strings.ContainsAny(err.Error(), "\x1b\r\n") {
+		t.Errorf("text not sanitized: %q", err.Error())
+	}
+	var dnsErr *net.DNSError
+	if !errors.As(err, &dnsErr) || dnsErr != inner {
+		t.Error("the original error is not reachable with errors.As")
+	}
+	if long := Error(errors.New(strings.Repeat("é\n", MaxError))); len(long.Error()) > MaxError {
+		t.Errorf("text of %d bytes, want at most %d", len(long.Error()), MaxError)
 	}
 }
