@@ -1,11 +1,16 @@
 package mailsettings
 
 import (
+	"crypto/tls"
+	"encoding/binary"
 	"errors"
+	"math/rand/v2"
 	"net"
+	"net/http"
 	"slices"
 	"testing"
 
+	"github.com/mailsettings/mailsettings/internal/dnssectest"
 	"github.com/miekg/dns"
 )
 
@@ -380,4 +385,172 @@ func TestDiscoverNotFoundOrLookupFailed(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDiscoverDNSSEC runs discovery against a real validating resolver
+// (unbound) on loopback in front of zones signed for the test: signed SRV
+// and MX answers get the trust RFC 6186 gives DNSSEC-validated answers; an
+// unsigned zone's answers keep their unauthenticated labels; a bogus or
+// tampered zone gives no answer at all.
+func TestDiscoverDNSSEC(t *testing.T) {
+	res := dnssectest.Start(t)
+	r := NewValidatingResolver(res.Addr, false) // loopback: its AD bit is believed
+	for _, tc := range []struct {
+		domain  string
+		trust   Trust
+		reasons []Reason
+	}{
+		{"example.test", TrustAuthenticated, []Reason{reasonDNSSEC, reasonHostsInDomain}},
+		{"insecure.example.test", TrustInDomain, []Reason{reasonDNSUnauthenticated, reasonHostsInDomain}},
+		{"bogus.example.test", 0, nil},
+		{"tampered.example.test", 0, nil},
+	} {
+		d := &Discoverer{Resolver: r, Dialer: failDialer{t}, NoISPDB: true}
+		disc, _ := d.Discover(t.Context(), "alice@"+tc.domain)
+		var srv *Candidate
+		for i, c := range disc.Candidates {
+			if c.Source == SourceSRV {
+				srv = &disc.Candidates[i]
+			}
+		}
+		if tc.trust == 0 {
+			if srv != nil {
+				t.Errorf("%s: SRV candidate %v from a bogus zone", tc.domain, srv.Endpoints())
+			}
+			continue
+		}
+		if srv == nil {
+			t.Errorf("%s: no SRV candidate; errors %v", tc.domain, disc.Errors)
+			continue
+		}
+		want := []ServerEndpoint{
+			{SMTP, "smtp." + tc.domain, dnssectest.SubmissionsPort, ImplicitTLS, UsernameAddress},
+			{IMAP, "imap." + tc.domain, dnssectest.IMAPSPort, ImplicitTLS, UsernameAddress},
+		}
+		slices.SortStableFunc(want, func(a, b ServerEndpoint) int { return cmpEndpoints(a, b) })
+		if srv.Trust != tc.trust || !slices.Equal(srv.Reasons, tc.reasons) || !slices.Equal(srv.Endpoints(), want) {
+			t.Errorf("%s: SRV candidate %v %v %v", tc.domain, srv.Trust, srv.Reasons, srv.Endpoints())
+		}
+	}
+}
+
+// cmpEndpoints orders endpoints as sortEndpoints does.
+func cmpEndpoints(a, b ServerEndpoint) int {
+	switch {
+	case a.less(b):
+		return -1
+	case b.less(a):
+		return 1
+	}
+	return 0
+}
+
+// TestDiscoverPACCDNSSEC checks that a PACC document whose digest record
+// was validated with DNSSEC is authenticated by the domain's zone even
+// over TLS that was not verified, and that both together are named.
+func TestDiscoverPACCDNSSEC(t *testing.T) {
+	res := dnssectest.Start(t, "ua-auto-config.example.test. 300 IN A 127.0.0.1")
+	f := newFixture(t, []string{"example.test"})
+	f.handle("https://ua-auto-config.example.test"+paccPath, func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(paccVector)) })
+	for _, skip := range []bool{false, true} {
+		d := &Discoverer{Resolver: NewValidatingResolver(res.Addr, false), Dialer: f, NoISPDB: true, TLSConfig: &tls.Config{RootCAs: f.ca.Pool()}}
+		want := []Reason{reasonHTTPSInDomain, reasonPACCDigest, reasonDNSSEC}
+		if skip {
+			d.HTTPClient = &http.Client{Transport: &http.Transport{DialContext: f.DialContext, TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+			want = []Reason{reasonPACCDigest, reasonDNSSEC}
+		}
+		disc, err := d.Discover(t.Context(), "alice@example.test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c *Candidate
+		for i := range disc.Candidates {
+			if disc.Candidates[i].Source == SourcePACC {
+				c = &disc.Candidates[i]
+			}
+		}
+		if c == nil || c.Trust != TrustAuthenticated || !slices.Equal(c.Reasons, want) {
+			t.Errorf("unverified TLS %v: PACC candidate %+v; errors %v", skip, c, disc.Errors)
+		}
+	}
+}
+
+// FuzzSelectSRV checks the invariants of SRV selection on arbitrary
+// records: valid targets and ports only, lowest priority first, nothing
+// invented, no repeats, bounded output, and the input left alone.
+func FuzzSelectSRV(f *testing.F) {
+	f.Add([]byte{0, 10, 0, 1, 3, 225, 1, 0, 0, 0, 0, 0, 0, 0}, "imap.example.test.", uint64(1))
+	f.Add([]byte{0, 0, 0, 0, 0, 0, 0}, ".", uint64(2))
+	f.Add([]byte{0, 5, 0, 0, 1, 2, 255, 0, 5, 0, 9, 1, 2, 3}, "bad name.example.test.", uint64(3))
+	f.Add(make([]byte, 7*100), "", uint64(4))
+	targets := []string{".", "", "a.example.test.", "A.Example.Test.", "b.example.test", "bad name.example.test.",
+		"x\x00.example.test.", "single.", "xn--zz.test.", "127.0.0.1", "-a.example.test."}
+	f.Fuzz(func(t *testing.T, data []byte, target string, seed uint64) {
+		var in []*net.SRV
+		for len(data) >= 7 {
+			r := &net.SRV{
+				Priority: binary.BigEndian.Uint16(data[0:]),
+				Weight:   binary.BigEndian.Uint16(data[2:]),
+				Port:     binary.BigEndian.Uint16(data[4:]),
+				Target:   target,
+			}
+			if i := int(data[6]); i < len(targets) {
+				r.Target = targets[i]
+			}
+			in = append(in, r)
+			data = data[7:]
+		}
+		orig := make([]net.SRV, len(in))
+		for i, r := range in {
+			orig[i] = *r
+		}
+		rng := rand.New(rand.NewPCG(seed, seed))
+		intn := func(n int) int {
+			if n <= 0 {
+				t.Fatalf("intn(%d)", n)
+			}
+			return rng.IntN(n)
+		}
+		out, notOffered, dropped := selectSRV(in, intn)
+		for i, r := range in {
+			if *r != orig[i] {
+				t.Fatalf("input record %d changed", i)
+			}
+		}
+		if len(out) > maxSRVOut || dropped < 0 || notOffered && len(out) > 0 {
+			t.Fatalf("out %d, notOffered %v, dropped %d", len(out), notOffered, dropped)
+		}
+		anyValid := false
+		for _, r := range in[:min(len(in), maxSRVIn)] {
+			if h, ok := validDNSHost(r.Target); ok && r.Port != 0 && h != "" {
+				anyValid = true
+			}
+		}
+		if anyValid != (len(out) > 0) {
+			t.Fatalf("valid input %v but %d records out", anyValid, len(out))
+		}
+		for i, r := range out {
+			h, ok := validDNSHost(r.Target)
+			if !ok || h != r.Target || r.Port == 0 {
+				t.Fatalf("bad record out: %+v", r)
+			}
+			if i > 0 && out[i-1].Priority > r.Priority {
+				t.Fatalf("priority %d after %d", r.Priority, out[i-1].Priority)
+			}
+			for _, s := range out[:i] {
+				if s.Target == r.Target && s.Port == r.Port {
+					t.Fatalf("repeated %s:%d", r.Target, r.Port)
+				}
+			}
+			found := false
+			for _, o := range orig[:min(len(orig), maxSRVIn)] {
+				if h, ok := validDNSHost(o.Target); ok && h == r.Target && o.Port == r.Port && o.Priority == r.Priority {
+					found = true
+				}
+			}
+			if !found {
+				t.Fatalf("record %+v not in the input", r)
+			}
+		}
+	})
 }

@@ -503,3 +503,10 @@ func ispdbLayer(t testing.TB) []ProviderInfo {
 
 // noteCode is the database's code of kind k: its place in noteKinds, from 1.
 func noteCode(k NoteKind) int { return slices.Index(noteKinds(), k) + 1 }
+
+// zhHans returns t's Simplified Chinese text, without falling back to
+// another language, so that a test can require it.
+func zhHans(t Text) string {
+	s, _ := t.Get("zh-Hans")
+	return s
+}

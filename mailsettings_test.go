@@ -10,7 +10,12 @@ import (
 
 	"github.com/mailsettings/mailsettings"
 	"github.com/mailsettings/mailsettings/internal/address"
+	"go.uber.org/goleak"
 )
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
 
 // seed lists every domain of the seed table with its provider and the
 // endpoints it must have, in preference order.
