@@ -1,7 +1,6 @@
 package mailsettings
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mailsettings/mailsettings/internal/plainjson"
 	"github.com/mailsettings/mailsettings/internal/sanitize"
 )
 
@@ -96,18 +96,6 @@ type discoveryJSON struct {
 	Unfinished    []Source          `json:"unfinished"`
 }
 
-// marshalJSON is json.Marshal without HTML escaping, so that notes keep
-// their ">" and "&" readable.
-func marshalJSON(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
-}
-
 // MarshalJSON writes the zero ServerEndpoint (an unset optional field) as
 // null, and any other endpoint as an object with the fields protocol,
 // host, port, encryption and username (the form, such as
@@ -117,14 +105,14 @@ func (e ServerEndpoint) MarshalJSON() ([]byte, error) {
 		return []byte("null"), nil
 	}
 	type plain ServerEndpoint // the fields, without this method
-	return marshalJSON(plain(e))
+	return plainjson.Marshal(plain(e))
 }
 
 // MarshalJSON writes the provider's identity and account facts (the
 // provider object of [Settings.MarshalJSON]); domains, endpoints and notes
 // are left to the Settings that hold it.
 func (p Provider) MarshalJSON() ([]byte, error) {
-	return marshalJSON(Settings{Provider: p}.toJSON().Provider)
+	return plainjson.Marshal(Settings{Provider: p}.toJSON().Provider)
 }
 
 // toJSON returns the JSON form of s.
@@ -166,7 +154,7 @@ func (s Settings) toJSON() settingsJSON {
 // username and username_form, and for endpoints of the built-in database
 // evidence: level, sources and checked) and notes (each with kind, text and url).
 // These names are stable. [Settings.UnmarshalJSON] reads it back.
-func (s Settings) MarshalJSON() ([]byte, error) { return marshalJSON(s.toJSON()) }
+func (s Settings) MarshalJSON() ([]byte, error) { return plainjson.Marshal(s.toJSON()) }
 
 // UnmarshalJSON reads what [Settings.MarshalJSON] wrote. Settings hold the
 // built-in database's providers only (a discovered one is stored as a
@@ -252,7 +240,7 @@ func (c Candidate) MarshalJSON() ([]byte, error) {
 	if !c.Verified.IsZero() {
 		l.Verified = &c.Verified
 	}
-	return marshalJSON(candidateJSON{c.Settings.toJSON(), l})
+	return plainjson.Marshal(candidateJSON{c.Settings.toJSON(), l})
 }
 
 // UnmarshalJSON reads what [Candidate.MarshalJSON] wrote. The provider
@@ -324,7 +312,7 @@ func (d Discovery) MarshalJSON() ([]byte, error) {
 		}
 		w.Errors = append(w.Errors, sourceErrorJSON{se.Source, se.URL, text, se.Unreachable})
 	}
-	return marshalJSON(w)
+	return plainjson.Marshal(w)
 }
 
 // UnmarshalJSON reads what [Discovery.MarshalJSON] wrote. Each error comes

@@ -1,11 +1,11 @@
 package mailsettings
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
 
 	"github.com/mailsettings/mailsettings/internal/msg"
+	"github.com/mailsettings/mailsettings/internal/plainjson"
 )
 
 // Text is a short message in the languages this package speaks: English,
@@ -90,16 +90,7 @@ func matchLang(tag string) (l msg.Lang, ok bool) {
 // as {"en":"...","zh-Hans":"...","zh-Hant":"..."}, leaving out languages
 // without a text.
 func (t Text) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false) // keep ">" and "&" readable
-	str := func(s string) error {
-		if err := enc.Encode(s); err != nil {
-			return err
-		}
-		b.Truncate(b.Len() - 1) // Encode's newline
-		return nil
-	}
+	var b strings.Builder
 	b.WriteByte('{')
 	for l, tag := range msg.Tags() {
 		if t.t[l] == "" {
@@ -108,16 +99,17 @@ func (t Text) MarshalJSON() ([]byte, error) {
 		if b.Len() > 1 {
 			b.WriteByte(',')
 		}
-		if err := str(tag); err != nil {
+		k, _ := plainjson.Marshal(tag)
+		v, err := plainjson.Marshal(t.t[l])
+		if err != nil {
 			return nil, err
 		}
+		b.Write(k)
 		b.WriteByte(':')
-		if err := str(t.t[l]); err != nil {
-			return nil, err
-		}
+		b.Write(v)
 	}
 	b.WriteByte('}')
-	return b.Bytes(), nil
+	return []byte(b.String()), nil
 }
 
 // UnmarshalJSON reads what MarshalJSON writes. A key "zh" is read as

@@ -6,6 +6,7 @@ import (
 	"io"
 	"unicode/utf8"
 
+	"github.com/mailsettings/mailsettings/internal/plainjson"
 	"github.com/mailsettings/mailsettings/internal/sanitize"
 )
 
@@ -109,13 +110,11 @@ func AppendString(dst []byte, s string) []byte {
 // Marshal returns the JSON encoding of v without HTML escaping (so that
 // notes keep their ">" and "&"), every string in it Clean.
 func Marshal(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	b, err := plainjson.Marshal(v)
+	if err != nil {
 		return nil, err
 	}
-	return CleanJSON(bytes.TrimSuffix(b.Bytes(), []byte("\n"))), nil
+	return CleanJSON(b), nil
 }
 
 // A JSONLines writes one JSON value per line, every string in it Clean.
