@@ -126,7 +126,7 @@ func Discover(ctx context.Context, addressOrDomain string) (Discovery, error) {
 // running could give a better candidate than the best one found, and
 // cancels the rest.
 //
-// Candidates are ranked by [Source], then [Trust]. Host names and ports
+// Candidates are ranked by [Trust], then [Source]. Host names and ports
 // from DNS and HTTP are validated like user input, and no request goes to
 // a host above the domain's registrable domain. HTTP bodies are capped at
 // 1 MiB, redirects at 5, and a redirect from https to http is refused.

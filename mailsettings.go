@@ -7,9 +7,11 @@
 // "QQ.COM.", "例子.中国") and returns typed [ServerEndpoint] values in order of
 // preference, with the provider's notes (app passwords, authorization codes,
 // OAuth2) as [Text] in English, Simplified and Traditional Chinese.
-// [Discoverer.Discover] finds settings for any other domain (autoconfig, the
-// ISP database, DNS SRV, MX, guessing) and labels each answer with where it
-// came from and how far it can be trusted. [Prober.Probe] connects to an
+// [Discoverer.Discover] finds settings for any other domain (Mozilla
+// autoconfig, PACC, Exchange Autodiscover, the ISP database, DNS SRV and
+// MX, guessing) and labels each answer with where it came from and how far
+// it can be trusted. Providers write themselves in those formats
+// ([Provider.MarshalAutoconfig], [PublishHandler]). [Prober.Probe] connects to an
 // endpoint over verified TLS and explains every failure; [Prober.CheckLogin]
 // also tries credentials, never in the clear.
 //
@@ -27,7 +29,8 @@
 //     verification when a client connects ties those servers to the
 //     domain's owner.
 //   - [TrustAuthenticated]: only the domain's own operator (its HTTPS server
-//     with a verified certificate), a party its verified server redirected
+//     with a verified certificate, or its DNSSEC-signed zone answered
+//     through an [AuthenticatingResolver]), a party its verified server redirected
 //     to (a delegation: the redirect was the operator's), or a maintained
 //     database the caller chose, fetched over verified HTTPS (the ISPDB).
 //   - [TrustCurated]: the built-in database, that is its maintainers and
@@ -51,6 +54,16 @@
 // is sanitized where it enters the library's values: no control or bidi
 // characters, bounded length.
 //
+// # Evidence
+//
+// The built-in database keeps, for each endpoint, the evidence behind it
+// ([Provider.Evidence]): a level ([EvidenceOfficial], [EvidenceCurated],
+// [EvidenceCorroborated] or [EvidenceReported]), the sources that state
+// it and when one last vouched for it. Endpoints are ordered so that a
+// lower level never comes before a higher one for the same protocol;
+// [Discoverer.VerifyReported] probes the reported-only ones before
+// answering.
+//
 // The package follows these standards:
 //
 //	RFC 8314  Cleartext considered obsolete: implicit TLS preferred
@@ -59,6 +72,11 @@
 //	RFC 5321  Local parts of addresses
 //	RFC 3207, RFC 2595  STARTTLS for SMTP, IMAP and POP3
 //	RFC 6761  "localhost" is loopback
+//	RFC 4033–4035  DNSSEC, through a validating resolver ([NewValidatingResolver])
+//	Mozilla autoconfig v1.1, the Thunderbird ISP database's format
+//	draft-ietf-mailmaint-pacc-04  PACC configuration document and DNS digest
+//	[MS-OXDSCLI]  Exchange Autodiscover, the POX (XML) form
+//	Apple configuration profiles, com.apple.mail.managed payloads
 //
 // It does not send mail, read mail or store credentials.
 package mailsettings

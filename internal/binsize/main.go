@@ -98,7 +98,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	fmt.Println(s.Provider.Name())
+	fmt.Println(s.Provider)
 }
 `
 )
