@@ -25,6 +25,17 @@ var pairs = [][2]rune{
 // a domain in absolute form, which hostname already accepts.
 const trailing = ",;:!?，；：！？、"
 
+// bare reports whether s holds only ASCII letters, digits and ".-@_+":
+// nothing unwrap takes off, so the common input skips its work.
+func bare(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-' || c == '@' || c == '_' || c == '+') {
+			return false
+		}
+	}
+	return true
+}
+
 // unwrap takes off what surrounds an address or a domain as people paste
 // it, layer by layer: space, a "mailto:" URI scheme (RFC 6068: one address,
 // its "?" header fields dropped, %-escapes decoded), an RFC 5322 mailbox
@@ -35,7 +46,7 @@ const trailing = ",;:!?，；：！？、"
 // An input with a control character is left whole, for the checks of the
 // local part and the domain to refuse with that reason.
 func unwrap(s string) (string, string) {
-	if strings.IndexFunc(s, unicode.IsControl) >= 0 {
+	if bare(s) || strings.IndexFunc(s, unicode.IsControl) >= 0 {
 		return s, ""
 	}
 	mailto := false
