@@ -26,18 +26,11 @@ func runDiscover(ctx context.Context, e *env, args []string) int {
 	guess := s.fs.Bool("guess", false, "also guess imap./pop./smtp./mail. hosts, kept only after a verified TLS handshake")
 	adRedirects := s.fs.Bool("autodiscover-redirects", false, "follow Exchange Autodiscover's HTTP-redirect method and SRV record")
 	verify := s.fs.Bool("verify-reported", false, "probe the built-in endpoints known from one source only before answering")
-	rest, code, ok := s.parse(args)
+	rest, code, ok := s.parseNet(args, nf)
 	if !ok {
 		return code
 	}
-	if !s.needQueries(rest) {
-		return cli.ExitUsage
-	}
-	r, dialer, tlsConfig, err := nf.clients(e)
-	if err != nil {
-		s.usageError("%v", err)
-		return cli.ExitUsage
-	}
+	r, dialer, tlsConfig := nf.r, nf.d, nf.tls
 	d := &mailsettings.Discoverer{
 		Resolver: r, Dialer: dialer, TLSConfig: tlsConfig,
 		NoISPDB: *noISPDB, ISPDBURL: *ispdb, AllowHTTP: *allowHTTP,

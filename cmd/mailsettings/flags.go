@@ -142,12 +142,36 @@ func (s *sub) finish(in *cli.Input, failed bool) int {
 	return cli.ExitOK
 }
 
-// netFlags are the flags of the subcommands that use the network.
+// netFlags are the flags of the subcommands that use the network, and
+// the clients they ask for once parseNet has read them.
 type netFlags struct {
 	resolver *string
 	ca       *string
 	timeout  *time.Duration
 	parallel *int
+
+	r   mailsettings.Resolver
+	d   mailsettings.Dialer
+	tls *tls.Config
+}
+
+// parseNet parses args for a subcommand that uses the network and needs
+// queries, and sets up nf's clients; when ok is false the subcommand
+// exits with code.
+func (s *sub) parseNet(args []string, nf *netFlags) (rest []string, code int, ok bool) {
+	rest, code, ok = s.parse(args)
+	if !ok {
+		return nil, code, false
+	}
+	if !s.needQueries(rest) {
+		return nil, cli.ExitUsage, false
+	}
+	var err error
+	if nf.r, nf.d, nf.tls, err = nf.clients(s.e); err != nil {
+		s.usageError("%v", err)
+		return nil, cli.ExitUsage, false
+	}
+	return rest, 0, true
 }
 
 func (s *sub) netFlags(timeout time.Duration, parallel int) *netFlags {

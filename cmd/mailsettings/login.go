@@ -26,18 +26,11 @@ func runLogin(ctx context.Context, e *env, args []string) int {
 	passwordEnv := s.fs.String("password-env", defaultPasswordEnv, "read the password from this environment `variable`")
 	tokenEnv := s.fs.String("token-env", "", "read an OAuth2 access token from this environment `variable` and log in with XOAUTH2")
 	all := s.fs.Bool("all", false, "check every endpoint, not only the best one of each protocol")
-	rest, code, ok := s.parse(args)
+	rest, code, ok := s.parseNet(args, nf)
 	if !ok {
 		return code
 	}
-	if !s.needQueries(rest) {
-		return cli.ExitUsage
-	}
-	r, dialer, tlsConfig, err := nf.clients(e)
-	if err != nil {
-		s.usageError("%v", err)
-		return cli.ExitUsage
-	}
+	r, dialer, tlsConfig := nf.r, nf.d, nf.tls
 	in := s.input(rest)
 	creds, err := s.secret(*passwordEnv, *tokenEnv, *user, rest[0], in.UsesStdin())
 	if err != nil {
@@ -168,12 +161,7 @@ func newLoginOutput(target string, ep mailsettings.ServerEndpoint, user string, 
 // loginOutputs prints the outputs of one target.
 func (s *sub) loginOutputs(outs []loginOutput) {
 	if *s.json {
-		j := &cli.JSONLines{W: s.out}
-		for _, o := range outs {
-			if err := j.Write(o); err != nil {
-				fmt.Fprintf(s.e.stderr, "mailsettings %s: %s\n", s.name, cli.Clean(err.Error()))
-			}
-		}
+		writeJSON(s, outs)
 		return
 	}
 	l := s.lang
@@ -191,15 +179,10 @@ func (s *sub) loginOutputs(outs []loginOutput) {
 			if o.Explanation == "" {
 				verdict += ": " + cli.Clean(o.Message)
 			} else {
-				failures = append(failures, cli.Clean(o.Target)+" "+cli.Clean(ep)+": "+string(o.ErrorKind)+"\n  "+cli.Clean(o.Explanation)+"\n  "+cli.Clean(o.Fix))
+				failures = append(failures, failureBlock(o.Target, ep, o.ErrorKind, o.Explanation, o.Fix))
 			}
 		}
 		t.Row(o.Target, ep, o.Username, verdict)
 	}
-	t.WriteTo(s.out)
-	for _, f := range failures {
-		fmt.Fprintln(s.out)
-		fmt.Fprintln(s.out, f)
-	}
-	fmt.Fprintln(s.out)
+	s.report(&t, failures)
 }

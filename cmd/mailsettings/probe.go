@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -18,18 +17,11 @@ import (
 func runProbe(ctx context.Context, e *env, args []string) int {
 	s := newSub(e, "probe", "[-json] [flags] TARGET... | -\n"+targetHelp, true)
 	nf := s.netFlags(15*time.Second, 4)
-	rest, code, ok := s.parse(args)
+	rest, code, ok := s.parseNet(args, nf)
 	if !ok {
 		return code
 	}
-	if !s.needQueries(rest) {
-		return cli.ExitUsage
-	}
-	r, dialer, tlsConfig, err := nf.clients(e)
-	if err != nil {
-		s.usageError("%v", err)
-		return cli.ExitUsage
-	}
+	r, dialer, tlsConfig := nf.r, nf.d, nf.tls
 	p := &mailsettings.Prober{Resolver: r, Dialer: dialer, TLSConfig: tlsConfig, Timeout: *nf.timeout}
 	d := &mailsettings.Discoverer{Resolver: r, Dialer: dialer, TLSConfig: tlsConfig, Cache: mailsettings.NewCache(0, nil)}
 	type result struct {
@@ -151,12 +143,7 @@ func newProbeOutput(target string, ep mailsettings.ServerEndpoint, rep mailsetti
 // failure.
 func (s *sub) probeOutputs(outs []probeOutput) {
 	if *s.json {
-		j := &cli.JSONLines{W: s.out}
-		for _, o := range outs {
-			if err := j.Write(o); err != nil {
-				fmt.Fprintf(s.e.stderr, "mailsettings %s: %s\n", s.name, cli.Clean(err.Error()))
-			}
-		}
+		writeJSON(s, outs)
 		return
 	}
 	l := s.lang
@@ -170,15 +157,10 @@ func (s *sub) probeOutputs(outs []probeOutput) {
 		}
 		t.Row(o.Target, ep, o.verdict(l))
 		if !o.OK && o.Endpoint != nil {
-			failures = append(failures, cli.Clean(o.Target)+" "+cli.Clean(ep)+": "+string(o.ErrorKind)+"\n  "+cli.Clean(o.Explanation)+"\n  "+cli.Clean(o.Fix))
+			failures = append(failures, failureBlock(o.Target, ep, o.ErrorKind, o.Explanation, o.Fix))
 		}
 	}
-	t.WriteTo(s.out)
-	for _, f := range failures {
-		fmt.Fprintln(s.out)
-		fmt.Fprintln(s.out, f)
-	}
-	fmt.Fprintln(s.out)
+	s.report(&t, failures)
 }
 
 // verdict is the one-line summary of an output.

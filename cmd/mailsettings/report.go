@@ -1,0 +1,36 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/mailsettings/mailsettings"
+	"github.com/mailsettings/mailsettings/internal/cli"
+)
+
+// writeJSON writes outs as JSON lines; a value that cannot be written is
+// reported on standard error.
+func writeJSON[T any](s *sub, outs []T) {
+	j := &cli.JSONLines{W: s.out}
+	for _, o := range outs {
+		if err := j.Write(o); err != nil {
+			fmt.Fprintf(s.e.stderr, "mailsettings %s: %s\n", s.name, cli.Clean(err.Error()))
+		}
+	}
+}
+
+// failureBlock is the explanation of one failed endpoint printed after a
+// table: "TARGET ENDPOINT: KIND", then the explanation and the fix.
+func failureBlock(target, endpoint string, kind mailsettings.ErrorKind, explanation, fix string) string {
+	return cli.Clean(target) + " " + cli.Clean(endpoint) + ": " + string(kind) + "\n  " + cli.Clean(explanation) + "\n  " + cli.Clean(fix)
+}
+
+// report prints t, then each failure block after an empty line, then an
+// empty line.
+func (s *sub) report(t *cli.Table, failures []string) {
+	t.WriteTo(s.out)
+	for _, f := range failures {
+		fmt.Fprintln(s.out)
+		fmt.Fprintln(s.out, f)
+	}
+	fmt.Fprintln(s.out)
+}
