@@ -427,22 +427,11 @@ func TestDiscoverDNSSEC(t *testing.T) {
 			{SMTP, "smtp." + tc.domain, dnssectest.SubmissionsPort, ImplicitTLS, UsernameAddress},
 			{IMAP, "imap." + tc.domain, dnssectest.IMAPSPort, ImplicitTLS, UsernameAddress},
 		}
-		slices.SortStableFunc(want, func(a, b ServerEndpoint) int { return cmpEndpoints(a, b) })
+		slices.SortStableFunc(want, func(a, b ServerEndpoint) int { return ServerEndpoint.compare(a, b) })
 		if srv.Trust != tc.trust || !slices.Equal(srv.Reasons, tc.reasons) || !slices.Equal(srv.Endpoints(), want) {
 			t.Errorf("%s: SRV candidate %v %v %v", tc.domain, srv.Trust, srv.Reasons, srv.Endpoints())
 		}
 	}
-}
-
-// cmpEndpoints orders endpoints as sortEndpoints does.
-func cmpEndpoints(a, b ServerEndpoint) int {
-	switch {
-	case a.less(b):
-		return -1
-	case b.less(a):
-		return 1
-	}
-	return 0
 }
 
 // TestDiscoverPACCDNSSEC checks that a PACC document whose digest record

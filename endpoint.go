@@ -1,6 +1,7 @@
 package mailsettings
 
 import (
+	"cmp"
 	"fmt"
 	"net"
 	"strconv"
@@ -181,17 +182,17 @@ func (e ServerEndpoint) Validate() error {
 	return nil
 }
 
-// less orders endpoints by preference: encrypted before plaintext, then by
-// protocol (IMAP, POP3, SMTP), then by encryption (implicit TLS first).
-func (e ServerEndpoint) less(f ServerEndpoint) bool {
-	ep, fp := e.Encryption == Plaintext, f.Encryption == Plaintext
-	if ep != fp {
-		return fp
+// compare orders endpoints by preference, as slices.SortFunc wants:
+// encrypted before plaintext, then by protocol (IMAP, POP3, SMTP), then by
+// encryption (implicit TLS first).
+func (e ServerEndpoint) compare(f ServerEndpoint) int {
+	if ep, fp := e.Encryption == Plaintext, f.Encryption == Plaintext; ep != fp {
+		if ep {
+			return 1
+		}
+		return -1
 	}
-	if e.Protocol != f.Protocol {
-		return e.Protocol < f.Protocol
-	}
-	return e.Encryption < f.Encryption
+	return cmp.Or(cmp.Compare(e.Protocol, f.Protocol), cmp.Compare(e.Encryption, f.Encryption))
 }
 
 // An srvService is one RFC 6186/RFC 8314 service label and the endpoints

@@ -290,13 +290,7 @@ func sortByPreference(es []ServerEndpoint, ev []EndpointEvidence) {
 				return int(lb) - int(la)
 			}
 		}
-		switch {
-		case a.less(b):
-			return -1
-		case b.less(a):
-			return 1
-		}
-		return 0
+		return a.compare(b)
 	})
 }
 
