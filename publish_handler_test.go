@@ -13,6 +13,7 @@ import (
 
 	"github.com/mailsettings/mailsettings/internal/autodiscover"
 	"github.com/mailsettings/mailsettings/internal/pacc"
+	"github.com/mailsettings/mailsettings/internal/plisttest"
 )
 
 // testSigner "signs" a profile by wrapping it in markers.
@@ -152,7 +153,7 @@ func paccFor(imapHost string) func(*testing.T, []byte) {
 
 func profileFor(addr, imapHost string) func(*testing.T, []byte) {
 	return func(t *testing.T, body []byte) {
-		v, err := parsePlist(body)
+		v, err := plisttest.Read(body)
 		top, _ := v.(map[string]any)
 		content, _ := top["PayloadContent"].([]any)
 		if err != nil || len(content) != 1 {

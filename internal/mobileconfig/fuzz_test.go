@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/mailsettings/mailsettings/internal/plisttest"
 )
 
 // FuzzMarshal checks that whatever text Marshal accepts is written so that
@@ -23,7 +25,7 @@ func FuzzMarshal(f *testing.F) {
 		if err != nil {
 			return
 		}
-		got, err := readPlist(b)
+		got, err := plisttest.Read(b)
 		if err != nil {
 			t.Fatalf("output does not parse: %v\n%s", err, b)
 		}
@@ -35,8 +37,8 @@ func FuzzMarshal(f *testing.F) {
 
 func TestReadPlistIsStrict(t *testing.T) {
 	good := `<?xml version="1.0"?><plist version="1.0"><dict><key>a</key><integer>1</integer></dict></plist>`
-	if v, err := readPlist([]byte(good)); err != nil || !reflect.DeepEqual(v, map[string]any{"a": int64(1)}) {
-		t.Fatalf("readPlist(good) = %v, %v", v, err)
+	if v, err := plisttest.Read([]byte(good)); err != nil || !reflect.DeepEqual(v, map[string]any{"a": int64(1)}) {
+		t.Fatalf("plisttest.Read(good) = %v, %v", v, err)
 	}
 	for _, bad := range []string{
 		strings.Replace(good, "<integer>1</integer>", "<real>1</real>", 1),
@@ -47,8 +49,8 @@ func TestReadPlistIsStrict(t *testing.T) {
 		strings.Replace(good, "</dict>", "</dict><dict></dict>", 1),
 		strings.Replace(good, "<integer>1</integer>", "<true>x</true>", 1),
 	} {
-		if v, err := readPlist([]byte(bad)); err == nil {
-			t.Errorf("readPlist(%s) = %v, want an error", bad, v)
+		if v, err := plisttest.Read([]byte(bad)); err == nil {
+			t.Errorf("plisttest.Read(%s) = %v, want an error", bad, v)
 		}
 	}
 }

@@ -2,18 +2,16 @@ package mobileconfig
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha1"
-	"encoding/json"
 	"errors"
 	"flag"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/mailsettings/mailsettings/internal/plisttest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -123,7 +121,7 @@ func expected(p Profile) map[string]any {
 
 func TestRoundTrip(t *testing.T) {
 	for name, p := range profiles {
-		got, err := readPlist(marshal(t, p))
+		got, err := plisttest.Read(marshal(t, p))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -151,57 +149,21 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
-// requirePython returns the path of python3, or skips the test (failing
-// it instead when the CI environment variable is set, as
-// internal/mailservers.Require does): CI installs the Debian package
-// python3.
-func requirePython(t *testing.T) string {
-	t.Helper()
-	path, err := exec.LookPath("python3")
-	if err == nil {
-		return path
-	}
-	if ci := os.Getenv("CI"); ci != "" && ci != "false" && ci != "0" {
-		t.Fatalf("python3 not installed (apt-get install python3) [CI is set, so this is a failure, not a skip]")
-	}
-	t.Skipf("python3 not installed (apt-get install python3)")
-	return ""
-}
-
 // TestPythonPlistlib reads every profile with Python's plistlib, a
 // property list parser written independently of this package, and checks
-// that it sees the same values as readPlist.
+// that it sees the same values as plisttest.Read.
 func TestPythonPlistlib(t *testing.T) {
-	python := requirePython(t)
-	const script = `import json, plistlib, sys
-print(json.dumps(plistlib.loads(sys.stdin.buffer.read()), sort_keys=True))`
+	var docs [][]byte
+	var parsed []any
 	for name, p := range profiles {
 		b := marshal(t, p)
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		cmd := exec.CommandContext(ctx, python, "-c", script)
-		cmd.Stdin = bytes.NewReader(b)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		cancel()
+		v, err := plisttest.Read(b)
 		if err != nil {
-			t.Fatalf("%s: plistlib: %v\n%s", name, err, stderr.Bytes())
+			t.Fatalf("%s: %v", name, err)
 		}
-		var fromPython any
-		if err := json.Unmarshal(out, &fromPython); err != nil {
-			t.Fatal(err)
-		}
-		ours, err := readPlist(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		j, _ := json.Marshal(ours)
-		var fromUs any
-		_ = json.Unmarshal(j, &fromUs)
-		if !reflect.DeepEqual(fromPython, fromUs) {
-			t.Errorf("%s: plistlib reads\n%s\nreadPlist reads\n%s", name, out, j)
-		}
+		docs, parsed = append(docs, b), append(parsed, v)
 	}
+	plisttest.ComparePlistlib(t, docs, parsed)
 }
 
 func TestUUIDNamespace(t *testing.T) {
