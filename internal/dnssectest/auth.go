@@ -1,12 +1,12 @@
 package dnssectest
 
 import (
-	"net"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/mailsettings/mailsettings/internal/dnstest"
 	"github.com/miekg/dns"
 )
 
@@ -52,39 +52,7 @@ func startAuth(t testing.TB, zones ...*zone) *authServer {
 	t.Helper()
 	s := &authServer{zones: slices.Clone(zones)}
 	slices.SortFunc(s.zones, func(a, b *zone) int { return dns.CountLabel(b.apex) - dns.CountLabel(a.apex) })
-	var pc net.PacketConn
-	var ln net.Listener
-	for range 10 {
-		var err error
-		pc, err = net.ListenPacket("udp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatalf("dnssectest: %v", err)
-		}
-		ln, err = net.Listen("tcp", pc.LocalAddr().String())
-		if err == nil {
-			break
-		}
-		pc.Close()
-		pc = nil
-	}
-	if pc == nil {
-		t.Fatal("dnssectest: no free port for UDP and TCP")
-	}
-	s.addr = pc.LocalAddr().String()
-	for _, srv := range []*dns.Server{{PacketConn: pc, Handler: s}, {Listener: ln, Handler: s}} {
-		started := make(chan struct{})
-		srv.NotifyStartedFunc = func() { close(started) }
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			_ = srv.ActivateAndServe()
-		}()
-		<-started
-		t.Cleanup(func() {
-			_ = srv.Shutdown()
-			<-done
-		})
-	}
+	s.addr = dnstest.Serve(t, s)
 	return s
 }
 

@@ -17,12 +17,12 @@ package dnssectest
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/mailsettings/mailsettings/internal/testenv"
 	"github.com/miekg/dns"
 )
 
@@ -73,24 +73,14 @@ func require(t testing.TB, names ...string) {
 	t.Helper()
 	var missing []string
 	for _, b := range names {
-		if _, err := lookBinary(b); err != nil {
+		if _, err := testenv.LookBinary(b); err != nil {
 			missing = append(missing, b)
 		}
 	}
 	if len(missing) == 0 {
 		return
 	}
-	unusable(t, fmt.Sprintf("dnssectest: %s not installed; run: %s (or .ci/install-dnssec.sh)", strings.Join(missing, ", "), installHint))
-}
-
-// unusable skips the test, or fails it under CI, with msg.
-func unusable(t testing.TB, msg string) {
-	t.Helper()
-	if inCI() {
-		t.Fatalf("%s [CI is set, so this is a failure, not a skip]", msg)
-		return
-	}
-	t.Skipf("%s", msg)
+	testenv.Unusable(t, fmt.Sprintf("dnssectest: %s not installed; run: %s (or .ci/install-dnssec.sh)", strings.Join(missing, ", "), installHint))
 }
 
 // apparmorProfiles lists the loaded AppArmor profiles and their modes.
@@ -108,31 +98,11 @@ func requireUnconfined(t testing.TB, profiles string) {
 	}
 	for line := range strings.Lines(string(b)) {
 		if strings.HasPrefix(line, "unbound ") && strings.Contains(line, "(enforce)") {
-			unusable(t, "dnssectest: AppArmor enforces the profile \"unbound\", which keeps /usr/sbin/unbound from reading a test configuration; "+
+			testenv.Unusable(t, "dnssectest: AppArmor enforces the profile \"unbound\", which keeps /usr/sbin/unbound from reading a test configuration; "+
 				"disable it: ln -s /etc/apparmor.d/usr.sbin.unbound /etc/apparmor.d/disable/ && apparmor_parser -R /etc/apparmor.d/usr.sbin.unbound (or run .ci/install-dnssec.sh)")
 			return
 		}
 	}
-}
-
-func inCI() bool {
-	v := strings.TrimSpace(os.Getenv("CI"))
-	return v != "" && v != "false" && v != "0"
-}
-
-// lookBinary finds name in PATH or, since test environments often lack the
-// sbin directories in PATH, in /usr/sbin and /sbin.
-func lookBinary(name string) (string, error) {
-	if p, err := exec.LookPath(name); err == nil {
-		return p, nil
-	}
-	for _, dir := range []string{"/usr/sbin", "/sbin", "/usr/local/sbin"} {
-		p := filepath.Join(dir, name)
-		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
-			return p, nil
-		}
-	}
-	return "", fmt.Errorf("%s: not found in PATH, /usr/sbin, /sbin or /usr/local/sbin", name)
 }
 
 // Start signs the test zones with new keys, serves them on loopback, and
@@ -158,7 +128,7 @@ func start(t testing.TB, pickPort func() (int, error), extra ...string) *Resolve
 	requireUnconfined(t, apparmorProfiles)
 	bins := map[string]string{}
 	for _, b := range binaries() {
-		p, err := lookBinary(b)
+		p, err := testenv.LookBinary(b)
 		if err != nil {
 			t.Fatalf("dnssectest: %v", err)
 		}

@@ -1,10 +1,10 @@
 package dnsstub
 
 import (
-	"net"
 	"sync"
 	"testing"
 
+	"github.com/mailsettings/mailsettings/internal/dnstest"
 	"github.com/miekg/dns"
 )
 
@@ -27,39 +27,7 @@ type query struct {
 func newTestServer(t *testing.T, handle func(w dns.ResponseWriter, req *dns.Msg)) *testServer {
 	t.Helper()
 	s := &testServer{handle: handle}
-	var pc net.PacketConn
-	var ln net.Listener
-	for range 10 {
-		var err error
-		pc, err = net.ListenPacket("udp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		ln, err = net.Listen("tcp", pc.LocalAddr().String())
-		if err == nil {
-			break
-		}
-		pc.Close()
-		pc = nil
-	}
-	if pc == nil {
-		t.Fatal("no free port for UDP and TCP")
-	}
-	s.addr = pc.LocalAddr().String()
-	for _, srv := range []*dns.Server{{PacketConn: pc, Handler: s}, {Listener: ln, Handler: s}} {
-		started := make(chan struct{})
-		srv.NotifyStartedFunc = func() { close(started) }
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			_ = srv.ActivateAndServe()
-		}()
-		<-started
-		t.Cleanup(func() {
-			_ = srv.Shutdown()
-			<-done
-		})
-	}
+	s.addr = dnstest.Serve(t, s)
 	return s
 }
 

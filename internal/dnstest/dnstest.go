@@ -40,6 +40,15 @@ func NewServer(tb testing.TB, records ...string) *Server {
 	for _, r := range records {
 		s.Add(tb, r)
 	}
+	s.Addr = Serve(tb, s)
+	return s
+}
+
+// Serve serves h on one port of 127.0.0.1 over both UDP and TCP until the
+// test ends, and returns the address, "127.0.0.1:PORT". Shutting down
+// waits for both servers' goroutines.
+func Serve(tb testing.TB, h dns.Handler) string {
+	tb.Helper()
 	var pc net.PacketConn
 	var ln net.Listener
 	for range 10 {
@@ -58,8 +67,7 @@ func NewServer(tb testing.TB, records ...string) *Server {
 	if pc == nil {
 		tb.Fatal("dnstest: no free port for UDP and TCP")
 	}
-	s.Addr = pc.LocalAddr().String()
-	for _, srv := range []*dns.Server{{PacketConn: pc, Handler: s}, {Listener: ln, Handler: s}} {
+	for _, srv := range []*dns.Server{{PacketConn: pc, Handler: h}, {Listener: ln, Handler: h}} {
 		started := make(chan struct{})
 		srv.NotifyStartedFunc = func() { close(started) }
 		done := make(chan struct{})
@@ -73,7 +81,7 @@ func NewServer(tb testing.TB, records ...string) *Server {
 			<-done
 		})
 	}
-	return s
+	return pc.LocalAddr().String()
 }
 
 // Add adds one record in zone-file syntax.

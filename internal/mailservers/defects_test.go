@@ -14,6 +14,7 @@ import (
 
 	"github.com/mailsettings/mailsettings"
 	"github.com/mailsettings/mailsettings/internal/dnstest"
+	"github.com/mailsettings/mailsettings/internal/testenv"
 	"github.com/mailsettings/mailsettings/mailsettingstest"
 )
 
@@ -281,7 +282,7 @@ func blackhole(t *testing.T, ip string, port uint16) {
 	}
 	if err != nil {
 		msg := "mailservers: cannot listen on " + net.JoinHostPort(ip, strconv.Itoa(int(port))) + ": " + err.Error()
-		if inCI() {
+		if testenv.InCI() {
 			t.Fatal(msg)
 		}
 		t.Skip(msg)

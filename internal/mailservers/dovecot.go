@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mailsettings/mailsettings/internal/testenv"
 )
 
 // dovecotLibexec is where Debian installs Dovecot's service binaries.
@@ -87,7 +89,7 @@ func StartDovecotWith(t testing.TB, c DovecotConfig) *Dovecot {
 		}
 	}
 	requireRoot(t, "starting dovecot (it drops privileges to its own users)")
-	bin, err := lookBinary("dovecot")
+	bin, err := testenv.LookBinary("dovecot")
 	if err != nil {
 		t.Fatalf("mailservers: %v", err)
 	}

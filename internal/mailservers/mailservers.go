@@ -31,6 +31,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mailsettings/mailsettings/internal/testenv"
 )
 
 const (
@@ -55,7 +57,7 @@ func Require(t testing.TB, binaries ...string) {
 	t.Helper()
 	var missing []string
 	for _, b := range binaries {
-		if _, err := lookBinary(b); err != nil {
+		if _, err := testenv.LookBinary(b); err != nil {
 			missing = append(missing, b)
 		}
 	}
@@ -69,11 +71,7 @@ func Require(t testing.TB, binaries ...string) {
 func notInstalled(t testing.TB, what string) {
 	t.Helper()
 	msg := fmt.Sprintf("mailservers: %s not installed; run: %s (or .ci/install-mailservers.sh)", what, installHint)
-	if inCI() {
-		t.Fatalf("%s [CI is set, so this is a failure, not a skip]", msg)
-		return
-	}
-	t.Skipf("%s", msg)
+	testenv.Unusable(t, msg)
 }
 
 // requireRoot skips (or, in CI, fails) the test when not running as root.
@@ -84,31 +82,7 @@ func requireRoot(t testing.TB, whatWhy string) {
 		return
 	}
 	msg := fmt.Sprintf("mailservers: %s needs root", whatWhy)
-	if inCI() {
-		t.Fatalf("%s [CI is set, so this is a failure, not a skip]", msg)
-		return
-	}
-	t.Skipf("%s", msg)
-}
-
-func inCI() bool {
-	v := strings.TrimSpace(os.Getenv("CI"))
-	return v != "" && v != "false" && v != "0"
-}
-
-// lookBinary finds name in PATH or, since test environments often lack the
-// sbin directories in PATH, in /usr/sbin and /sbin.
-func lookBinary(name string) (string, error) {
-	if p, err := exec.LookPath(name); err == nil {
-		return p, nil
-	}
-	for _, dir := range []string{"/usr/sbin", "/sbin", "/usr/local/sbin"} {
-		p := filepath.Join(dir, name)
-		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
-			return p, nil
-		}
-	}
-	return "", fmt.Errorf("%s: not found in PATH, /usr/sbin, /sbin or /usr/local/sbin", name)
+	testenv.Unusable(t, msg)
 }
 
 // tempBases are the directories in which server directories are made.

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mailsettings/mailsettings/internal/testenv"
 )
 
 // Postfix is a running Postfix SMTP server started by [StartPostfix]. Each
@@ -65,7 +67,7 @@ func StartPostfixWith(t testing.TB, c PostfixConfig) *Postfix {
 	t.Helper()
 	Require(t, "postfix")
 	requireRoot(t, "starting postfix (it drops privileges to its own users)")
-	bin, err := lookBinary("postfix")
+	bin, err := testenv.LookBinary("postfix")
 	if err != nil {
 		t.Fatalf("mailservers: %v", err)
 	}
