@@ -43,26 +43,16 @@ func runDiscover(ctx context.Context, e *env, args []string) int {
 		err  error
 	}
 	in := s.input(rest)
-	progress := cli.StartProgress(e.stderr, e.stderrTTY && in.UsesStdin(), s.lang)
-	failed := false
-	cli.Ordered(ctx, in.All(), *nf.parallel, func(ctx context.Context, q string) result {
+	return runQueries(ctx, s, in, *nf.parallel, func(ctx context.Context, q string) result {
 		qctx, cancel := context.WithTimeout(ctx, *nf.timeout)
 		defer cancel()
 		disc, err := d.Discover(qctx, q)
 		return result{disc, err}
+	}, func(res result) bool {
+		return res.err != nil && len(res.disc.Candidates) == 0
 	}, func(res result) {
-		bad := res.err != nil && len(res.disc.Candidates) == 0
-		failed = failed || bad
-		progress.Add(bad)
-		progress.Clear()
 		s.discovery(res.disc, res.err)
-		s.flush()
 	})
-	progress.Stop()
-	if ctx.Err() != nil {
-		failed = true
-	}
-	return s.finish(in, failed)
 }
 
 // discovery prints one discovery: one JSON line (the library's fields,

@@ -39,9 +39,7 @@ func runLogin(ctx context.Context, e *env, args []string) int {
 	}
 	p := &mailsettings.Prober{Resolver: r, Dialer: dialer, TLSConfig: tlsConfig, Timeout: *nf.timeout}
 	d := &mailsettings.Discoverer{Resolver: r, Dialer: dialer, TLSConfig: tlsConfig, Cache: mailsettings.NewCache(0, nil)}
-	progress := cli.StartProgress(e.stderr, e.stderrTTY && in.UsesStdin(), s.lang)
-	failed := false
-	cli.Ordered(ctx, in.All(), *nf.parallel, func(ctx context.Context, arg string) []loginOutput {
+	return runQueries(ctx, s, in, *nf.parallel, func(ctx context.Context, arg string) []loginOutput {
 		tctx, cancel := context.WithTimeout(ctx, *nf.timeout)
 		t, err := resolveTarget(tctx, arg, d)
 		cancel()
@@ -63,22 +61,9 @@ func runLogin(ctx context.Context, e *env, args []string) int {
 			outs = append(outs, newLoginOutput(arg, ep, c.Username, res, err, s.lang))
 		}
 		return outs
-	}, func(outs []loginOutput) {
-		bad := false
-		for _, o := range outs {
-			bad = bad || !o.OK
-		}
-		failed = failed || bad
-		progress.Add(bad)
-		progress.Clear()
-		s.loginOutputs(outs)
-		s.flush()
-	})
-	progress.Stop()
-	if ctx.Err() != nil {
-		failed = true
-	}
-	return s.finish(in, failed)
+	}, func(outs []loginOutput) bool {
+		return anyFailed(outs, func(o loginOutput) bool { return o.OK })
+	}, s.loginOutputs)
 }
 
 // secret returns the credentials to log in with: a token from tokenEnv,

@@ -24,46 +24,22 @@ func runProbe(ctx context.Context, e *env, args []string) int {
 	r, dialer, tlsConfig := nf.r, nf.d, nf.tls
 	p := &mailsettings.Prober{Resolver: r, Dialer: dialer, TLSConfig: tlsConfig, Timeout: *nf.timeout}
 	d := &mailsettings.Discoverer{Resolver: r, Dialer: dialer, TLSConfig: tlsConfig, Cache: mailsettings.NewCache(0, nil)}
-	type result struct {
-		target  string
-		err     error
-		eps     []mailsettings.ServerEndpoint
-		reports []mailsettings.ProbeReport
-	}
 	in := s.input(rest)
-	progress := cli.StartProgress(e.stderr, e.stderrTTY && in.UsesStdin(), s.lang)
-	failed := false
-	cli.Ordered(ctx, in.All(), *nf.parallel, func(ctx context.Context, arg string) result {
+	return runQueries(ctx, s, in, *nf.parallel, func(ctx context.Context, arg string) []probeOutput {
 		tctx, cancel := context.WithTimeout(ctx, *nf.timeout)
 		t, err := resolveTarget(tctx, arg, d)
 		cancel()
 		if err != nil {
-			return result{target: arg, err: err}
+			return []probeOutput{invalidTarget(arg, err)}
 		}
-		return result{target: arg, eps: t.endpoints, reports: p.ProbeAll(ctx, t.endpoints)}
-	}, func(res result) {
 		var outs []probeOutput
-		if res.err != nil {
-			outs = append(outs, invalidTarget(res.target, res.err))
+		for i, rep := range p.ProbeAll(ctx, t.endpoints) {
+			outs = append(outs, newProbeOutput(arg, t.endpoints[i], rep, s.lang))
 		}
-		for i, ep := range res.eps {
-			outs = append(outs, newProbeOutput(res.target, ep, res.reports[i], s.lang))
-		}
-		bad := false
-		for _, o := range outs {
-			bad = bad || !o.OK
-		}
-		failed = failed || bad
-		progress.Add(bad)
-		progress.Clear()
-		s.probeOutputs(outs)
-		s.flush()
-	})
-	progress.Stop()
-	if ctx.Err() != nil {
-		failed = true
-	}
-	return s.finish(in, failed)
+		return outs
+	}, func(outs []probeOutput) bool {
+		return anyFailed(outs, func(o probeOutput) bool { return o.OK })
+	}, s.probeOutputs)
 }
 
 // probeOutput is one line of probe -json: one endpoint, or a target that

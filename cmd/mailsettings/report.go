@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/mailsettings/mailsettings"
@@ -33,4 +34,34 @@ func (s *sub) report(t *cli.Table, failures []string) {
 		fmt.Fprintln(s.out, f)
 	}
 	fmt.Fprintln(s.out)
+}
+
+// runQueries works on the queries of in, at most parallel at once, with
+// work, and shows each result in input order with show, with a progress
+// line on a terminal. bad says whether a result is a failure. It returns
+// the exit status.
+func runQueries[R any](ctx context.Context, s *sub, in *cli.Input, parallel int,
+	work func(ctx context.Context, query string) R, bad func(R) bool, show func(R)) int {
+	progress := cli.StartProgress(s.e.stderr, s.e.stderrTTY && in.UsesStdin(), s.lang)
+	failed := false
+	cli.Ordered(ctx, in.All(), parallel, work, func(res R) {
+		b := bad(res)
+		failed = failed || b
+		progress.Add(b)
+		progress.Clear()
+		show(res)
+		s.flush()
+	})
+	progress.Stop()
+	return s.finish(in, failed || ctx.Err() != nil)
+}
+
+// anyFailed reports whether some output is not OK.
+func anyFailed[T any](outs []T, ok func(T) bool) bool {
+	for _, o := range outs {
+		if !ok(o) {
+			return true
+		}
+	}
+	return false
 }
