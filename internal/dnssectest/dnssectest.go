@@ -52,7 +52,7 @@ type Resolver struct {
 func (r *Resolver) AuthQuestions() []string { return r.auth.Questions() }
 
 // Logs returns what unbound has written to its log so far.
-func (r *Resolver) Logs() string { return r.proc.logs() }
+func (r *Resolver) Logs() string { return r.proc.Logs() }
 
 // Require checks that unbound and the ldns tools are installed. When one is
 // missing it fails the test with t.Fatalf if the environment variable CI is

@@ -4,24 +4,20 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/mailsettings/mailsettings/internal/testproc"
 	"github.com/miekg/dns"
 )
 
 const (
 	// startTimeout bounds how long unbound may take to answer.
 	startTimeout = 15 * time.Second
-	// stopTimeout bounds a graceful stop before unbound is killed.
-	stopTimeout = 5 * time.Second
 	// startAttempts is how often a start is retried with a new port when
 	// unbound exits early, for example because the port was taken.
 	startAttempts = 3
@@ -103,7 +99,7 @@ func startUnbound(t testing.TB, bin, checkconf, dir, auth, anchorFile string, pi
 			t.Fatalf("dnssectest: %s %s: %v\n%s", checkconf, conf, err, out)
 		}
 		logPath := filepath.Join(dir, fmt.Sprintf("unbound-%d.log", attempt))
-		p, err := startProcess("unbound", logPath, bin, "-d", "-p", "-c", conf)
+		p, err := testproc.Start("unbound", logPath, testproc.Options{}, bin, "-d", "-p", "-c", conf)
 		if err != nil {
 			t.Fatalf("dnssectest: %v", err)
 		}
@@ -111,19 +107,19 @@ func startUnbound(t testing.TB, bin, checkconf, dir, auth, anchorFile string, pi
 		err = waitReady(p, r.Addr, time.Now().Add(startTimeout))
 		if err == nil {
 			t.Cleanup(func() {
-				p.stop()
+				p.StopGroup()
 				if t.Failed() {
-					t.Logf("unbound log (%s):\n%s", logPath, p.logs())
+					t.Logf("unbound log (%s):\n%s", logPath, p.Logs())
 				}
 			})
 			return r
 		}
-		p.stop()
+		p.StopGroup()
 		if attempt < startAttempts && errors.Is(err, errExited) {
-			t.Logf("dnssectest: unbound exited (attempt %d), retrying with a new port: %v\n%s", attempt, err, p.logs())
+			t.Logf("dnssectest: unbound exited (attempt %d), retrying with a new port: %v\n%s", attempt, err, p.Logs())
 			continue
 		}
-		t.Fatalf("dnssectest: unbound did not start: %v\nconfig %s, log:\n%s", err, conf, p.logs())
+		t.Fatalf("dnssectest: unbound did not start: %v\nconfig %s, log:\n%s", err, conf, p.Logs())
 	}
 }
 
@@ -159,8 +155,8 @@ func waitReady(p *process, addr string, deadline time.Time) error {
 		m.SetQuestion("version.server.", dns.TypeTXT)
 		m.Question[0].Qclass = dns.ClassCHAOS
 		for {
-			if p.exited() {
-				return fmt.Errorf("%w before it answered over %s: %s", errExited, network, p.exitError())
+			if p.Exited() {
+				return fmt.Errorf("%w before it answered over %s: %s", errExited, network, p.ExitError())
 			}
 			resp, _, err := c.Exchange(m, addr)
 			if err == nil && resp.Rcode == dns.RcodeSuccess {
@@ -179,92 +175,8 @@ func waitReady(p *process, addr string, deadline time.Time) error {
 	return nil
 }
 
-// process is unbound, started as a child of the test binary. Its stdout
-// and stderr go to a log file; the only goroutine is the one waiting for
-// the process, and it ends when the process does.
-type process struct {
-	name    string
-	cmd     *exec.Cmd
-	logPath string
-	done    chan struct{} // closed once the process has been waited for
-	waitErr error         // valid after done is closed
-}
-
-func startProcess(name, logPath string, argv ...string) (*process, error) {
-	logf, err := os.OpenFile(logPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
-	if err != nil {
-		return nil, err
-	}
-	defer logf.Close() // the child has its own copy
-	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Stdout = logf
-	cmd.Stderr = logf
-	// Own process group; SIGTERM to the child if the test binary dies
-	// without running its cleanups (e.g. a -timeout panic).
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
-	p := &process{name: name, cmd: cmd, logPath: logPath, done: make(chan struct{})}
-	started := make(chan error, 1)
-	go func() {
-		// Pdeathsig fires when the thread that forked the child exits;
-		// keep this goroutine's thread alive as long as the child runs.
-		runtime.LockOSThread()
-		if err := cmd.Start(); err != nil {
-			started <- err
-			close(p.done)
-			return
-		}
-		started <- nil
-		p.waitErr = cmd.Wait()
-		close(p.done)
-	}()
-	if err := <-started; err != nil {
-		return nil, fmt.Errorf("start %s: %w", name, err)
-	}
-	return p, nil
-}
-
-func (p *process) exited() bool {
-	select {
-	case <-p.done:
-		return true
-	default:
-		return false
-	}
-}
-
-// stop sends SIGTERM, and SIGKILL to the process group if the process has
-// not ended in time, and waits for it.
-func (p *process) stop() {
-	if !p.exited() {
-		_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	}
-	timer := time.NewTimer(stopTimeout)
-	defer timer.Stop()
-	select {
-	case <-p.done:
-	case <-timer.C:
-		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
-		<-p.done
-	}
-}
-
-func (p *process) logs() string {
-	b, err := os.ReadFile(p.logPath)
-	if err != nil {
-		return fmt.Sprintf("(cannot read %s log: %v)", p.name, err)
-	}
-	return string(b)
-}
-
-func (p *process) exitError() string {
-	if !p.exited() {
-		return ""
-	}
-	if p.waitErr == nil {
-		return p.name + " exited with status 0"
-	}
-	return fmt.Sprintf("%s exited: %v", p.name, p.waitErr)
-}
+// process is unbound, started as a child of the test binary.
+type process = testproc.Process
 
 // String describes the resolver for test logs.
 func (r *Resolver) String() string {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mailsettings/mailsettings/internal/testenv"
+	"github.com/mailsettings/mailsettings/internal/testproc"
 )
 
 // dovecotLibexec is where Debian installs Dovecot's service binaries.
@@ -135,7 +136,7 @@ func StartDovecotWith(t testing.TB, c DovecotConfig) *Dovecot {
 		}
 
 		logPath := filepath.Join(dir, fmt.Sprintf("dovecot-%d.log", attempt))
-		p, err := startProcess("dovecot", logPath, bin, "-F", "-c", conf)
+		p, err := testproc.Start("dovecot", logPath, testproc.Options{}, bin, "-F", "-c", conf)
 		if err != nil {
 			t.Fatalf("mailservers: %v", err)
 		}
@@ -150,17 +151,17 @@ func StartDovecotWith(t testing.TB, c DovecotConfig) *Dovecot {
 			t.Cleanup(func() {
 				stop()
 				if t.Failed() {
-					t.Logf("dovecot log (%s):\n%s", logPath, p.logs())
+					t.Logf("dovecot log (%s):\n%s", logPath, p.Logs())
 				}
 			})
 			return d
 		}
 		stop()
-		if attempt < startAttempts && strings.Contains(p.logs(), "Address already in use") {
+		if attempt < startAttempts && strings.Contains(p.Logs(), "Address already in use") {
 			t.Logf("mailservers: dovecot could not bind (attempt %d), retrying with new ports: %v", attempt, err)
 			continue
 		}
-		t.Fatalf("mailservers: dovecot did not start: %v\nconfig %s, log:\n%s", err, conf, p.logs())
+		t.Fatalf("mailservers: dovecot did not start: %v\nconfig %s, log:\n%s", err, conf, p.Logs())
 	}
 }
 
@@ -168,7 +169,7 @@ func StartDovecotWith(t testing.TB, c DovecotConfig) *Dovecot {
 // once (they share the process group; signalling only the master makes it
 // take about a second to reap them), and kills the group if the master has
 // not ended in time.
-func stopDovecot(p *process) { p.stopGroup() }
+func stopDovecot(p *process) { p.StopGroup() }
 
 // dovecotWord matches the values of DovecotConfig that go into the
 // configuration file as they are.

@@ -143,8 +143,8 @@ func linkOrCopy(src, dst string) error {
 // waitUnixSocket waits until a Unix socket at path accepts connections.
 func waitUnixSocket(p *process, path string, deadline time.Time) error {
 	for {
-		if p.exited() {
-			return fmt.Errorf("%w before %s accepted connections: %s", errExited, path, p.exitError())
+		if p.Exited() {
+			return fmt.Errorf("%w before %s accepted connections: %s", errExited, path, p.ExitError())
 		}
 		c, err := net.DialTimeout("unix", path, time.Second)
 		if err == nil {

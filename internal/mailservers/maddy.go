@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mailsettings/mailsettings/internal/testproc"
 )
 
 // Maddy is a running maddy (github.com/foxcpp/maddy) started by
@@ -81,11 +83,11 @@ func StartMaddy(t testing.TB, c GoServerConfig) *Maddy {
 		}
 
 		logPath := filepath.Join(dir, fmt.Sprintf("maddy-%d.log", attempt))
-		argv, opts := []string{bin, "--config", conf, "run"}, procOptions{dir: dir}
+		argv, opts := []string{bin, "--config", conf, "run"}, testproc.Options{Dir: dir}
 		if jail != nil {
-			argv, opts.newMountNS = jail.wrap(argv...), true
+			argv, opts.NewMountNS = jail.wrap(argv...), true
 		}
-		p, err := startProcessWith("maddy", logPath, opts, argv...)
+		p, err := testproc.Start("maddy", logPath, opts, argv...)
 		if err != nil {
 			t.Fatalf("mailservers: %v", err)
 		}
@@ -97,19 +99,19 @@ func StartMaddy(t testing.TB, c GoServerConfig) *Maddy {
 		})
 		if err == nil {
 			t.Cleanup(func() {
-				p.stopGroup()
+				p.StopGroup()
 				if t.Failed() {
-					t.Logf("maddy log (%s):\n%s", logPath, p.logs())
+					t.Logf("maddy log (%s):\n%s", logPath, p.Logs())
 				}
 			})
 			return m
 		}
-		p.stopGroup()
-		if attempt < startAttempts && addrInUse(p.logs()) {
+		p.StopGroup()
+		if attempt < startAttempts && addrInUse(p.Logs()) {
 			t.Logf("mailservers: maddy could not bind (attempt %d), retrying with new ports: %v", attempt, err)
 			continue
 		}
-		t.Fatalf("mailservers: maddy did not start: %v\nconfig %s, log:\n%s", err, conf, p.logs())
+		t.Fatalf("mailservers: maddy did not start: %v\nconfig %s, log:\n%s", err, conf, p.Logs())
 	}
 }
 

@@ -22,10 +22,8 @@ import (
 	"io/fs"
 	"net"
 	"os"
-	"os/exec"
 	"os/user"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -33,13 +31,14 @@ import (
 	"time"
 
 	"github.com/mailsettings/mailsettings/internal/testenv"
+	"github.com/mailsettings/mailsettings/internal/testproc"
 )
 
 const (
 	// startTimeout bounds how long a server may take to answer on every port.
 	startTimeout = 15 * time.Second
 	// stopTimeout bounds a graceful stop before the processes are killed.
-	stopTimeout = 5 * time.Second
+	stopTimeout = testproc.StopTimeout
 	// startAttempts is how often a start is retried with fresh ports when
 	// the server exits early, for example because a port was taken.
 	startAttempts = 3
@@ -221,133 +220,8 @@ func writeFile(t testing.TB, path string, data []byte, perm fs.FileMode) {
 	}
 }
 
-// process is a server started as a child of the test binary. Its stdout and
-// stderr go to a log file (opened O_APPEND, so servers that reopen
-// /dev/stdout or /dev/stderr append to it too). No goroutine copies output:
-// the only goroutine is the one waiting for the process, and it ends when
-// the process does.
-type process struct {
-	name    string
-	cmd     *exec.Cmd
-	logPath string
-	done    chan struct{} // closed once the process has been waited for
-	waitErr error         // valid after done is closed
-}
-
-// procOptions are the less common settings of a started process.
-type procOptions struct {
-	dir string // working directory; "" means the test binary's
-	// newMountNS runs the process in a mount namespace of its own (for
-	// a dnsJail).
-	newMountNS bool
-}
-
-func startProcess(name, logPath string, argv ...string) (*process, error) {
-	return startProcessWith(name, logPath, procOptions{}, argv...)
-}
-
-func startProcessWith(name, logPath string, o procOptions, argv ...string) (*process, error) {
-	logf, err := os.OpenFile(logPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
-	if err != nil {
-		return nil, err
-	}
-	defer logf.Close() // the child has its own copy
-	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Dir = o.dir
-	cmd.Stdin = nil
-	cmd.Stdout = logf
-	cmd.Stderr = logf
-	// Own process group, so a kill reaches the server's children; SIGTERM
-	// to the child if the test binary dies without running its cleanups
-	// (e.g. a -timeout panic).
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
-	if o.newMountNS {
-		cmd.SysProcAttr.Unshareflags = syscall.CLONE_NEWNS
-	}
-	p := &process{name: name, cmd: cmd, logPath: logPath, done: make(chan struct{})}
-	started := make(chan error, 1)
-	go func() {
-		// Pdeathsig fires when the thread that forked the child exits,
-		// not the process; keep this goroutine, and so its thread, alive
-		// for as long as the child runs. The thread ends with it.
-		runtime.LockOSThread()
-		if err := cmd.Start(); err != nil {
-			started <- err
-			close(p.done)
-			return
-		}
-		started <- nil
-		p.waitErr = cmd.Wait()
-		close(p.done)
-	}()
-	if err := <-started; err != nil {
-		return nil, fmt.Errorf("start %s: %w", name, err)
-	}
-	return p, nil
-}
-
-// exited reports whether the process has ended.
-func (p *process) exited() bool {
-	select {
-	case <-p.done:
-		return true
-	default:
-		return false
-	}
-}
-
-// waitExit waits up to d for the process to end.
-func (p *process) waitExit(d time.Duration) bool {
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-p.done:
-		return true
-	case <-timer.C:
-		return false
-	}
-}
-
-// killGroup sends SIGKILL to the process group of the child (it was started
-// with Setpgid) and waits for the child.
-func (p *process) killGroup() {
-	if !p.exited() {
-		syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
-	}
-	<-p.done
-}
-
-// stopGroup sends SIGTERM to the process and all its children at once
-// (they share the process group) and kills the group if the process has
-// not ended in time.
-func (p *process) stopGroup() {
-	if !p.exited() {
-		syscall.Kill(-p.cmd.Process.Pid, syscall.SIGTERM)
-	}
-	if !p.waitExit(stopTimeout) {
-		p.killGroup()
-	}
-}
-
-// logs returns what the server wrote to stdout and stderr so far.
-func (p *process) logs() string {
-	b, err := os.ReadFile(p.logPath)
-	if err != nil {
-		return fmt.Sprintf("(cannot read %s log: %v)", p.name, err)
-	}
-	return string(b)
-}
-
-// exitError describes how the process ended, or "" while it runs.
-func (p *process) exitError() string {
-	if !p.exited() {
-		return ""
-	}
-	if p.waitErr == nil {
-		return fmt.Sprintf("%s exited with status 0", p.name)
-	}
-	return fmt.Sprintf("%s exited: %v", p.name, p.waitErr)
-}
+// process is a server started as a child of the test binary.
+type process = testproc.Process
 
 // endpoint is one listener to check for readiness: the server must accept a
 // connection (after a TLS handshake when tls is set) and send a first line
@@ -371,8 +245,8 @@ func waitReady(p *process, deadline time.Time, eps []endpoint) error {
 	for _, ep := range eps {
 		var last error
 		for {
-			if p.exited() {
-				return fmt.Errorf("%w before %s (%s) answered: %s", errExited, ep.name, ep.addr, p.exitError())
+			if p.Exited() {
+				return fmt.Errorf("%w before %s (%s) answered: %s", errExited, ep.name, ep.addr, p.ExitError())
 			}
 			last = greet(ep, deadline)
 			if last == nil {

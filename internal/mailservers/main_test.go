@@ -30,7 +30,7 @@ func leakedGoroutines(wait time.Duration) string {
 		buf = buf[:runtime.Stack(buf, true)]
 		var leaked []string
 		for _, g := range strings.Split(string(buf), "\n\n") {
-			if strings.Contains(g, "mailservers.startProcess") {
+			if strings.Contains(g, "testproc.Start") {
 				leaked = append(leaked, g)
 			}
 		}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mailsettings/mailsettings/internal/testproc"
 )
 
 // Mox is a running mox (github.com/mjl-/mox) started by [StartMox]. Each
@@ -113,7 +115,7 @@ func StartMox(t testing.TB, c GoServerConfig) *Mox {
 		writeFile(t, conf, []byte(moxConf(c.Hostname, dataDir, certFile, keyFile, users[0].local, ports)), 0o644)
 
 		logPath := filepath.Join(dir, fmt.Sprintf("mox-%d.log", attempt))
-		p, err := startProcessWith("mox", logPath, procOptions{dir: dir, newMountNS: true}, jail.wrap(localBin, "-config", conf, "serve")...)
+		p, err := testproc.Start("mox", logPath, testproc.Options{Dir: dir, NewMountNS: true}, jail.wrap(localBin, "-config", conf, "serve")...)
 		if err != nil {
 			t.Fatalf("mailservers: %v", err)
 		}
@@ -133,9 +135,9 @@ func StartMox(t testing.TB, c GoServerConfig) *Mox {
 		}
 		if err == nil {
 			t.Cleanup(func() {
-				p.stopGroup()
+				p.StopGroup()
 				if t.Failed() {
-					t.Logf("mox log (%s):\n%s", logPath, p.logs())
+					t.Logf("mox log (%s):\n%s", logPath, p.Logs())
 				}
 			})
 			for _, u := range users {
@@ -143,12 +145,12 @@ func StartMox(t testing.TB, c GoServerConfig) *Mox {
 			}
 			return m
 		}
-		p.stopGroup()
-		if attempt < startAttempts && addrInUse(p.logs()) {
+		p.StopGroup()
+		if attempt < startAttempts && addrInUse(p.Logs()) {
 			t.Logf("mailservers: mox could not bind (attempt %d), retrying with new ports: %v", attempt, err)
 			continue
 		}
-		t.Fatalf("mailservers: mox did not start: %v\nconfig %s, log:\n%s", err, conf, p.logs())
+		t.Fatalf("mailservers: mox did not start: %v\nconfig %s, log:\n%s", err, conf, p.Logs())
 	}
 }
 

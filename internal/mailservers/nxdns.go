@@ -104,7 +104,7 @@ func (s *nxDNS) stop() {
 
 // A dnsJail is an nxDNS and a resolv.conf that names it. The commands
 // that wrap returns run in a mount namespace of their own (see
-// procOptions.newMountNS and runWithoutDNS) where that file is
+// testproc.Options.NewMountNS and runWithoutDNS) where that file is
 // /etc/resolv.conf, so that every DNS question they ask the system
 // resolver stays on loopback and gets NXDOMAIN.
 type dnsJail struct {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mailsettings/mailsettings/internal/testenv"
+	"github.com/mailsettings/mailsettings/internal/testproc"
 )
 
 // Postfix is a running Postfix SMTP server started by [StartPostfix]. Each
@@ -107,7 +108,7 @@ func StartPostfixWith(t testing.TB, c PostfixConfig) *Postfix {
 		writeConf(t, filepath.Join(confDir, "master.cf"), postfixMasterCf(ports))
 
 		logPath := filepath.Join(dir, fmt.Sprintf("postfix-%d.log", attempt))
-		p, err := startProcess("postfix", logPath, bin, "-c", confDir, "start-fg")
+		p, err := testproc.Start("postfix", logPath, testproc.Options{}, bin, "-c", confDir, "start-fg")
 		if err != nil {
 			t.Fatalf("mailservers: %v", err)
 		}
@@ -120,17 +121,17 @@ func StartPostfixWith(t testing.TB, c PostfixConfig) *Postfix {
 			t.Cleanup(func() {
 				stop()
 				if t.Failed() {
-					t.Logf("postfix log (%s):\n%s", logPath, p.logs())
+					t.Logf("postfix log (%s):\n%s", logPath, p.Logs())
 				}
 			})
 			return pf
 		}
 		stop()
-		if attempt < startAttempts && strings.Contains(p.logs(), "Address already in use") {
+		if attempt < startAttempts && strings.Contains(p.Logs(), "Address already in use") {
 			t.Logf("mailservers: postfix could not bind (attempt %d), retrying with new ports: %v", attempt, err)
 			continue
 		}
-		t.Fatalf("mailservers: postfix did not start: %v\nconfig %s, log:\n%s", err, confDir, p.logs())
+		t.Fatalf("mailservers: postfix did not start: %v\nconfig %s, log:\n%s", err, confDir, p.Logs())
 	}
 }
 
@@ -141,22 +142,22 @@ func StartPostfixWith(t testing.TB, c PostfixConfig) *Postfix {
 // master runs in its own session, so if it does not end in time it is
 // killed by the PID in its pid file, together with its process group.
 func stopPostfix(t testing.TB, p *process, bin, confDir, queueDir string) {
-	if !p.exited() {
+	if !p.Exited() {
 		ctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
 		out, err := exec.CommandContext(ctx, bin, "-c", confDir, "abort").CombinedOutput()
 		cancel()
-		if err != nil && !p.exited() {
+		if err != nil && !p.Exited() {
 			t.Logf("mailservers: postfix abort: %v\n%s", err, out)
 		}
 	}
-	if p.waitExit(stopTimeout) {
+	if p.WaitExit(stopTimeout) {
 		return
 	}
 	if pid := readPid(filepath.Join(queueDir, "pid", "master.pid")); pid > 1 {
 		syscall.Kill(-pid, syscall.SIGKILL)
 		syscall.Kill(pid, syscall.SIGKILL)
 	}
-	p.killGroup()
+	p.KillGroup()
 }
 
 // readPid returns the number in a pid file, or 0.
