@@ -11,28 +11,10 @@ set -euo pipefail
 
 packages=(unbound ldnsutils)
 
-if [ "$(id -u)" -eq 0 ]; then
-	as_root=()
-elif command -v sudo >/dev/null 2>&1; then
-	as_root=(sudo)
-else
-	echo "install-dnssec: needs root (or sudo) to install ${packages[*]}" >&2
-	exit 1
-fi
-
-missing=()
-for p in "${packages[@]}"; do
-	if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
-		missing+=("$p")
-	fi
-done
-
-if [ "${#missing[@]}" -gt 0 ]; then
-	echo "install-dnssec: installing ${missing[*]}"
-	"${as_root[@]}" apt-get -o DPkg::Lock::Timeout=600 update -qq
-	"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive \
-		apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}"
-fi
+# shellcheck source=apt.sh
+. "$(dirname "$0")/apt.sh"
+need_root install-dnssec "${packages[*]}"
+apt_install install-dnssec "${packages[@]}"
 
 # Stop (and, with systemd, disable) the system unbound if the package
 # scripts started it. Errors are ignored: usually it was not running.

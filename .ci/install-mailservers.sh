@@ -12,30 +12,15 @@ set -euo pipefail
 
 packages=(dovecot-imapd dovecot-pop3d postfix gcc libc6-dev)
 
-if [ "$(id -u)" -eq 0 ]; then
-	as_root=()
-elif command -v sudo >/dev/null 2>&1; then
-	as_root=(sudo)
-else
-	echo "install-mailservers: needs root (or sudo) to install ${packages[*]}" >&2
-	exit 1
-fi
-
-missing=()
-for p in "${packages[@]}"; do
-	if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
-		missing+=("$p")
-	fi
-done
-
-if [ "${#missing[@]}" -gt 0 ]; then
-	echo "install-mailservers: installing ${missing[*]}"
-	# Postfix asks what kind of mail system this is; it is none: the tests
-	# bring their own main.cf.
+# shellcheck source=apt.sh
+. "$(dirname "$0")/apt.sh"
+need_root install-mailservers "${packages[*]}"
+# Postfix asks what kind of mail system this is; it is none: the tests bring
+# their own main.cf.
+if ! dpkg-query -W -f='${Status}\n' postfix 2>/dev/null | grep -q '^install ok installed$'; then
 	echo "postfix postfix/main_mailer_type select No configuration" | "${as_root[@]}" debconf-set-selections
-	"${as_root[@]}" apt-get update -qq
-	"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+apt_install install-mailservers "${packages[@]}"
 
 # Stop (and, with systemd, disable) the system services, if the package
 # scripts started them. Errors are ignored: usually they were not running.
