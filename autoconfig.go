@@ -42,11 +42,6 @@ type AutoconfigParser struct {
 	Dropped func(entry string, reason error)
 }
 
-// ParseAutoconfig is AutoconfigParser{}.Parse.
-func ParseAutoconfig(r io.Reader) (ProviderInfo, error) {
-	return AutoconfigParser{}.Parse(r)
-}
-
 // Parse reads one document and returns its first email provider. The
 // result's Source and LastChecked are empty: the caller knows where the
 // document came from.
@@ -85,8 +80,7 @@ func (p AutoconfigParser) convert(doc *autoconfigxml.Doc) (ProviderInfo, error) 
 		doc.Servers[i].Username = p.usernameForm(doc.Servers[i].Username)
 	}
 	for _, s := range doc.Servers {
-		var u UsernameForm
-		if s.Incoming && u.UnmarshalText([]byte(s.Username)) == nil {
+		if _, ok := parseUsernameForm(s.Username); s.Incoming && ok {
 			incomingUser = s.Username
 			break
 		}
@@ -148,9 +142,9 @@ func (p AutoconfigParser) usernameForm(u string) string {
 	local, _, _ := strings.Cut(p.Address, "@")
 	switch {
 	case strings.EqualFold(u, p.Address):
-		return UsernameAddress.String()
+		return string(UsernameAddress)
 	case u == local:
-		return UsernameLocalPart.String()
+		return string(UsernameLocalPart)
 	}
 	return u
 }
@@ -177,12 +171,12 @@ func (p AutoconfigParser) endpoint(s autoconfigxml.Server) (ServerEndpoint, erro
 	default:
 		return e, fmt.Errorf("unsupported server type %q", sanitize.Clip(s.Type, 20))
 	}
-	for enc := ImplicitTLS; enc.valid(); enc++ {
+	for _, enc := range encryptions() {
 		if s.SocketType == socketType(enc) {
 			e.Encryption = enc
 		}
 	}
-	if e.Encryption == 0 {
+	if e.Encryption == "" {
 		return e, fmt.Errorf("unknown socketType %q", sanitize.Clip(s.SocketType, 20))
 	}
 	port, err := strconv.ParseUint(s.Port, 10, 16)
@@ -190,7 +184,8 @@ func (p AutoconfigParser) endpoint(s autoconfigxml.Server) (ServerEndpoint, erro
 		return e, fmt.Errorf("port %q is not a number from 1 to 65535", sanitize.Clip(s.Port, 12))
 	}
 	e.Port = uint16(port)
-	if err := e.Username.UnmarshalText([]byte(s.Username)); err != nil {
+	var ok bool
+	if e.Username, ok = parseUsernameForm(s.Username); !ok {
 		return e, fmt.Errorf("username %q is not a known placeholder", sanitize.Clip(s.Username, 40))
 	}
 	host, err := p.hostname(s.Hostname)
@@ -317,7 +312,7 @@ func hasPlaintextOnly(es []ServerEndpoint) bool {
 // back with [AutoconfigParser] gives the same values for all of these.
 // The format has no element for the other password kinds, the IMAP ID
 // requirement, notes, Source or LastChecked: they are not written, and
-// the parser returns PasswordUnknown, no IMAP ID, and only the notes it
+// the parser returns the zero (unknown) PasswordKind, no IMAP ID, and only the notes it
 // derives itself (enable, plaintext).
 func (p Provider) MarshalAutoconfig() ([]byte, error) {
 	if p.IsZero() {
@@ -334,8 +329,8 @@ func (p Provider) MarshalAutoconfig() ([]byte, error) {
 	}
 	for _, e := range i.Endpoints {
 		s := autoconfigxml.Server{
-			Incoming: e.Protocol != SMTP, Type: strings.ToLower(e.Protocol.String()), Hostname: e.Host,
-			Port: strconv.Itoa(int(e.Port)), SocketType: socketType(e.Encryption), Username: e.Username.String(),
+			Incoming: e.Protocol != SMTP, Type: string(e.Protocol), Hostname: e.Host,
+			Port: strconv.Itoa(int(e.Port)), SocketType: socketType(e.Encryption), Username: string(e.Username),
 			Authentication: auth,
 		}
 		if !e.Protocol.valid() || s.SocketType == "" || !e.Username.valid() {

@@ -50,7 +50,7 @@ func TestParseAutoconfig(t *testing.T) {
 	if info.SettingsURL != "https://mail.example.test/settings" || len(info.Notes) != 1 || info.Notes[0].Kind != NoteEnable {
 		t.Errorf("enable = %q %+v", info.SettingsURL, info.Notes)
 	}
-	if info.Password != PasswordUnknown {
+	if info.Password != "" {
 		t.Errorf("password = %v, want unknown (password and OAuth2 both listed)", info.Password)
 	}
 	if _, err := NewProvider(info); err != nil {
@@ -112,7 +112,7 @@ func TestParseAutoconfigSubstitutesDomain(t *testing.T) {
 		t.Errorf("Parse = %v, %v; want smtp.corp.example", info.Endpoints, err)
 	}
 	// Without a domain the placeholder cannot be resolved and the entry goes.
-	info, err = ParseAutoconfig(strings.NewReader(d))
+	info, err = AutoconfigParser{}.Parse(strings.NewReader(d))
 	if err != nil || len(info.Endpoints) != 1 {
 		t.Errorf("Parse without a domain = %v, %v", info.Endpoints, err)
 	}
@@ -137,7 +137,7 @@ func TestParseAutoconfigRejectsDocuments(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseAutoconfig(strings.NewReader(tt.doc))
+			_, err := AutoconfigParser{}.Parse(strings.NewReader(tt.doc))
 			if !errors.Is(err, ErrAutoconfig) {
 				t.Errorf("Parse error = %v, want ErrAutoconfig", err)
 			}
@@ -145,7 +145,7 @@ func TestParseAutoconfigRejectsDocuments(t *testing.T) {
 	}
 	// A body over 1 MiB is refused after reading at most 1 MiB + 1 byte.
 	big := &countingReader{r: strings.NewReader(doc(strings.Repeat(" ", 5<<20)))}
-	if _, err := ParseAutoconfig(big); !errors.Is(err, ErrAutoconfig) || big.n > autoconfigxml.MaxSize+1 {
+	if _, err := (AutoconfigParser{}).Parse(big); !errors.Is(err, ErrAutoconfig) || big.n > autoconfigxml.MaxSize+1 {
 		t.Errorf("5 MiB document: err %v after reading %d bytes", err, big.n)
 	}
 }
@@ -225,7 +225,7 @@ func TestAutoconfigRoundTripWholeTable(t *testing.T) {
 		if !reflect.DeepEqual(got.OAuth2, want.OAuth2) {
 			t.Errorf("%s: oauth2 = %+v, want %+v", want.ID, got.OAuth2, want.OAuth2)
 		}
-		wantPassword := PasswordUnknown
+		wantPassword := PasswordKind("")
 		if want.Password == PasswordOAuth2Only {
 			wantPassword = PasswordOAuth2Only
 		}
@@ -253,7 +253,7 @@ func TestMarshalAutoconfigEscapes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := ParseAutoconfig(bytes.NewReader(doc))
+	got, err := AutoconfigParser{}.Parse(bytes.NewReader(doc))
 	if err != nil {
 		t.Fatalf("%v\n%s", err, doc)
 	}
@@ -313,7 +313,7 @@ func TestParseAutoconfigAddressAsUsername(t *testing.T) {
 				return e.Username, true
 			}
 		}
-		return 0, false
+		return "", false
 	}
 	if u, ok := smtpUser(AutoconfigParser{Address: "alice@x.test"}, "Alice@x.test"); !ok || u != UsernameAddress {
 		t.Errorf("with Address: %v %v", u, ok)
@@ -382,7 +382,7 @@ func TestPublishHandlerAutoconfig(t *testing.T) {
 			}
 			continue
 		}
-		info, err := ParseAutoconfig(bytes.NewReader(w.Body.Bytes()))
+		info, err := AutoconfigParser{}.Parse(bytes.NewReader(w.Body.Bytes()))
 		if err != nil {
 			t.Errorf("%s%s: served document does not parse: %v", tt.host, tt.target, err)
 			continue
@@ -397,7 +397,7 @@ func TestPublishHandlerAutoconfig(t *testing.T) {
 	r.Host = "autoconfig.example.com"
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)
-	info, _ := ParseAutoconfig(bytes.NewReader(w.Body.Bytes()))
+	info, _ := AutoconfigParser{}.Parse(bytes.NewReader(w.Body.Bytes()))
 	if !slices.Equal(info.Endpoints, exmail.Info().Endpoints) {
 		t.Errorf("exmail endpoints = %v, want %v", info.Endpoints, exmail.Info().Endpoints)
 	}

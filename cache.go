@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/mailsettings/mailsettings/internal/cache"
@@ -14,8 +15,17 @@ import (
 // that a program that checks many addresses (a sign-up form, an import)
 // asks the network once per domain, not once per address.
 //
-// Entries are keyed by domain and by the options that change the answer;
-// the value is the [Discovery] as found, with every candidate's Source,
+// A key is one line without spaces: the mail domain as a lower-case
+// A-label ("xn--fiqs8s"), followed, when the Discoverer's options differ
+// from the zero Discoverer's in a way that changes what discovery finds,
+// by a space and those options, comma-separated, such as
+// "example.com guess,ispdb=https://ispdb.example/". With SendAddress and
+// an address the options hold the local part ("address=alice"), since a
+// server may answer each address differently. The Resolver, Dialer,
+// HTTPClient and TLSConfig are not in the key: Discoverers that ask
+// different networks must not share a Cache.
+//
+// The value is the [Discovery] as found, with every candidate's Source,
 // Trust and Reasons, which a Cache must give back unchanged: a cached
 // answer is exactly as trustworthy as it was when found. The Discoverer
 // decides what is kept and for how long (see [CacheEntry]); a Cache
@@ -29,36 +39,12 @@ import (
 type Cache interface {
 	// Get returns the entry stored for key, if there is one that has not
 	// expired.
-	Get(ctx context.Context, key CacheKey) (CacheEntry, bool)
+	Get(ctx context.Context, key string) (CacheEntry, bool)
 	// Put stores e for key until e.Expires.
-	Put(ctx context.Context, key CacheKey, e CacheEntry)
+	Put(ctx context.Context, key string, e CacheEntry)
 }
 
-// A CacheKey names a cached discovery: the domain asked about and the
-// options of the Discoverer that change what discovery finds.
-type CacheKey struct {
-	// Domain is the mail domain, a lower-case A-label ("xn--fiqs8s").
-	Domain string
-	// Options lists the options that differ from the zero Discoverer's
-	// and change what discovery finds, comma-separated, such as
-	// "guess,ispdb=https://ispdb.example/"; it is "" for the defaults. With SendAddress and an address it holds
-	// the local part ("address=alice"), since a server may answer each
-	// address differently. The Resolver, Dialer, HTTPClient and TLSConfig
-	// are not in the key: Discoverers that ask different networks must
-	// not share a Cache.
-	Options string
-}
-
-// String returns the key as one string, "DOMAIN" or "DOMAIN OPTIONS", for
-// stores keyed by strings. Neither part contains a space.
-func (k CacheKey) String() string {
-	if k.Options == "" {
-		return k.Domain
-	}
-	return k.Domain + " " + k.Options
-}
-
-// A CacheEntry is what a [Cache] stores for a [CacheKey].
+// A CacheEntry is what a [Cache] stores for a key.
 //
 // The Discoverer keeps two kinds of answers: settings found (for a day;
 // a Cache in front of a source that says how long its answer lasts may
@@ -96,14 +82,14 @@ func NewCache(size int, shared Cache) Cache {
 	if size <= 0 {
 		size = defaultCacheSize
 	}
-	return &memoryCache{lru: cache.NewLRU[CacheKey, CacheEntry](size), shared: shared}
+	return &memoryCache{lru: cache.NewLRU[string, CacheEntry](size), shared: shared}
 }
 
 // memoryCache is the Cache of NewCache.
 type memoryCache struct {
-	lru     *cache.LRU[CacheKey, CacheEntry]
+	lru     *cache.LRU[string, CacheEntry]
 	shared  Cache
-	flights cache.Group[CacheKey, flight]
+	flights cache.Group[string, flight]
 }
 
 // A flight is the outcome of one discovery shared by coalesced callers.
@@ -112,7 +98,7 @@ type flight struct {
 	err  error
 }
 
-func (c *memoryCache) Get(ctx context.Context, key CacheKey) (CacheEntry, bool) {
+func (c *memoryCache) Get(ctx context.Context, key string) (CacheEntry, bool) {
 	now := time.Now()
 	if e, ok := c.lru.Get(key, now); ok {
 		return e, true
@@ -128,7 +114,7 @@ func (c *memoryCache) Get(ctx context.Context, key CacheKey) (CacheEntry, bool) 
 	return e, true
 }
 
-func (c *memoryCache) Put(ctx context.Context, key CacheKey, e CacheEntry) {
+func (c *memoryCache) Put(ctx context.Context, key string, e CacheEntry) {
 	c.lru.Put(key, e, e.Expires)
 	if c.shared != nil {
 		c.shared.Put(ctx, key, e)
@@ -136,7 +122,7 @@ func (c *memoryCache) Put(ctx context.Context, key CacheKey, e CacheEntry) {
 }
 
 // coalesce runs discover once for concurrent callers of key.
-func (c *memoryCache) coalesce(ctx context.Context, key CacheKey, discover func(context.Context) (Discovery, error)) (Discovery, error) {
+func (c *memoryCache) coalesce(ctx context.Context, key string, discover func(context.Context) (Discovery, error)) (Discovery, error) {
 	f, _, err := c.flights.Do(ctx, key, func(ctx context.Context) flight {
 		disc, err := discover(ctx)
 		return flight{disc, err}
@@ -144,7 +130,8 @@ func (c *memoryCache) coalesce(ctx context.Context, key CacheKey, discover func(
 	if err != nil {
 		// This caller's context ended first; it gets what was found so
 		// far, if it was the last to wait.
-		return f.disc, fmt.Errorf("mailsettings: discovery of %s: %w", key.Domain, err)
+		domain, _, _ := strings.Cut(key, " ")
+		return f.disc, fmt.Errorf("mailsettings: discovery of %s: %w", domain, err)
 	}
 	return f.disc, f.err
 }

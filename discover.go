@@ -16,8 +16,8 @@ import (
 	"golang.org/x/net/publicsuffix"
 )
 
-// DefaultISPDBURL is the Thunderbird ISP database. The domain is appended.
-const DefaultISPDBURL = "https://autoconfig.thunderbird.net/v1.1/"
+// defaultISPDBURL is the Thunderbird ISP database. The domain is appended.
+const defaultISPDBURL = "https://autoconfig.thunderbird.net/v1.1/"
 
 // defaultSourceTimeout bounds each source of a discovery unless
 // [Discoverer.SourceTimeout] says otherwise.
@@ -59,8 +59,9 @@ type Discoverer struct {
 	// NoISPDB turns off the requests to the ISP database, which learns the
 	// domain being looked up.
 	NoISPDB bool
-	// ISPDBURL replaces [DefaultISPDBURL]; the domain is appended. Answers
-	// from an http:// URL are [TrustUnauthenticated].
+	// ISPDBURL replaces the Thunderbird ISP database,
+	// https://autoconfig.thunderbird.net/v1.1/; the domain is appended.
+	// Answers from an http:// URL are [TrustUnauthenticated].
 	ISPDBURL string
 	// AutodiscoverRedirects also asks, for Exchange Autodiscover, the
 	// HTTP-redirect method (http://autodiscover.DOMAIN/autodiscover/autodiscover.xml
@@ -97,9 +98,9 @@ type Discoverer struct {
 	// Providers are consulted like the built-in table, before it: a
 	// provider that answers for the domain answers at once, labelled with
 	// its own source and trust. One built with [NewProvider] answers for
-	// its Domains as [SourceCaller]; a discovered or stored one answers
+	// its Domains as source "caller"; a discovered or stored one answers
 	// only for the domain it was discovered for, with the source and trust
-	// it was found with; one from the built-in database as [SourceBuiltin].
+	// it was found with; one from the built-in database as source "builtin".
 	Providers []Provider
 
 	// Cache, if not nil, keeps what discovery finds and coalesces
@@ -178,7 +179,7 @@ func (d *Discoverer) sourceTimeout() time.Duration {
 func (d *Discoverer) newRun(input string, q query, reg string) *run {
 	r := &run{
 		input: input, q: q, reg: reg, resolver: d.Resolver, dialer: d.Dialer,
-		sourceTimeout: d.sourceTimeout(), ispdb: cmp.Or(d.ISPDBURL, DefaultISPDBURL),
+		sourceTimeout: d.sourceTimeout(), ispdb: cmp.Or(d.ISPDBURL, defaultISPDBURL),
 		tlsConfig: d.TLSConfig, providers: d.Providers,
 		noISPDB: d.NoISPDB, sendAddress: d.SendAddress, allowPlaintext: d.AllowPlaintext,
 		autodiscoverRedirects: d.AutodiscoverRedirects,
@@ -197,11 +198,11 @@ func (d *Discoverer) newRun(input string, q query, reg string) *run {
 func (d *Discoverer) plan(r *run) []*job {
 	dom := r.q.Domain
 	jobs := []*job{
-		r.autoconfigJob(SourceAutoconfig, "https://autoconfig."+dom+"/mail/config-v1.1.xml"+r.addressQuery()),
-		r.autoconfigJob(SourceWellKnown, "https://"+dom+"/.well-known/autoconfig/mail/config-v1.1.xml"+r.addressQuery()),
+		r.autoconfigJob(sourceAutoconfig, "https://autoconfig."+dom+"/mail/config-v1.1.xml"+r.addressQuery()),
+		r.autoconfigJob(sourceWellKnown, "https://"+dom+"/.well-known/autoconfig/mail/config-v1.1.xml"+r.addressQuery()),
 	}
 	if !d.NoISPDB {
-		jobs = append(jobs, r.autoconfigJob(SourceISPDB, r.ispdbURL(dom)))
+		jobs = append(jobs, r.autoconfigJob(sourceISPDB, r.ispdbURL(dom)))
 	}
 	jobs = append(jobs, r.paccJob())
 	jobs = append(jobs, r.autodiscoverJobs()...)
@@ -209,8 +210,8 @@ func (d *Discoverer) plan(r *run) []*job {
 	if d.AllowHTTP {
 		jobs = append(jobs,
 			// Never the address: anyone on the path would read it.
-			r.autoconfigJob(SourceAutoconfigHTTP, "http://autoconfig."+dom+"/mail/config-v1.1.xml"),
-			r.autoconfigJob(SourceAutoconfigHTTP, "http://"+dom+"/.well-known/autoconfig/mail/config-v1.1.xml"),
+			r.autoconfigJob(sourceAutoconfigHTTP, "http://autoconfig."+dom+"/mail/config-v1.1.xml"),
+			r.autoconfigJob(sourceAutoconfigHTTP, "http://"+dom+"/.well-known/autoconfig/mail/config-v1.1.xml"),
 		)
 	}
 	if d.Guess {
@@ -356,7 +357,7 @@ func (d *Discoverer) discoverCached(ctx context.Context, input string) (Discover
 // discoverMiss runs one discovery of key, on a copy of d without the
 // Cache, for every concurrent caller, and stores its answer if it is worth
 // keeping.
-func (d *Discoverer) discoverMiss(ctx context.Context, input string, q query, key CacheKey) (Discovery, error) {
+func (d *Discoverer) discoverMiss(ctx context.Context, input string, q query, key string) (Discovery, error) {
 	c := d.Cache
 	discover := func(ctx context.Context) (Discovery, error) {
 		if e, ok := c.Get(ctx, key); ok && time.Now().Before(e.Expires) {
@@ -389,7 +390,7 @@ func (d *Discoverer) uncached() *Discoverer {
 }
 
 // cacheKey returns the key of q's discovery with d's options.
-func (d *Discoverer) cacheKey(q query) CacheKey {
+func (d *Discoverer) cacheKey(q query) string {
 	flags := 0
 	for i, on := range []bool{d.NoISPDB, d.AllowHTTP, d.Guess, d.AllowPlaintext, d.AutodiscoverRedirects} {
 		if on {
@@ -397,15 +398,18 @@ func (d *Discoverer) cacheKey(q query) CacheKey {
 		}
 	}
 	opts := flagOptions[flags]
-	if !d.NoISPDB && d.ISPDBURL != "" && d.ISPDBURL != DefaultISPDBURL {
+	if !d.NoISPDB && d.ISPDBURL != "" && d.ISPDBURL != defaultISPDBURL {
 		opts = joinOptions(opts, "ispdb="+d.ISPDBURL)
 	}
 	if d.SendAddress && q.Local != "" {
 		opts = joinOptions(opts, "address="+q.Local)
 	}
-	// A key is one line without spaces (see CacheKey.String); local parts
-	// and URLs are printable, and quoted local parts may hold spaces.
-	return CacheKey{Domain: q.Domain, Options: strings.ReplaceAll(opts, " ", "%20")}
+	// A key is one line without spaces (see Cache); local parts and URLs
+	// are printable, and quoted local parts may hold spaces.
+	if opts == "" {
+		return q.Domain
+	}
+	return q.Domain + " " + strings.ReplaceAll(opts, " ", "%20")
 }
 
 // flagOptions are the Options of every combination of the boolean

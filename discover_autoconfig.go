@@ -57,10 +57,10 @@ func (r *run) autoconfigJob(s Source, rawURL string) *job {
 
 // autoconfigJobBase fetches one autoconfig URL for source s, following
 // redirects inside base; mxDNSSEC says that the MX answer that led to it
-// (for SourceMXAutoconfig) was validated with DNSSEC.
+// (for sourceMXAutoconfig) was validated with DNSSEC.
 func (r *run) autoconfigJobBase(s Source, rawURL, base string, mxDNSSEC bool) *job {
 	best := TrustAuthenticated
-	if s == SourceMXAutoconfig && !mxDNSSEC || !strings.HasPrefix(rawURL, "https://") {
+	if s == sourceMXAutoconfig && !mxDNSSEC || !strings.HasPrefix(rawURL, "https://") {
 		best = TrustUnauthenticated
 	}
 	return &job{source: s, url: rawURL, best: best, run: func(ctx context.Context) jobResult {
@@ -102,18 +102,18 @@ func documentTrust(s Source, f fetched, inDomain, mxDNSSEC bool) (Trust, []Reaso
 	authenticated := https && f.verified
 	trust := TrustUnauthenticated
 	switch s {
-	case SourceAutoconfig, SourceWellKnown:
+	case sourceAutoconfig, sourceWellKnown:
 		if authenticated {
 			trust, reasons = TrustAuthenticated, []Reason{reasonHTTPSInDomain}
 		}
 		if f.outside {
 			reasons = append(reasons, reasonRedirectedOutside)
 		}
-	case SourceISPDB:
+	case sourceISPDB:
 		if authenticated {
 			trust, reasons = TrustAuthenticated, []Reason{reasonHTTPSKnownProvider}
 		}
-	case SourceMXAutoconfig:
+	case sourceMXAutoconfig:
 		if authenticated && mxDNSSEC {
 			trust, reasons = TrustAuthenticated, []Reason{reasonMXBaseDomain, reasonDNSSEC}
 		} else {

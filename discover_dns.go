@@ -129,7 +129,7 @@ func weighted(recs []*net.SRV, intn func(int) int) {
 // srvJob asks the six SRV names at once and builds one candidate.
 func (r *run) srvJob() *job {
 	dom := r.q.Domain
-	return &job{source: SourceSRV, url: dnsURI(dom, "SRV"), best: r.dnsBest(TrustInDomain), run: func(ctx context.Context) jobResult {
+	return &job{source: sourceSRV, url: dnsURI(dom, "SRV"), best: r.dnsBest(TrustInDomain), run: func(ctx context.Context) jobResult {
 		svcs := srvServices()
 		type answer struct {
 			recs          []*net.SRV
@@ -154,20 +154,20 @@ func (r *run) srvJob() *job {
 			// Records that come with an error (Go drops invalid names and
 			// reports them) are kept; the error is recorded.
 			if a.err != nil {
-				se := newSourceError(SourceSRV, uri, a.err)
+				se := newSourceError(sourceSRV, uri, a.err)
 				se.Unreachable = se.Unreachable && len(a.recs) == 0 // an answer came
 				res.errs = append(res.errs, se)
 			}
 			recs, notOffered, dropped := r.selectSRV(a.recs)
 			if notOffered {
-				res.errs = append(res.errs, newSourceError(SourceSRV, uri, errNotOffered))
+				res.errs = append(res.errs, newSourceError(sourceSRV, uri, errNotOffered))
 			}
 			if dropped > 0 {
-				res.errs = append(res.errs, newSourceError(SourceSRV, uri,
+				res.errs = append(res.errs, newSourceError(sourceSRV, uri,
 					fmt.Errorf("dropped %d records with an invalid target or port 0", dropped)))
 			}
 			if a.err == nil && len(a.recs) == 0 {
-				res.errs = append(res.errs, newSourceError(SourceSRV, uri, errors.New("no records")))
+				res.errs = append(res.errs, newSourceError(sourceSRV, uri, errors.New("no records")))
 			}
 			for _, rec := range recs {
 				e := ServerEndpoint{Protocol: s.proto, Host: rec.Target, Port: rec.Port, Encryption: s.enc, Username: UsernameAddress}
@@ -191,9 +191,9 @@ func (r *run) srvJob() *job {
 			ID: "srv:" + dom, Name: r.q.Unicode + " (DNS SRV)", Domains: []string{dom}, Endpoints: eps,
 			Source: "DNS SRV records (RFC 6186) of " + dom,
 		}
-		c, err := r.newCandidate(info, SourceSRV, dnsURI(dom, "SRV"), trust, dnsReason, reason)
+		c, err := r.newCandidate(info, sourceSRV, dnsURI(dom, "SRV"), trust, dnsReason, reason)
 		if err != nil {
-			res.errs = append(res.errs, newSourceError(SourceSRV, dnsURI(dom, "SRV"), err))
+			res.errs = append(res.errs, newSourceError(sourceSRV, dnsURI(dom, "SRV"), err))
 			return res
 		}
 		res.cands = []Candidate{c}
@@ -215,15 +215,15 @@ func (r *run) selectSRV(recs []*net.SRV) ([]*net.SRV, bool, int) {
 func (r *run) mxJob() *job {
 	dom := r.q.Domain
 	uri := dnsURI(dom, "MX")
-	return &job{source: SourceMX, url: uri, best: r.dnsBest(TrustUnauthenticated), run: func(ctx context.Context) jobResult {
+	return &job{source: sourceMX, url: uri, best: r.dnsBest(TrustUnauthenticated), run: func(ctx context.Context) jobResult {
 		var res jobResult
 		fail := func(err error) jobResult {
-			res.errs = append(res.errs, newSourceError(SourceMX, uri, err))
+			res.errs = append(res.errs, newSourceError(sourceMX, uri, err))
 			return res
 		}
 		recs, authenticated, err := r.lookupMX(ctx, fqdn(dom))
 		if err != nil {
-			se := newSourceError(SourceMX, uri, err)
+			se := newSourceError(sourceMX, uri, err)
 			se.Unreachable = se.Unreachable && len(recs) == 0 // an answer came
 			res.errs = append(res.errs, se)
 		}
@@ -243,7 +243,7 @@ func (r *run) mxJob() *job {
 			if h, ok := validDNSHost(m.Host); ok {
 				hosts = append(hosts, h)
 			} else {
-				res.errs = append(res.errs, newSourceError(SourceMX, uri, fmt.Errorf("dropped MX host %q: not a valid host name", sanitize.Clip(m.Host, 80))))
+				res.errs = append(res.errs, newSourceError(sourceMX, uri, fmt.Errorf("dropped MX host %q: not a valid host name", sanitize.Clip(m.Host, 80))))
 			}
 		}
 		// An MX answer validated with DNSSEC was written by the domain's
@@ -260,7 +260,7 @@ func (r *run) mxJob() *job {
 			}
 			res.cands = append(res.cands, Candidate{
 				Settings: Settings{Query: r.input, LocalPart: r.q.Local, Domain: dom, UnicodeDomain: r.q.Unicode, Provider: p},
-				Source:   SourceMX, Trust: trust, URL: uri,
+				Source:   sourceMX, Trust: trust, URL: uri,
 				Reasons: []Reason{reasonMXHostedProvider, dnsReason, reasonHostOutsideDomain},
 			})
 		}
@@ -270,7 +270,7 @@ func (r *run) mxJob() *job {
 		if len(hosts) == 0 {
 			return fail(errors.New("no valid MX host"))
 		}
-		res.errs = append(res.errs, newSourceError(SourceMX, uri, fmt.Errorf("MX host %s is not a known hosting service", hosts[0])))
+		res.errs = append(res.errs, newSourceError(sourceMX, uri, fmt.Errorf("MX host %s is not a known hosting service", hosts[0])))
 		base, err := publicsuffix.EffectiveTLDPlusOne(hosts[0])
 		switch {
 		case err != nil:
@@ -280,9 +280,9 @@ func (r *run) mxJob() *job {
 		case !findProvider(r.providers, base).IsZero():
 			return fail(fmt.Errorf("MX domain %s is a mail domain of the built-in table; only its specific MX patterns are used", base))
 		}
-		res.spawn = append(res.spawn, r.autoconfigJobBase(SourceMXAutoconfig, "https://autoconfig."+base+"/mail/config-v1.1.xml", base, authenticated))
+		res.spawn = append(res.spawn, r.autoconfigJobBase(sourceMXAutoconfig, "https://autoconfig."+base+"/mail/config-v1.1.xml", base, authenticated))
 		if !r.noISPDB {
-			res.spawn = append(res.spawn, r.autoconfigJobBase(SourceMXAutoconfig, r.ispdbURL(base), base, authenticated))
+			res.spawn = append(res.spawn, r.autoconfigJobBase(sourceMXAutoconfig, r.ispdbURL(base), base, authenticated))
 		}
 		return res
 	}}

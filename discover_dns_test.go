@@ -34,7 +34,7 @@ func TestDiscoverSRV(t *testing.T) {
 		t.Fatal(err)
 	}
 	best, _ := disc.Best()
-	if best.Source != SourceSRV || best.Trust != TrustInDomain || best.URL != "dns:example.test?type=SRV" {
+	if best.Source != sourceSRV || best.Trust != TrustInDomain || best.URL != "dns:example.test?type=SRV" {
 		t.Fatalf("best = %v %v %q, want srv in-domain", best.Source, best.Trust, best.URL)
 	}
 	if !slices.Equal(best.Reasons, []Reason{reasonDNSUnauthenticated, reasonHostsInDomain}) {
@@ -87,7 +87,7 @@ func TestDiscoverSRVOutsideDomain(t *testing.T) {
 			t.Fatal(err)
 		}
 		best, _ := disc.Best()
-		if best.Source != SourceSRV || best.Trust != TrustUnauthenticated || !slices.Contains(best.Reasons, reasonHostOutsideDomain) {
+		if best.Source != sourceSRV || best.Trust != TrustUnauthenticated || !slices.Contains(best.Reasons, reasonHostOutsideDomain) {
 			t.Errorf("%q: best = %v %v %v, want srv unauthenticated host-outside-domain", recs, best.Source, best.Trust, best.Reasons)
 		}
 		noTrustedEvil(t, disc, "evil.test")
@@ -147,7 +147,7 @@ func TestDiscoverMX(t *testing.T) {
 					t.Fatal(err)
 				}
 				best, _ := disc.Best()
-				if best.Source != SourceMX || best.Provider.data().ID != tt.want || best.Trust != TrustUnauthenticated {
+				if best.Source != sourceMX || best.Provider.data().ID != tt.want || best.Trust != TrustUnauthenticated {
 					t.Fatalf("best = %v %v %v", best.Source, best.Provider, best.Trust)
 				}
 				if e, _ := best.Best(IMAP); e.Host != tt.imap {
@@ -196,7 +196,7 @@ func TestDiscoverMXAutoconfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	best, _ := disc.Best()
-	if best.Source != SourceMXAutoconfig || best.Trust != TrustUnauthenticated ||
+	if best.Source != sourceMXAutoconfig || best.Trust != TrustUnauthenticated ||
 		best.URL != "https://autoconfig.hoster.test/mail/config-v1.1.xml" || !slices.Contains(best.Reasons, reasonMXBaseDomain) {
 		t.Fatalf("best = %v %v %q %v", best.Source, best.Trust, best.URL, best.Reasons)
 	}
@@ -297,13 +297,13 @@ func TestDiscoverMXKeptWithError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if best, _ := disc.Best(); best.Source != SourceMX || best.Provider.data().ID != "exmail" {
+	if best, _ := disc.Best(); best.Source != sourceMX || best.Provider.data().ID != "exmail" {
 		t.Fatalf("best = %v %v", best.Source, best.Provider)
 	}
 	found := false
 	for _, e := range disc.Errors {
 		var se *SourceError
-		if errors.As(e, &se) && se.Source == SourceMX {
+		if errors.As(e, &se) && se.Source == sourceMX {
 			var dnsErr *net.DNSError
 			if errors.As(se, &dnsErr) {
 				found = true
@@ -330,7 +330,7 @@ func TestDiscoverMXSameBaseDomain(t *testing.T) {
 	}
 	for _, e := range disc.Errors {
 		var se *SourceError
-		if errors.As(e, &se) && se.Source == SourceMXAutoconfig {
+		if errors.As(e, &se) && se.Source == sourceMXAutoconfig {
 			t.Errorf("MX-derived autoconfig for the email's own domain: %v", se)
 		}
 	}
@@ -375,7 +375,7 @@ func TestDiscoverNotFoundOrLookupFailed(t *testing.T) {
 				var se *SourceError
 				if errors.As(e, &se) && se.Unreachable {
 					unreachable++
-					if se.Source == SourceMX && tt.want == ErrNotFound {
+					if se.Source == sourceMX && tt.want == ErrNotFound {
 						t.Errorf("NXDOMAIN counted as unreachable: %v", se)
 					}
 				}
@@ -409,7 +409,7 @@ func TestDiscoverDNSSEC(t *testing.T) {
 		disc, _ := d.Discover(t.Context(), "alice@"+tc.domain)
 		var srv *Candidate
 		for i, c := range disc.Candidates {
-			if c.Source == SourceSRV {
+			if c.Source == sourceSRV {
 				srv = &disc.Candidates[i]
 			}
 		}
@@ -454,7 +454,7 @@ func TestDiscoverPACCDNSSEC(t *testing.T) {
 		}
 		var c *Candidate
 		for i := range disc.Candidates {
-			if disc.Candidates[i].Source == SourcePACC {
+			if disc.Candidates[i].Source == sourcePACC {
 				c = &disc.Candidates[i]
 			}
 		}

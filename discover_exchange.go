@@ -54,10 +54,10 @@ func (r *run) autodiscoverJob(c autodiscover.Candidate) *job {
 	if c.Method == autodiscover.MethodSRV {
 		where = dnsURI(c.SRVName, "SRV")
 	}
-	return &job{source: SourceAutodiscover, url: where, best: TrustAuthenticated, run: func(ctx context.Context) jobResult {
+	return &job{source: sourceAutodiscover, url: where, best: TrustAuthenticated, run: func(ctx context.Context) jobResult {
 		u, err := r.autodiscoverStart(ctx, c)
 		if err != nil {
-			return jobResult{errs: []*SourceError{newSourceError(SourceAutodiscover, where, err)}}
+			return jobResult{errs: []*SourceError{newSourceError(sourceAutodiscover, where, err)}}
 		}
 		return r.autodiscoverAsk(ctx, u)
 	}}
@@ -71,7 +71,7 @@ func (r *run) autodiscoverStart(ctx context.Context, c autodiscover.Candidate) (
 	dom := r.q.Domain
 	switch c.Method {
 	case autodiscover.MethodHTTPRedirect:
-		res, err := r.fetch(ctx, httpRequest{source: SourceAutodiscover, method: http.MethodGet, url: c.URL, base: r.reg, noFollow: true, max: 0})
+		res, err := r.fetch(ctx, httpRequest{source: sourceAutodiscover, method: http.MethodGet, url: c.URL, base: r.reg, noFollow: true, max: 0})
 		if err != nil {
 			return "", err
 		}
@@ -102,10 +102,10 @@ func (r *run) autodiscoverAsk(ctx context.Context, u string) jobResult {
 	chain.VisitURL(u)
 	chain.VisitAddr(addr)
 	fail := func(url string, err error) jobResult {
-		return jobResult{errs: []*SourceError{newSourceError(SourceAutodiscover, url, err)}}
+		return jobResult{errs: []*SourceError{newSourceError(sourceAutodiscover, url, err)}}
 	}
 	for range autodiscover.MaxURLHops + autodiscover.MaxAddrHops + 1 {
-		res, err := r.fetch(ctx, httpRequest{source: SourceAutodiscover, method: http.MethodPost, url: u,
+		res, err := r.fetch(ctx, httpRequest{source: sourceAutodiscover, method: http.MethodPost, url: u,
 			body: autodiscover.Request(addr), contentType: autodiscover.RequestContentType,
 			accept: "text/xml, application/xml", base: r.reg, max: autodiscover.MaxBodySize})
 		switch {
@@ -155,7 +155,7 @@ func (r *run) autodiscoverCandidate(res httpResponse, resp autodiscover.Response
 		default:
 			continue
 		}
-		e.Encryption = Encryption(p.TLS()) // the values of package tlsmode
+		e.Encryption = encryptionOf(int(p.TLS())) // the values of package tlsmode
 		if l := p.LoginName; l != "" && !strings.Contains(l, "@") {
 			e.Username = UsernameLocalPart
 		}
@@ -167,7 +167,7 @@ func (r *run) autodiscoverCandidate(res httpResponse, resp autodiscover.Response
 		if len(resp.OtherTypes) > 0 {
 			err = fmt.Errorf("%w: the server offers only %s", ErrExchangeCredentials, strings.Join(resp.OtherTypes, ", "))
 		}
-		return jobResult{errs: []*SourceError{newSourceError(SourceAutodiscover, res.final, err)}}
+		return jobResult{errs: []*SourceError{newSourceError(sourceAutodiscover, res.final, err)}}
 	}
 	if spa {
 		info.Notes = append(info.Notes, Note{Kind: NoteGeneral, Text: textOf(msg.Get("note.spa"))})
@@ -179,9 +179,9 @@ func (r *run) autodiscoverCandidate(res httpResponse, resp autodiscover.Response
 	if !allInDomain(info.Endpoints, r.reg) {
 		reasons = append(reasons, reasonHostOutsideDomain)
 	}
-	c, err := r.newCandidate(info, SourceAutodiscover, res.final, trust, reasons...)
+	c, err := r.newCandidate(info, sourceAutodiscover, res.final, trust, reasons...)
 	if err != nil {
-		return jobResult{errs: []*SourceError{newSourceError(SourceAutodiscover, res.final, err)}}
+		return jobResult{errs: []*SourceError{newSourceError(sourceAutodiscover, res.final, err)}}
 	}
 	return jobResult{cands: []Candidate{c}}
 }

@@ -87,7 +87,7 @@ func (f *adFixture) discover(t *testing.T, query string, opts ...func(*Discovere
 		}
 	}
 	for i, c := range disc.Candidates {
-		if c.Source == SourceAutodiscover {
+		if c.Source == sourceAutodiscover {
 			return disc, &disc.Candidates[i]
 		}
 	}
@@ -228,7 +228,7 @@ func TestDiscoverAutodiscoverCredentials(t *testing.T) {
 	}
 	var se *SourceError
 	for _, e := range disc.Errors {
-		if errors.As(e, &se) && se.Source == SourceAutodiscover && errors.Is(se, ErrExchangeCredentials) {
+		if errors.As(e, &se) && se.Source == sourceAutodiscover && errors.Is(se, ErrExchangeCredentials) {
 			break
 		}
 		se = nil

@@ -41,7 +41,7 @@ func guessEndpoints(domain string, plaintext bool) []ServerEndpoint {
 // because a plaintext banner offers STARTTLS.
 func (r *run) guessJob() *job {
 	dom := r.q.Domain
-	return &job{source: SourceGuess, url: "guess:" + dom, best: TrustInDomain, run: func(ctx context.Context) jobResult {
+	return &job{source: sourceGuess, url: "guess:" + dom, best: TrustInDomain, run: func(ctx context.Context) jobResult {
 		tlsConf := &tls.Config{}
 		if r.tlsConfig != nil {
 			tlsConf = r.tlsConfig.Clone()
@@ -70,7 +70,7 @@ func (r *run) guessJob() *job {
 			if len(errs) > 0 {
 				err = fmt.Errorf("%w; first failure: %w", err, errs[0])
 			}
-			return jobResult{errs: []*SourceError{newSourceError(SourceGuess, "guess:"+dom, err)}}
+			return jobResult{errs: []*SourceError{newSourceError(sourceGuess, "guess:"+dom, err)}}
 		}
 		trust, reasons := TrustInDomain, []Reason{reasonGuessed, reasonHostsInDomain}
 		if hasPlaintext(eps) {
@@ -78,9 +78,9 @@ func (r *run) guessJob() *job {
 		}
 		info := ProviderInfo{ID: "guess:" + dom, Name: r.q.Unicode + " (guessed)", Domains: []string{dom}, Endpoints: eps,
 			Source: "guessed host names, probed with a verified TLS handshake"}
-		c, err := r.newCandidate(info, SourceGuess, "guess:"+dom, trust, reasons...)
+		c, err := r.newCandidate(info, sourceGuess, "guess:"+dom, trust, reasons...)
 		if err != nil {
-			return jobResult{errs: []*SourceError{newSourceError(SourceGuess, "guess:"+dom, err)}}
+			return jobResult{errs: []*SourceError{newSourceError(sourceGuess, "guess:"+dom, err)}}
 		}
 		return jobResult{cands: []Candidate{c}}
 	}}

@@ -103,7 +103,7 @@ func TestDiscoverGuess(t *testing.T) {
 		t.Fatal(err)
 	}
 	best, _ := disc.Best()
-	if best.Source != mailsettings.SourceGuess || best.Trust != mailsettings.TrustInDomain ||
+	if best.Source != "guess" || best.Trust != mailsettings.TrustInDomain ||
 		!slices.Equal(best.Reasons, []mailsettings.Reason{mailsettings.Reason("guessed"), mailsettings.Reason("hosts-in-domain")}) {
 		t.Fatalf("best = %v %v %v", best.Source, best.Trust, best.Reasons)
 	}

@@ -25,7 +25,7 @@ func TestDiscoverAutoconfigHTTPS(t *testing.T) {
 		t.Fatal(err)
 	}
 	best, _ := disc.Best()
-	if best.Source != SourceAutoconfig || best.Trust != TrustAuthenticated || best.URL != "https://autoconfig.example.test"+acPath {
+	if best.Source != sourceAutoconfig || best.Trust != TrustAuthenticated || best.URL != "https://autoconfig.example.test"+acPath {
 		t.Fatalf("best = %v %v %q", best.Source, best.Trust, best.URL)
 	}
 	if !slices.Equal(best.Reasons, []Reason{reasonHTTPSInDomain, reasonHostOutsideDomain}) {
@@ -69,7 +69,7 @@ func TestDiscoverSendAddress(t *testing.T) {
 	d = f.discoverer()
 	d.SendAddress, d.AllowHTTP = true, true
 	disc, err := d.Discover(t.Context(), "alice+x@example.test")
-	if best, _ := disc.Best(); err != nil || best.Source != SourceAutoconfigHTTP || best.Trust != TrustUnauthenticated ||
+	if best, _ := disc.Best(); err != nil || best.Source != sourceAutoconfigHTTP || best.Trust != TrustUnauthenticated ||
 		!slices.Equal(best.Reasons, []Reason{reasonPlainHTTP}) {
 		t.Fatalf("best %v %v %v, %v", best.Source, best.Trust, best.Reasons, err)
 	}
@@ -89,7 +89,7 @@ func TestDiscoverWellKnownAndISPDB(t *testing.T) {
 		f.serveDoc("https://example.test"+wkPath, configDoc("example.test"))
 		disc, err := f.discoverer().Discover(t.Context(), "example.test")
 		best, _ := disc.Best()
-		if err != nil || best.Source != SourceWellKnown || best.Trust != TrustAuthenticated {
+		if err != nil || best.Source != sourceWellKnown || best.Trust != TrustAuthenticated {
 			t.Fatalf("best = %v %v, %v", best.Source, best.Trust, err)
 		}
 	})
@@ -98,7 +98,7 @@ func TestDiscoverWellKnownAndISPDB(t *testing.T) {
 		f.serveDoc("https://ispdb.test/v1.1/example.test", configDoc("example.test"))
 		disc, err := f.discoverer().Discover(t.Context(), "example.test")
 		best, _ := disc.Best()
-		if err != nil || best.Source != SourceISPDB || best.Trust != TrustAuthenticated || best.Reasons[0] != reasonHTTPSKnownProvider {
+		if err != nil || best.Source != sourceISPDB || best.Trust != TrustAuthenticated || best.Reasons[0] != reasonHTTPSKnownProvider {
 			t.Fatalf("best = %v %v %v, %v", best.Source, best.Trust, best.Reasons, err)
 		}
 	})
@@ -109,7 +109,7 @@ func TestDiscoverWellKnownAndISPDB(t *testing.T) {
 		d.ISPDBURL = "http://ispdb.test/v1.1/"
 		disc, err := d.Discover(t.Context(), "example.test")
 		best, _ := disc.Best()
-		if err != nil || best.Source != SourceISPDB || best.Trust != TrustUnauthenticated || best.Reasons[0] != reasonPlainHTTP {
+		if err != nil || best.Source != sourceISPDB || best.Trust != TrustUnauthenticated || best.Reasons[0] != reasonPlainHTTP {
 			t.Fatalf("best = %v %v %v, %v", best.Source, best.Trust, best.Reasons, err)
 		}
 	})
@@ -154,11 +154,11 @@ func TestDiscoverHTTPFasterThanHTTPS(t *testing.T) {
 		t.Fatal(err)
 	}
 	best, _ := disc.Best()
-	if best.Source != SourceAutoconfig || !slices.Equal(hosts(best), []string{"imap.example.test", "smtp.example.test"}) {
+	if best.Source != sourceAutoconfig || !slices.Equal(hosts(best), []string{"imap.example.test", "smtp.example.test"}) {
 		t.Fatalf("best = %v %v", best.Source, hosts(best))
 	}
 	for _, c := range disc.Candidates {
-		if c.Source == SourceAutoconfigHTTP && (c.Trust != TrustUnauthenticated || !slices.Contains(c.Reasons, reasonPlainHTTP)) {
+		if c.Source == sourceAutoconfigHTTP && (c.Trust != TrustUnauthenticated || !slices.Contains(c.Reasons, reasonPlainHTTP)) {
 			t.Errorf("HTTP candidate %v %v", c.Trust, c.Reasons)
 		}
 	}
@@ -304,7 +304,7 @@ func TestDiscoverHostile(t *testing.T) {
 			check: func(t *testing.T, f *fixture, disc Discovery) {
 				best, _ := disc.Best()
 				want := []ServerEndpoint{{SMTP, "smtp.example.test", 465, ImplicitTLS, UsernameAddress}}
-				if best.Source != SourceAutoconfig || !slices.Equal(best.Endpoints(), want) {
+				if best.Source != sourceAutoconfig || !slices.Equal(best.Endpoints(), want) {
 					t.Errorf("best = %v %v, want the SMTP entry only", best.Source, best.Endpoints())
 				}
 				if n := countErrors(disc, "port"); n != 3 {
@@ -363,7 +363,7 @@ func TestDiscoverHostile(t *testing.T) {
 			delegated: true,
 			check: func(t *testing.T, f *fixture, disc Discovery) {
 				best, _ := disc.Best()
-				if best.Source != SourceAutoconfig || best.Trust != TrustAuthenticated ||
+				if best.Source != sourceAutoconfig || best.Trust != TrustAuthenticated ||
 					!slices.Equal(best.Reasons, []Reason{reasonHTTPSInDomain, reasonRedirectedOutside, reasonHostOutsideDomain}) ||
 					best.URL != "https://config.evil.test/x.xml" {
 					t.Errorf("best = %v %v %v %q", best.Source, best.Trust, best.Reasons, best.URL)
@@ -388,7 +388,7 @@ func TestDiscoverHostile(t *testing.T) {
 			if tt.wantErr != nil || tt.errText != "" {
 				var se *SourceError
 				for _, e := range disc.Errors {
-					if errors.As(e, &se) && se.Source == SourceAutoconfig {
+					if errors.As(e, &se) && se.Source == sourceAutoconfig {
 						break
 					}
 					se = nil
@@ -403,7 +403,7 @@ func TestDiscoverHostile(t *testing.T) {
 					t.Errorf("%v counted as unreachable", se)
 				}
 				for _, c := range disc.Candidates {
-					if c.Source == SourceAutoconfig {
+					if c.Source == sourceAutoconfig {
 						t.Errorf("candidate from the failed source: %v", hosts(c))
 					}
 				}

@@ -19,7 +19,7 @@ import (
 func (r *run) paccJob() *job {
 	dom := r.q.Domain
 	u := pacc.URL(dom)
-	return &job{source: SourcePACC, url: u, best: TrustAuthenticated, run: func(ctx context.Context) jobResult {
+	return &job{source: sourcePACC, url: u, best: TrustAuthenticated, run: func(ctx context.Context) jobResult {
 		var (
 			txts    []string
 			txtAuth bool
@@ -29,11 +29,11 @@ func (r *run) paccJob() *job {
 		wg.Go(func() { txts, txtAuth, txtErr = lookupTXT(ctx, r.resolver, fqdn(pacc.TXTName(dom))) })
 		// No redirect to another host: the digest ties the body to the
 		// domain, and the host asked is the one the domain names.
-		res, err := r.fetch(ctx, httpRequest{source: SourcePACC, method: http.MethodGet, url: u,
+		res, err := r.fetch(ctx, httpRequest{source: sourcePACC, method: http.MethodGet, url: u,
 			accept: "application/json", base: r.reg, sameHost: true, max: pacc.MaxBodySize})
 		wg.Wait()
 		fail := func(err error) jobResult {
-			return jobResult{errs: []*SourceError{newSourceError(SourcePACC, res.final, err)}}
+			return jobResult{errs: []*SourceError{newSourceError(sourcePACC, res.final, err)}}
 		}
 		switch {
 		case err != nil:
@@ -53,19 +53,19 @@ func (r *run) paccJob() *job {
 		var dropped []*SourceError
 		cfg, err := pacc.Parser{Dropped: func(member string, reason error) {
 			if len(dropped) < 64 {
-				dropped = append(dropped, newSourceError(SourcePACC, res.final, fmt.Errorf("dropped %s: %w", member, reason)))
+				dropped = append(dropped, newSourceError(sourcePACC, res.final, fmt.Errorf("dropped %s: %w", member, reason)))
 			}
 		}}.Parse(res.body)
 		if err != nil {
-			return jobResult{errs: append(dropped, newSourceError(SourcePACC, res.final, err))}
+			return jobResult{errs: append(dropped, newSourceError(sourcePACC, res.final, err))}
 		}
 		if !cfg.HasMail() {
-			return jobResult{errs: append(dropped, newSourceError(SourcePACC, res.final, errors.New("the document names no mail server")))}
+			return jobResult{errs: append(dropped, newSourceError(sourcePACC, res.final, errors.New("the document names no mail server")))}
 		}
 		trust, reasons := paccTrust(res, txtAuth, allInDomain(paccEndpoints(cfg), r.reg))
-		c, err := r.newCandidate(paccInfo(cfg, res.final), SourcePACC, res.final, trust, reasons...)
+		c, err := r.newCandidate(paccInfo(cfg, res.final), sourcePACC, res.final, trust, reasons...)
 		if err != nil {
-			return jobResult{errs: append(dropped, newSourceError(SourcePACC, res.final, err))}
+			return jobResult{errs: append(dropped, newSourceError(sourcePACC, res.final, err))}
 		}
 		return jobResult{cands: []Candidate{c}, errs: dropped}
 	}}

@@ -38,7 +38,7 @@ func discoverPACC(t *testing.T, f *fixture) (Discovery, *Candidate) {
 	d.NoISPDB = true
 	disc, _ := d.Discover(t.Context(), "alice@example.test")
 	for i, c := range disc.Candidates {
-		if c.Source == SourcePACC {
+		if c.Source == sourcePACC {
 			return disc, &disc.Candidates[i]
 		}
 	}
@@ -66,7 +66,7 @@ func TestDiscoverPACCVector(t *testing.T) {
 		t.Errorf("candidate %v %v %+v", c.Trust, c.Reasons, info)
 	}
 	// Ranked with HTTPS autoconfig: above SRV and MX.
-	if best, _ := disc.Best(); best.Source != SourcePACC {
+	if best, _ := disc.Best(); best.Source != sourcePACC {
 		t.Errorf("best = %v", best.Source)
 	}
 }

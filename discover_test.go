@@ -95,7 +95,7 @@ func TestDiscoverBuiltinNoIO(t *testing.T) {
 		t.Fatal(err)
 	}
 	best, ok := disc.Best()
-	if !ok || len(disc.Candidates) != 1 || best.Source != SourceBuiltin || best.Trust != TrustCurated || best.Provider.data().ID != "qq" {
+	if !ok || len(disc.Candidates) != 1 || best.Source != sourceBuiltin || best.Trust != TrustCurated || best.Provider.data().ID != "qq" {
 		t.Fatalf("best = %v %v %v", best.Source, best.Trust, best.Provider)
 	}
 	if best.Query != "Alice@QQ.com" || best.Address() != "Alice@qq.com" {
@@ -109,7 +109,7 @@ func TestDiscoverBuiltinNoIO(t *testing.T) {
 	}
 	d.Providers = []Provider{p}
 	disc, err = d.Discover(t.Context(), "example.test")
-	if best, _ := disc.Best(); err != nil || best.Provider != p || best.Source != SourceCaller || best.Trust != TrustCaller ||
+	if best, _ := disc.Best(); err != nil || best.Provider != p || best.Source != sourceCaller || best.Trust != TrustCaller ||
 		!slices.Equal(best.Reasons, []Reason{reasonCaller}) {
 		t.Errorf("extra provider: %v %v %v %v %v", best.Provider, best.Source, best.Trust, best.Reasons, err)
 	}
@@ -173,10 +173,10 @@ func TestDiscoverReturnsEarly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if best, _ := disc.Best(); best.Source != SourceAutoconfig {
+	if best, _ := disc.Best(); best.Source != sourceAutoconfig {
 		t.Fatalf("best from %v", best.Source)
 	}
-	if !slices.Contains(disc.Unfinished, SourceSRV) || !slices.Contains(disc.Unfinished, SourceMX) {
+	if !slices.Contains(disc.Unfinished, sourceSRV) || !slices.Contains(disc.Unfinished, sourceMX) {
 		t.Errorf("unfinished = %v, want srv and mx", disc.Unfinished)
 	}
 	for _, e := range disc.Errors {
@@ -224,7 +224,7 @@ func TestDiscoverWaitsForBetterSource(t *testing.T) {
 		t.Fatal(r.err)
 	}
 	best, _ := r.disc.Best()
-	if best.Source != SourceAutoconfig {
+	if best.Source != sourceAutoconfig {
 		t.Errorf("best from %v, want autoconfig", best.Source)
 	}
 }
@@ -281,7 +281,7 @@ func TestDiscoverHTTPClientNotChanged(t *testing.T) {
 	d := f.discoverer()
 	d.HTTPClient = client
 	disc, err := d.Discover(t.Context(), "example.test")
-	if best, _ := disc.Best(); err != nil || best.Source != SourceAutoconfig {
+	if best, _ := disc.Best(); err != nil || best.Source != sourceAutoconfig {
 		t.Fatalf("best from %v, %v", best.Source, err)
 	}
 	if client.Transport != before.Transport || client.Jar != before.Jar || client.Timeout != before.Timeout || callerChecks != 1 {
@@ -341,7 +341,7 @@ func TestDiscoveryJSON(t *testing.T) {
 }
 
 func TestEnumsText(t *testing.T) {
-	sources := []Source{SourceCaller, SourceBuiltin, SourceAutoconfig, SourceWellKnown, SourcePACC, SourceAutodiscover, SourceISPDB, SourceSRV, SourceMX, SourceMXAutoconfig, SourceAutoconfigHTTP, SourceGuess}
+	sources := []Source{sourceCaller, sourceBuiltin, sourceAutoconfig, sourceWellKnown, sourcePACC, sourceAutodiscover, sourceISPDB, sourceSRV, sourceMX, sourceMXAutoconfig, sourceAutoconfigHTTP, sourceGuess}
 	for i, s := range sources {
 		if s.rank() != i+1 || s == "" {
 			t.Errorf("Source %q has rank %d, want %d", s, s.rank(), i+1)
@@ -466,13 +466,13 @@ func BenchmarkDiscover(b *testing.B) {
 		start := time.Now()
 		disc, err := d.Discover(ctx, "alice@hosted.test")
 		par += time.Since(start)
-		if best, _ := disc.Best(); err != nil || best.Source != SourceMX {
+		if best, _ := disc.Best(); err != nil || best.Source != sourceMX {
 			b.Fatalf("parallel: %v %v", best.Source, err)
 		}
 		start = time.Now()
 		cands := d.discoverSequential(ctx, "alice@hosted.test")
 		seq += time.Since(start)
-		if len(cands) != 1 || cands[0].Source != SourceMX {
+		if len(cands) != 1 || cands[0].Source != sourceMX {
 			b.Fatalf("sequential: %v", cands)
 		}
 	}

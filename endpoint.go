@@ -4,127 +4,135 @@ import (
 	"cmp"
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/mailsettings/mailsettings/internal/hostname"
+	"github.com/mailsettings/mailsettings/internal/sanitize"
+	"github.com/mailsettings/mailsettings/internal/tlsmode"
 )
 
-// A Protocol is a mail access protocol. The zero value is invalid.
-type Protocol uint8
+// A Protocol is a mail access protocol, as its lower-case name, which is
+// also its JSON form. The zero value is invalid.
+type Protocol string
 
 // The protocols a [ServerEndpoint] can speak. Their order is the order of
 // preference for incoming mail: IMAP before POP3.
 const (
-	IMAP Protocol = iota + 1 // IMAP4rev1/IMAP4rev2 (RFC 3501, RFC 9051)
-	POP3                     // POP3 (RFC 1939)
-	SMTP                     // message submission (RFC 6409, RFC 8314)
+	IMAP Protocol = "imap" // IMAP4rev1/IMAP4rev2 (RFC 3501, RFC 9051)
+	POP3 Protocol = "pop3" // POP3 (RFC 1939)
+	SMTP Protocol = "smtp" // message submission (RFC 6409, RFC 8314)
 )
 
-var protocolEnum = &enum{typ: "Protocol", what: "protocol", first: 1,
-	texts: []string{IMAP: "imap", POP3: "pop3", SMTP: "smtp"},
-	names: []string{IMAP: "IMAP", POP3: "POP3", SMTP: "SMTP"}}
+// protocols lists the protocols in order of preference; a protocol's
+// place, from 1, is also its code in the internal packages and the data.
+func protocols() [3]Protocol { return [...]Protocol{IMAP, POP3, SMTP} }
+
+// rank is p's place in protocols, from 1, or 0 for an invalid value.
+func (p Protocol) rank() int { all := protocols(); return slices.Index(all[:], p) + 1 }
 
 // valid reports whether p is one of the defined protocols.
-func (p Protocol) valid() bool { return protocolEnum.valid(uint8(p)) }
+func (p Protocol) valid() bool { return p.rank() > 0 }
 
-// Incoming reports whether p is used to read mail (IMAP or POP3).
-func (p Protocol) Incoming() bool { return p == IMAP || p == POP3 }
+// protocolOf returns the protocol whose rank is n, or "".
+func protocolOf(n int) Protocol { all := protocols(); return codeOf(all[:], n) }
 
-// String returns "IMAP", "POP3" or "SMTP", or "Protocol(N)" for an invalid value.
-func (p Protocol) String() string { return protocolEnum.String(uint8(p)) }
-
-// MarshalText returns "imap", "pop3" or "smtp". It fails for an invalid value.
-func (p Protocol) MarshalText() ([]byte, error) { return protocolEnum.marshal(uint8(p)) }
-
-// UnmarshalText accepts the forms written by [Protocol.MarshalText], in any case.
-func (p *Protocol) UnmarshalText(b []byte) error {
-	v, err := protocolEnum.unmarshal(b)
-	if err == nil {
-		*p = Protocol(v)
+// name returns "IMAP", "POP3" or "SMTP", for messages.
+func (p Protocol) name() string {
+	if !p.valid() {
+		return invalidCode("protocol", string(p))
 	}
-	return err
+	return strings.ToUpper(string(p))
 }
 
-// Encryption says how a connection to a [ServerEndpoint] is protected. The
-// zero value is invalid. Its order is the order of preference (RFC 8314):
-// implicit TLS before STARTTLS before plaintext.
-type Encryption uint8
+// invalidCode describes an invalid code for a message, sanitized and
+// bounded, since it may come from a document: `invalid protocol "x"`.
+func invalidCode(what, s string) string {
+	return "invalid " + what + " " + strconv.Quote(sanitize.Clip(s, 40))
+}
+
+// Encryption says how a connection to a [ServerEndpoint] is protected, as
+// a short code that is also its JSON form. The zero value is invalid. The
+// order below is the order of preference (RFC 8314): implicit TLS before
+// STARTTLS before plaintext.
+type Encryption string
 
 // The encryption modes.
 const (
 	// ImplicitTLS starts TLS with the first byte (ports 465, 993, 995).
-	ImplicitTLS Encryption = iota + 1
+	ImplicitTLS Encryption = "tls"
 	// STARTTLS starts in plaintext and upgrades with STARTTLS or STLS before
 	// anything else is sent (ports 587, 143, 110).
-	STARTTLS
+	STARTTLS Encryption = "starttls"
 	// Plaintext never encrypts. It is listed only where a provider offers
 	// nothing better, is never preferred over an encrypted endpoint, and is
 	// never used to send a credential by this package.
-	Plaintext
+	Plaintext Encryption = "plain"
 )
 
-var encryptionEnum = &enum{typ: "Encryption", what: "encryption", first: 1,
-	texts: []string{ImplicitTLS: "tls", STARTTLS: "starttls", Plaintext: "plain"},
-	names: []string{ImplicitTLS: "implicit TLS", STARTTLS: "STARTTLS", Plaintext: "plaintext"}}
+// encryptions lists the modes in order of preference; a mode's place,
+// from 1, is also its code in the internal packages (package tlsmode) and
+// the data.
+func encryptions() [3]Encryption { return [...]Encryption{ImplicitTLS, STARTTLS, Plaintext} }
+
+// rank is e's place in encryptions, from 1, or 0 for an invalid value.
+func (e Encryption) rank() int { all := encryptions(); return slices.Index(all[:], e) + 1 }
 
 // valid reports whether e is one of the defined modes.
-func (e Encryption) valid() bool { return encryptionEnum.valid(uint8(e)) }
+func (e Encryption) valid() bool { return e.rank() > 0 }
 
-// String returns "implicit TLS", "STARTTLS" or "plaintext", or
-// "Encryption(N)" for an invalid value.
-func (e Encryption) String() string { return encryptionEnum.String(uint8(e)) }
+// mode returns e as the internal packages' TLS mode (0 if invalid).
+func (e Encryption) mode() tlsmode.Mode { return tlsmode.Mode(e.rank()) }
 
-// MarshalText returns "tls", "starttls" or "plain". It fails for an invalid value.
-func (e Encryption) MarshalText() ([]byte, error) { return encryptionEnum.marshal(uint8(e)) }
+// encryptionOf returns the mode whose rank is n, or "".
+func encryptionOf(n int) Encryption { all := encryptions(); return codeOf(all[:], n) }
 
-// UnmarshalText accepts the forms written by [Encryption.MarshalText], in any case.
-func (e *Encryption) UnmarshalText(b []byte) error {
-	v, err := encryptionEnum.unmarshal(b)
-	if err == nil {
-		*e = Encryption(v)
+// name returns "implicit TLS", "STARTTLS" or "plaintext", for messages.
+func (e Encryption) name() string {
+	switch e {
+	case ImplicitTLS:
+		return "implicit TLS"
+	case STARTTLS:
+		return "STARTTLS"
+	case Plaintext:
+		return "plaintext"
 	}
-	return err
+	return invalidCode("encryption", string(e))
 }
 
-// A UsernameForm says what to type as the login name. The zero value is
-// invalid. The text forms are the placeholders of the Mozilla autoconfig
-// format, so that a form and a concrete username can share a JSON field.
-type UsernameForm uint8
+// A UsernameForm says what to type as the login name, as the placeholder
+// of the Mozilla autoconfig format, which is also its JSON form, so that
+// a form and a concrete username can share a JSON field. The zero value
+// is invalid.
+type UsernameForm string
 
 // The username forms.
 const (
 	// UsernameAddress is the full email address, "alice@example.com".
-	UsernameAddress UsernameForm = iota + 1
+	UsernameAddress UsernameForm = "%EMAILADDRESS%"
 	// UsernameLocalPart is the part before the "@", "alice".
-	UsernameLocalPart
+	UsernameLocalPart UsernameForm = "%EMAILLOCALPART%"
 	// UsernameLocalPartDotDomain is "alice.example.com", used by a few ISPs.
-	UsernameLocalPartDotDomain
+	UsernameLocalPartDotDomain UsernameForm = "%EMAILLOCALPART%.%EMAILDOMAIN%"
 )
 
-var usernameEnum = &enum{typ: "UsernameForm", what: "username form", first: 1,
-	texts: []string{
-		UsernameAddress:            "%EMAILADDRESS%",
-		UsernameLocalPart:          "%EMAILLOCALPART%",
-		UsernameLocalPartDotDomain: "%EMAILLOCALPART%.%EMAILDOMAIN%",
-	}}
+// usernameForms lists the forms; a form's place, from 1, is its code in
+// the data.
+func usernameForms() [3]UsernameForm {
+	return [...]UsernameForm{UsernameAddress, UsernameLocalPart, UsernameLocalPartDotDomain}
+}
 
 // valid reports whether u is one of the defined forms.
-func (u UsernameForm) valid() bool { return usernameEnum.valid(uint8(u)) }
+func (u UsernameForm) valid() bool { all := usernameForms(); return slices.Contains(all[:], u) }
 
-// String returns the autoconfig placeholder, such as "%EMAILADDRESS%", or
-// "UsernameForm(N)" for an invalid value.
-func (u UsernameForm) String() string { return usernameEnum.String(uint8(u)) }
+// usernameFormOf returns the form whose code is n, or "".
+func usernameFormOf(n int) UsernameForm { all := usernameForms(); return codeOf(all[:], n) }
 
-// MarshalText returns the autoconfig placeholder. It fails for an invalid value.
-func (u UsernameForm) MarshalText() ([]byte, error) { return usernameEnum.marshal(uint8(u)) }
-
-// UnmarshalText accepts the forms written by [UsernameForm.MarshalText].
-func (u *UsernameForm) UnmarshalText(b []byte) error {
-	v, err := usernameEnum.unmarshal(b)
-	if err == nil {
-		*u = UsernameForm(v)
-	}
-	return err
+// parseUsernameForm returns the form spelled s, in any case.
+func parseUsernameForm(s string) (UsernameForm, bool) {
+	all := usernameForms()
+	return parseCode(all[:], s)
 }
 
 // expand returns the username for the address local@domain, or "" if u is
@@ -158,7 +166,7 @@ func (e ServerEndpoint) Addr() string {
 
 // String returns a short description such as "IMAP imap.qq.com:993 implicit TLS".
 func (e ServerEndpoint) String() string {
-	return e.Protocol.String() + " " + e.Addr() + " " + e.Encryption.String()
+	return e.Protocol.name() + " " + e.Addr() + " " + e.Encryption.name()
 }
 
 // Validate reports whether every field of e is set and well formed: a valid
@@ -192,7 +200,7 @@ func (e ServerEndpoint) compare(f ServerEndpoint) int {
 		}
 		return -1
 	}
-	return cmp.Or(cmp.Compare(e.Protocol, f.Protocol), cmp.Compare(e.Encryption, f.Encryption))
+	return cmp.Or(cmp.Compare(e.Protocol.rank(), f.Protocol.rank()), cmp.Compare(e.Encryption.rank(), f.Encryption.rank()))
 }
 
 // An srvService is one RFC 6186/RFC 8314 service label and the endpoints

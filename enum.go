@@ -9,8 +9,10 @@ import (
 )
 
 // An enum describes the text forms of a uint8 enumeration whose valid
-// values are first..len(texts)-1. It keeps the String, MarshalText and
-// UnmarshalText methods of the exported types uniform.
+// values are first..len(texts)-1: the ordered levels Trust and Evidence.
+// It keeps their String, MarshalText and UnmarshalText methods uniform.
+// (The other enumerations are string codes; codeOf and parseCode serve
+// them.)
 type enum struct {
 	typ   string   // Go type name, for "Type(N)"
 	what  string   // what it is, for error messages
@@ -46,4 +48,22 @@ func (e *enum) unmarshal(b []byte) (uint8, error) {
 		}
 	}
 	return 0, fmt.Errorf("mailsettings: unknown %s %q", e.what, sanitize.Clip(string(b), 40))
+}
+
+// codeOf returns the code at place n, from 1, of codes, or "".
+func codeOf[T ~string](codes []T, n int) T {
+	if n < 1 || n > len(codes) {
+		return ""
+	}
+	return codes[n-1]
+}
+
+// parseCode returns the code of codes equal to s in any case.
+func parseCode[T ~string](codes []T, s string) (T, bool) {
+	for _, c := range codes {
+		if strings.EqualFold(s, string(c)) {
+			return c, true
+		}
+	}
+	return "", false
 }

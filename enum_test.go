@@ -8,59 +8,35 @@ import (
 	"github.com/mailsettings/mailsettings"
 )
 
-func TestEnumText(t *testing.T) {
-	type textEnum interface {
-		MarshalText() ([]byte, error)
-		String() string
-	}
-	tests := []struct {
-		v          textEnum
-		text, name string
-	}{
-		{mailsettings.IMAP, "imap", "IMAP"},
-		{mailsettings.POP3, "pop3", "POP3"},
-		{mailsettings.SMTP, "smtp", "SMTP"},
-		{mailsettings.ImplicitTLS, "tls", "implicit TLS"},
-		{mailsettings.STARTTLS, "starttls", "STARTTLS"},
-		{mailsettings.Plaintext, "plain", "plaintext"},
-		{mailsettings.UsernameLocalPart, "%EMAILLOCALPART%", "%EMAILLOCALPART%"},
-		{mailsettings.PasswordAuthCode, "authorization-code", "authorization-code"},
-	}
-	for _, tt := range tests {
-		b, err := tt.v.MarshalText()
-		if err != nil || string(b) != tt.text || tt.v.String() != tt.name {
-			t.Errorf("%v: MarshalText = %q, %v; String = %q; want %q, %q", tt.v, b, err, tt.v.String(), tt.text, tt.name)
+// TestEnumCodes: the codes of Protocol, Encryption, UsernameForm and
+// PasswordKind are their JSON forms; an endpoint's String names them in
+// words, and names an invalid code without trusting it.
+func TestEnumCodes(t *testing.T) {
+	for _, tt := range []struct{ got, want string }{
+		{string(mailsettings.IMAP), "imap"}, {string(mailsettings.POP3), "pop3"}, {string(mailsettings.SMTP), "smtp"},
+		{string(mailsettings.ImplicitTLS), "tls"}, {string(mailsettings.STARTTLS), "starttls"}, {string(mailsettings.Plaintext), "plain"},
+		{string(mailsettings.UsernameLocalPart), "%EMAILLOCALPART%"}, {string(mailsettings.PasswordAuthCode), "authorization-code"},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("code %q, want %q", tt.got, tt.want)
 		}
 	}
-	// Zero and out-of-range values are invalid: they do not marshal, and
-	// String names them without panicking.
-	invalid := []textEnum{mailsettings.Protocol(0), mailsettings.Protocol(200), mailsettings.Encryption(0),
-		mailsettings.Encryption(9), mailsettings.UsernameForm(0), mailsettings.PasswordKind(99)}
-	for _, v := range invalid {
-		if _, err := v.MarshalText(); err == nil {
-			t.Errorf("%v: MarshalText succeeded", v)
-		}
-		if !strings.Contains(v.String(), "(") {
-			t.Errorf("String() = %q, want a Type(N) form", v.String())
+	for e, want := range map[mailsettings.ServerEndpoint]string{
+		{Protocol: mailsettings.IMAP, Host: "imap.qq.com", Port: 993, Encryption: mailsettings.ImplicitTLS}:     "IMAP imap.qq.com:993 implicit TLS",
+		{Protocol: mailsettings.POP3, Host: "pop.qq.com", Port: 110, Encryption: mailsettings.STARTTLS}:         "POP3 pop.qq.com:110 STARTTLS",
+		{Protocol: mailsettings.SMTP, Host: "smtp.qq.com", Port: 25, Encryption: mailsettings.Plaintext}:        "SMTP smtp.qq.com:25 plaintext",
+		{Protocol: "imap4\x1b[2J", Host: "x.example", Port: 1, Encryption: "ssl"}:                               `invalid protocol "imap4\x1b[2J" x.example:1 invalid encryption "ssl"`,
+		{Protocol: mailsettings.Protocol(strings.Repeat("p", 100)), Host: "x.example", Port: 1, Encryption: ""}: `invalid protocol "` + strings.Repeat("p", 30),
+	} {
+		if got := e.String(); !strings.HasPrefix(got, want) || strings.ContainsRune(got, 0x1b) {
+			t.Errorf("String = %q, want %q", got, want)
 		}
 	}
 }
 
-func TestEnumUnmarshal(t *testing.T) {
-	var p mailsettings.Protocol
-	if err := p.UnmarshalText([]byte("POP3")); err != nil || p != mailsettings.POP3 {
-		t.Errorf("UnmarshalText(POP3) = %v, %v", p, err)
-	}
-	if err := p.UnmarshalText([]byte("imap4")); err == nil {
-		t.Error("UnmarshalText(imap4) succeeded")
-	}
-	var e mailsettings.Encryption
-	if err := e.UnmarshalText([]byte("StartTLS")); err != nil || e != mailsettings.STARTTLS {
-		t.Errorf("UnmarshalText(StartTLS) = %v, %v", e, err)
-	}
-	if err := e.UnmarshalText([]byte("ssl")); err == nil {
-		t.Error("UnmarshalText(ssl) succeeded: autoconfig spellings belong to the XML decoder")
-	}
+// TestEndpointJSON: an endpoint's JSON uses the codes, reads back, and is
+// refused for an invalid code; the zero endpoint is null.
+func TestEndpointJSON(t *testing.T) {
 	in := mailsettings.ServerEndpoint{Protocol: mailsettings.SMTP, Host: "smtp.example.com", Port: 465,
 		Encryption: mailsettings.ImplicitTLS, Username: mailsettings.UsernameLocalPart}
 	b, err := json.Marshal(in)
@@ -91,8 +67,14 @@ func TestEnumUnmarshal(t *testing.T) {
 	if err := json.Unmarshal(b, &h); err != nil || h.E != (mailsettings.ServerEndpoint{}) {
 		t.Errorf("null = %+v, %v", h.E, err)
 	}
-	if _, err := json.Marshal(mailsettings.ServerEndpoint{Protocol: 9, Host: "x.example", Port: 1}); err == nil {
-		t.Error("an endpoint with an invalid protocol marshals")
+	for _, bad := range []mailsettings.ServerEndpoint{
+		{Protocol: "imap4", Host: "x.example", Port: 1, Encryption: mailsettings.ImplicitTLS, Username: mailsettings.UsernameAddress},
+		{Protocol: mailsettings.IMAP, Host: "x.example", Port: 1, Encryption: "ssl", Username: mailsettings.UsernameAddress},
+		{Protocol: mailsettings.IMAP, Host: "x.example", Port: 1, Encryption: mailsettings.ImplicitTLS, Username: "%EMAIL%"},
+	} {
+		if _, err := json.Marshal(bad); err == nil {
+			t.Errorf("%v marshals", bad)
+		}
 	}
 }
 
@@ -103,9 +85,12 @@ func TestEndpointValidate(t *testing.T) {
 		t.Fatalf("Validate(%v) = %v", good, err)
 	}
 	bad := []func(*mailsettings.ServerEndpoint){
-		func(e *mailsettings.ServerEndpoint) { e.Protocol = 0 },
-		func(e *mailsettings.ServerEndpoint) { e.Encryption = 0 },
-		func(e *mailsettings.ServerEndpoint) { e.Username = 0 },
+		func(e *mailsettings.ServerEndpoint) { e.Protocol = "" },
+		func(e *mailsettings.ServerEndpoint) { e.Protocol = "IMAP" },
+		func(e *mailsettings.ServerEndpoint) { e.Encryption = "" },
+		func(e *mailsettings.ServerEndpoint) { e.Encryption = "ssl" },
+		func(e *mailsettings.ServerEndpoint) { e.Username = "" },
+		func(e *mailsettings.ServerEndpoint) { e.Username = "alice" },
 		func(e *mailsettings.ServerEndpoint) { e.Port = 0 },
 		func(e *mailsettings.ServerEndpoint) { e.Host = "" },
 		func(e *mailsettings.ServerEndpoint) { e.Host = "IMAP.example.com" },

@@ -19,7 +19,7 @@ func ExampleLookup() {
 	}
 	fmt.Println(s.Provider.Info().Name)
 	for _, e := range s.Endpoints() {
-		fmt.Printf("%-4v %s:%d %v, username %s\n", e.Protocol, e.Host, e.Port, e.Encryption, s.Username(e))
+		fmt.Printf("%v, username %s\n", e, s.Username(e))
 	}
 	fmt.Println(s.Provider.Info().Password)
 	// Output:

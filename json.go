@@ -1,6 +1,7 @@
 package mailsettings
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -44,15 +45,15 @@ type endpointJSON struct {
 }
 
 type providerJSON struct {
-	ID          string       `json:"id"`
-	Name        string       `json:"name"`
-	DocURL      string       `json:"doc_url,omitempty"`
-	SettingsURL string       `json:"settings_url,omitempty"`
-	Password    PasswordKind `json:"password"`
-	IMAPID      bool         `json:"imap_id,omitempty"`
-	OAuth2      *OAuth2      `json:"oauth2,omitempty"`
-	Source      string       `json:"source,omitempty"`
-	LastChecked string       `json:"last_checked,omitempty"`
+	ID          string  `json:"id"`
+	Name        string  `json:"name"`
+	DocURL      string  `json:"doc_url,omitempty"`
+	SettingsURL string  `json:"settings_url,omitempty"`
+	Password    string  `json:"password"` // a PasswordKind, "unknown" for ""
+	IMAPID      bool    `json:"imap_id,omitempty"`
+	OAuth2      *OAuth2 `json:"oauth2,omitempty"`
+	Source      string  `json:"source,omitempty"`
+	LastChecked string  `json:"last_checked,omitempty"`
 }
 
 type settingsJSON struct {
@@ -104,6 +105,9 @@ func (e ServerEndpoint) MarshalJSON() ([]byte, error) {
 	if e == (ServerEndpoint{}) {
 		return []byte("null"), nil
 	}
+	if !e.Protocol.valid() || !e.Encryption.valid() || !e.Username.valid() {
+		return nil, fmt.Errorf("mailsettings: endpoint %s: invalid protocol, encryption or username form", e)
+	}
 	type plain ServerEndpoint // the fields, without this method
 	return plainjson.Marshal(plain(e))
 }
@@ -130,13 +134,13 @@ func (s Settings) toJSON() settingsJSON {
 	i := s.Provider.data()
 	w.Provider = &providerJSON{
 		ID: i.ID, Name: i.Name, DocURL: i.DocURL, SettingsURL: i.SettingsURL,
-		Password: i.Password, IMAPID: i.IMAPID, OAuth2: i.OAuth2,
+		Password: cmp.Or(string(i.Password), passwordUnknown), IMAPID: i.IMAPID, OAuth2: i.OAuth2,
 		Source: i.Source, LastChecked: i.LastChecked,
 	}
 	for _, e := range s.endpoints() {
 		u := s.Username(e)
 		if u == "" {
-			u = e.Username.String()
+			u = string(e.Username)
 		}
 		ej := endpointJSON{Protocol: e.Protocol, Host: e.Host, Port: e.Port, Encryption: e.Encryption, Username: u, UsernameForm: e.Username}
 		if ev, ok := s.Provider.Evidence(e); ok {
@@ -206,13 +210,32 @@ func (w *settingsJSON) info() ProviderInfo {
 	p := w.Provider
 	info := ProviderInfo{
 		ID: p.ID, Name: p.Name, Domains: []string{w.Domain}, DocURL: p.DocURL, SettingsURL: p.SettingsURL,
-		Password: p.Password, IMAPID: p.IMAPID, OAuth2: p.OAuth2, Notes: w.Notes,
+		Password: storedPassword(p.Password), IMAPID: p.IMAPID, OAuth2: p.OAuth2, Notes: w.Notes,
 		Source: p.Source, LastChecked: p.LastChecked,
 	}
 	for _, e := range w.Endpoints {
-		info.Endpoints = append(info.Endpoints, ServerEndpoint{e.Protocol, e.Host, e.Port, e.Encryption, e.UsernameForm})
+		// The codes are read in any case; NewProvider's check refuses
+		// invalid ones.
+		u, _ := parseUsernameForm(string(e.UsernameForm))
+		info.Endpoints = append(info.Endpoints, ServerEndpoint{
+			Protocol(strings.ToLower(string(e.Protocol))), e.Host, e.Port,
+			Encryption(strings.ToLower(string(e.Encryption))), u,
+		})
 	}
 	return info
+}
+
+// passwordUnknown is the JSON form of the zero PasswordKind.
+const passwordUnknown = "unknown"
+
+// storedPassword reads a stored password kind, in any case: the zero kind
+// for "unknown", and an invalid kind (which NewProvider's check refuses)
+// for anything else not defined.
+func storedPassword(s string) PasswordKind {
+	if strings.EqualFold(s, passwordUnknown) {
+		return ""
+	}
+	return PasswordKind(strings.ToLower(s))
 }
 
 // builtin returns the built-in provider that w names, if it still has the
@@ -246,7 +269,7 @@ func (c Candidate) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads what [Candidate.MarshalJSON] wrote. The provider
 // keeps the stored label: given to a [Discoverer] in Providers, it answers
 // only for the stored domain, with the stored source, trust and reasons.
-// A candidate of [SourceBuiltin] is checked against the built-in database
+// A candidate of source "builtin" is checked against the built-in database
 // as [Settings.UnmarshalJSON] does, and never carries more trust than
 // [TrustCurated].
 func (c *Candidate) UnmarshalJSON(b []byte) error {
@@ -270,7 +293,7 @@ func (c *Candidate) UnmarshalJSON(b []byte) error {
 		return errors.New("mailsettings: stored candidate without a provider or domain")
 	}
 	switch w.Source {
-	case SourceBuiltin:
+	case sourceBuiltin:
 		s.Provider, err = w.builtin()
 		w.Trust = min(w.Trust, TrustCurated)
 	default:

@@ -179,7 +179,7 @@ func (s Settings) Best(p Protocol) (ServerEndpoint, bool) {
 // else POP3.
 func (s Settings) Incoming() (ServerEndpoint, bool) {
 	for _, e := range s.endpoints() {
-		if e.Protocol.Incoming() {
+		if e.Protocol == IMAP || e.Protocol == POP3 {
 			return e, true
 		}
 	}

@@ -367,15 +367,16 @@ func TestUsernameForms(t *testing.T) {
 		{mailsettings.UsernameLocalPart, "bob", "bob", "example.com", "%EMAILLOCALPART%"},
 		{mailsettings.UsernameLocalPartDotDomain, "bob", "bob.example.com", "example.com", "%EMAILLOCALPART%.%EMAILDOMAIN%"},
 		{mailsettings.UsernameAddress, "", "", "example.com", "%EMAILADDRESS%"},
-		{0, "bob", "", "example.com", "UsernameForm(0)"},
+		{"", "bob", "", "example.com", ""},
+		{"%EMAIL%", "bob", "", "example.com", "%EMAIL%"},
 	}
 	for _, tt := range tests {
 		s := mailsettings.Settings{LocalPart: tt.local, Domain: tt.domain}
 		if got := s.Username(mailsettings.ServerEndpoint{Username: tt.f}); got != tt.want {
 			t.Errorf("Username with %v for %q, %q = %q, want %q", tt.f, tt.local, tt.domain, got, tt.want)
 		}
-		if got := tt.f.String(); got != tt.text {
-			t.Errorf("String() = %q, want %q", got, tt.text)
+		if string(tt.f) != tt.text {
+			t.Errorf("code %q, want %q", tt.f, tt.text)
 		}
 	}
 }

@@ -259,7 +259,7 @@ type LoginResult struct {
 // server says LOGINDISABLED; POP3 USER/PASS only when CAPA lists USER).
 // [KindAuthUnavailable] means none of them is offered.
 //
-// For a provider that needs IMAP ID (see [Provider.NeedsIMAPID]: NetEase
+// For a provider that needs IMAP ID (see [ProviderInfo].IMAPID: NetEase
 // accepts the login but answers SELECT and EXAMINE with "Unsafe Login"
 // until the client identified itself), ID (RFC 2971) is sent right after a
 // successful login, and EXAMINE INBOX then checks that the mailbox opens,
@@ -304,7 +304,7 @@ type session struct {
 	res *ProbeResult
 
 	ctx  context.Context
-	step Step
+	step string
 	// alternative is an alternative's probe, which looks for no
 	// alternative of its own.
 	alternative bool
@@ -342,7 +342,7 @@ func (s *session) run(parent context.Context, cred *Credentials) error {
 		greeting = defaultGreetingTimeout
 	}
 	cfg := wire.Config{
-		Proto: wire.Proto(s.e.Protocol), Mode: wire.Mode(s.e.Encryption), TLS: s.tlsConfig(),
+		Proto: wire.Proto(s.e.Protocol.rank()), Mode: wire.Mode(s.e.Encryption.rank()), TLS: s.tlsConfig(),
 		GreetingWait: greeting,
 	}
 	if info := s.res.Provider.data(); wc != nil {
@@ -378,10 +378,10 @@ func (s *session) setResult(wr *wire.Result) {
 
 // wireFail turns a failed session into a ProbeError.
 func (s *session) wireFail(we *wire.Error, wr *wire.Result) *ProbeError {
-	s.step = Step(we.Step)
+	s.step = string(we.Step)
 	pe := s.fail(ErrorKind(we.Kind), we.Err)
 	pe.ServerText, pe.ServerTextBeforeTLS = we.ServerText, we.ServerTextBeforeTLS
-	pe.Detected = Protocol(we.Detected)
+	pe.Detected = protocolOf(int(we.Detected))
 	switch pe.Kind {
 	case KindCertUntrusted, KindCertNameMismatch, KindCertExpired, KindCertInvalid, KindCertWeakKey:
 		if c := s.res.Certificate; c != nil {
@@ -498,7 +498,7 @@ func (s *session) tlsConfig() *tls.Config {
 // ctxKind classifies an error of the resolve or connect step as a timeout
 // or cancellation (see wire.ContextKind).
 func (s *session) ctxKind(err error) (ErrorKind, bool) {
-	k, ok := wire.ContextKind(s.ctx, err, wire.Step(s.step), wire.Mode(s.e.Encryption))
+	k, ok := wire.ContextKind(s.ctx, err, wire.Step(s.step), wire.Mode(s.e.Encryption.rank()))
 	return ErrorKind(k), ok
 }
 

@@ -26,7 +26,7 @@ func checkLogin(t *testing.T, srv *mailsettingstest.Server, p *mailsettings.Prob
 func TestCheckLogin(t *testing.T) {
 	for _, p := range protocols {
 		for _, enc := range []mailsettings.Encryption{itls, stls} {
-			t.Run(p.String()+"/"+enc.String(), func(t *testing.T) {
+			t.Run(string(p)+"/"+string(enc), func(t *testing.T) {
 				t.Parallel()
 				srv := newServer(t, p, enc, mailsettingstest.WithUsers(users),
 					mailsettingstest.WithOAuth2Tokens(map[string]string{"bob@example.test": "tok-123"}))
@@ -75,7 +75,7 @@ func TestCheckLoginNeverInPlaintext(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range protocols {
-		t.Run(p.String()+"/plaintext", func(t *testing.T) {
+		t.Run(string(p)+"/plaintext", func(t *testing.T) {
 			t.Parallel()
 			srv := newServer(t, p, plain, mailsettingstest.WithUsers(users))
 			res, err := checkLogin(t, srv, srv.Prober(), mailsettings.Credentials{Username: "alice@example.test", Password: "right-password"})
@@ -87,7 +87,7 @@ func TestCheckLoginNeverInPlaintext(t *testing.T) {
 			checkSecretAbsent(t, srv.Transcript(), "right-password")
 		})
 		for _, enc := range []mailsettings.Encryption{itls, stls} {
-			t.Run(p.String()+"/insecure-skip-verify/"+enc.String(), func(t *testing.T) {
+			t.Run(string(p)+"/insecure-skip-verify/"+string(enc), func(t *testing.T) {
 				t.Parallel()
 				srv := newServer(t, p, enc, mailsettingstest.WithUsers(users), mailsettingstest.WithCert(self))
 				pr := &mailsettings.Prober{Resolver: srv.Resolver(), TLSConfig: &tls.Config{InsecureSkipVerify: true}}
@@ -324,7 +324,7 @@ func TestCheckLoginSASLAsOffered(t *testing.T) {
 	}
 	for _, c := range cases {
 		for _, enc := range []mailsettings.Encryption{itls, stls} {
-			t.Run(c.name+"/"+enc.String(), func(t *testing.T) {
+			t.Run(c.name+"/"+string(enc), func(t *testing.T) {
 				t.Parallel()
 				srv := newServer(t, c.proto, enc, append(c.opts, mailsettingstest.WithUsers(users), mailsettingstest.WithOAuth2Tokens(tokens))...)
 				res, err := checkLogin(t, srv, srv.Prober(), c.cred)
@@ -363,7 +363,7 @@ func TestCheckLoginSASLAsOffered(t *testing.T) {
 func TestCheckLoginLongInitialResponse(t *testing.T) {
 	token := strings.Repeat("t", 600)
 	for _, p := range []mailsettings.Protocol{pop3, smtp} {
-		t.Run(p.String(), func(t *testing.T) {
+		t.Run(string(p), func(t *testing.T) {
 			srv := newServer(t, p, itls, mailsettingstest.WithAuthMechanisms("XOAUTH2"),
 				mailsettingstest.WithOAuth2Tokens(map[string]string{"bob@example.test": token}))
 			res, err := checkLogin(t, srv, srv.Prober(), mailsettings.Credentials{Username: "bob@example.test", OAuth2Token: token})

@@ -131,9 +131,9 @@ const (
 	KindMailboxRefused ErrorKind = "mailbox_refused"
 )
 
-// ErrorKinds returns the whole vocabulary of error kinds, in the order of
+// errorKinds returns the whole vocabulary of error kinds, in the order of
 // the probe's steps.
-func ErrorKinds() []ErrorKind {
+func errorKinds() []ErrorKind {
 	return []ErrorKind{
 		KindInvalidRequest, KindDNSNotFound, KindDNSFailure, KindConnectionRefused, KindConnectTimeout,
 		KindNetwork, KindExpectedTLSGotPlaintext, KindExpectedPlaintextGotTLS, KindSTARTTLSNotOffered,
@@ -160,28 +160,16 @@ func KindOf(err error) ErrorKind {
 	return ""
 }
 
-// A Step is a stage of a probe, as a short stable code. In order:
-//
-//	resolve       DNS lookup of the endpoint's host
-//	connect       TCP connection
-//	tls           TLS handshake (implicit TLS, or after STARTTLS)
-//	greeting      the server's first line
-//	capabilities  CAPABILITY, CAPA or EHLO
-//	starttls      the STARTTLS or STLS command
-//	auth          the optional credential check
-//	logout        LOGOUT or QUIT
-type Step string
-
-// The steps.
+// The steps of a probe (see [ProbeError].Step), in order.
 const (
-	stepResolve      Step = "resolve"      // DNS lookup of the endpoint's host
-	stepConnect      Step = "connect"      // TCP connection
-	stepTLS          Step = "tls"          // TLS handshake (implicit TLS or after STARTTLS)
-	stepGreeting     Step = "greeting"     // the server's first line
-	stepCapabilities Step = "capabilities" // CAPABILITY, CAPA or EHLO
-	stepSTARTTLS     Step = "starttls"     // the STARTTLS or STLS command
-	stepAuth         Step = "auth"         // the optional credential check
-	stepLogout       Step = "logout"       // LOGOUT or QUIT
+	stepResolve      = "resolve"      // DNS lookup of the endpoint's host
+	stepConnect      = "connect"      // TCP connection
+	stepTLS          = "tls"          // TLS handshake (implicit TLS or after STARTTLS)
+	stepGreeting     = "greeting"     // the server's first line
+	stepCapabilities = "capabilities" // CAPABILITY, CAPA or EHLO
+	stepSTARTTLS     = "starttls"     // the STARTTLS or STLS command
+	stepAuth         = "auth"         // the optional credential check
+	stepLogout       = "logout"       // LOGOUT or QUIT
 )
 
 // A ProbeError reports a failed probe: which endpoint, which step, what
@@ -192,9 +180,16 @@ const (
 type ProbeError struct {
 	Endpoint ServerEndpoint
 	Addr     string // the IP address and port dialled, or "" before the connection
-	Step     Step
-	Kind     ErrorKind
-	Err      error // the cause, or nil
+	// Step is the stage of the probe that failed, as a short stable
+	// code, in order: "resolve" (DNS lookup of the endpoint's host),
+	// "connect" (TCP connection), "tls" (TLS handshake, implicit or after
+	// STARTTLS), "greeting" (the server's first line), "capabilities"
+	// (CAPABILITY, CAPA or EHLO), "starttls" (the STARTTLS or STLS
+	// command), "auth" (the optional credential check), "logout" (LOGOUT
+	// or QUIT).
+	Step string
+	Kind ErrorKind
+	Err  error // the cause, or nil
 
 	// ServerText is what the server said, if anything: sanitized (no
 	// control characters) and at most 512 bytes. It was received before

@@ -90,12 +90,11 @@ func (e *ProbeError) replyHint() string {
 func (e *ProbeError) args() []msg.Arg {
 	ep := e.Endpoint
 	detected := msg.Text{}
-	if e.Detected != 0 {
-		detected = msg.Text{article(e.Detected.String()) + " " + e.Detected.String() + " server", e.Detected.String() + "服务器", e.Detected.String() + "伺服器"}
-	}
-	what := ep.Protocol.String()
-	if e.Detected != 0 {
-		what = e.Detected.String()
+	what := ep.Protocol.name()
+	if e.Detected.valid() {
+		d := e.Detected.name()
+		detected = msg.Text{article(d) + " " + d + " server", d + "服务器", d + "伺服器"}
+		what = d
 	}
 	step := msg.Get("step." + string(e.Step))
 	if !msg.Has("step." + string(e.Step)) {
@@ -114,7 +113,7 @@ func (e *ProbeError) args() []msg.Arg {
 	return []msg.Arg{
 		msg.Plain("host", ep.Host),
 		msg.Plain("port", strconv.Itoa(int(ep.Port))),
-		msg.Plain("proto", ep.Protocol.String()),
+		msg.Plain("proto", ep.Protocol.name()),
 		msg.Plain("what", what),
 		msg.Plain("cause", e.cause()),
 		msg.Plain("date", e.CertNotAfter.UTC().Format("2006-01-02")),

@@ -134,7 +134,7 @@ func TestFixNotesOnlyWhereTheyExplain(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv = newServer(t, imap, itls, mailsettingstest.WithHost("imap.exmail.qq.com"), mailsettingstest.WithCert(wrong))
-	_, err = probe(t, srv, 0, longWait)
+	_, err = probe(t, srv, "", longWait)
 	pe = wantKind(t, err, mailsettings.KindCertNameMismatch)
 	if s := pe.Fix().String(); !strings.Contains(s, "*.exmail.qq.com") {
 		t.Errorf("certificate failure: Fix() = %q, want the certificate note", s)
@@ -168,7 +168,7 @@ func TestMicrosoft365Advice(t *testing.T) {
 			t.Errorf("%s: provider %v / %v", c.user, res.Provider, pe.Provider)
 		}
 	}
-	res, _ := probe(t, srv, 0, longWait)
+	res, _ := probe(t, srv, "", longWait)
 	if id := res.Provider.Info().ID; id != "microsoft365" {
 		t.Errorf("Probe of outlook.office365.com: provider %q, want microsoft365", id)
 	}
@@ -187,10 +187,10 @@ func TestExpectedPlaintextNamesPorts(t *testing.T) {
 // placeholders, for a bare ProbeError as callers may build one and for
 // one at the login step with a server reply.
 func TestNoPlaceholderLeft(t *testing.T) {
-	for _, k := range mailsettings.ErrorKinds() {
+	for _, k := range mailsettings.ErrorKindsForTest() {
 		for _, pe := range []*mailsettings.ProbeError{
 			{Endpoint: endpoint(imap, "mail.example.test", 993, itls), Kind: k},
-			{Endpoint: endpoint(smtp, "smtp.office365.com", 587, stls), Kind: k, Step: mailsettings.Step("auth"), ServerText: "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox."},
+			{Endpoint: endpoint(smtp, "smtp.office365.com", 587, stls), Kind: k, Step: "auth", ServerText: "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Mailbox."},
 		} {
 			for _, txt := range []mailsettings.Text{pe.Explanation(), pe.Fix()} {
 				for _, lang := range []string{"en", "zh-Hans", "zh-Hant"} {

@@ -51,7 +51,7 @@ func probe(t *testing.T, srv *mailsettingstest.Server, enc mailsettings.Encrypti
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	e := srv.Endpoint()
-	if enc != 0 {
+	if enc != "" {
 		e.Encryption = enc
 	}
 	res, err := srv.Prober().Probe(ctx, e)
@@ -84,10 +84,10 @@ func wantKind(t *testing.T, err error, k mailsettings.ErrorKind) *mailsettings.P
 func TestProbeEachProtocolAndMode(t *testing.T) {
 	for _, p := range protocols {
 		for _, enc := range encryptions {
-			t.Run(p.String()+"/"+enc.String(), func(t *testing.T) {
+			t.Run(string(p)+"/"+string(enc), func(t *testing.T) {
 				t.Parallel()
 				srv := newServer(t, p, enc)
-				res, err := probe(t, srv, 0, longWait)
+				res, err := probe(t, srv, "", longWait)
 				if err != nil {
 					t.Fatalf("Probe: %v", err)
 				}
@@ -141,7 +141,7 @@ func TestProbeIMAPLiteral(t *testing.T) {
 	srv := newServer(t, imap, itls, dialogue("* OK hi\r\n",
 		exch{verb: "CAPABILITY", reply: "* ID (\"name\" {4}\r\na)b* \"vendor\" {3}\r\nx\r\n)\r\n* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n{tag} OK done\r\n"},
 		exch{verb: "LOGOUT", reply: "* BYE bye\r\n{tag} OK bye\r\n"}))
-	res, err := probe(t, srv, 0, longWait)
+	res, err := probe(t, srv, "", longWait)
 	if err != nil {
 		t.Fatalf("Probe: %v", err)
 	}
@@ -193,7 +193,7 @@ func TestModeMatrix(t *testing.T) {
 	}
 	wg.Wait()
 	for _, c := range cells {
-		t.Run(c.p.String()+"/client="+c.client.String()+"/server="+c.server.String(), func(t *testing.T) {
+		t.Run(string(c.p)+"/client="+string(c.client)+"/server="+string(c.server), func(t *testing.T) {
 			if c.res == nil {
 				t.Fatalf("nil result; error %v", c.err)
 			}
@@ -297,8 +297,10 @@ func TestGreetingTimeoutLeavesSlowGreeters(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Probe: %v", err)
 	}
-	if res.Timing.Greeting < 300*time.Millisecond {
-		t.Errorf("greeting after %v, want the server's pause", res.Timing.Greeting)
+	// The server's clock starts at accept, the probe's when its dial
+	// returns: they differ by scheduling, so allow a margin below 300 ms.
+	if res.Timing.Greeting < 250*time.Millisecond {
+		t.Errorf("greeting after %v, want the server's 300 ms pause", res.Timing.Greeting)
 	}
 }
 
@@ -371,9 +373,9 @@ func TestMismatchQuotesGreeting(t *testing.T) {
 // the failure is a broken STARTTLS (it used to be labelled an injection).
 func TestSTARTTLSFailedQuotesReply(t *testing.T) {
 	srv := newServer(t, pop3, stls, mailsettingstest.FailTLSAfterSTARTTLS("-ERR STARTTLS failed\r\n"))
-	_, err := probe(t, srv, 0, longWait)
+	_, err := probe(t, srv, "", longWait)
 	pe := wantKind(t, err, mailsettings.KindSTARTTLSFailed)
-	if pe.ServerText != "-ERR STARTTLS failed" || !pe.ServerTextBeforeTLS || pe.Step != mailsettings.Step("tls") {
+	if pe.ServerText != "-ERR STARTTLS failed" || !pe.ServerTextBeforeTLS || pe.Step != "tls" {
 		t.Errorf("ServerText %q, before TLS %v, step %s", pe.ServerText, pe.ServerTextBeforeTLS, pe.Step)
 	}
 	if x := pe.Explanation(); !strings.Contains(x.String(), "TLS setup is broken") || !strings.Contains(zhHans(x), "TLS配置有故障") {
@@ -409,12 +411,12 @@ func TestWeakCertificate(t *testing.T) {
 	for _, c := range cases {
 		for _, p := range protocols {
 			for _, enc := range []mailsettings.Encryption{itls, stls} {
-				t.Run(c.name+"/"+p.String()+"/"+enc.String(), func(t *testing.T) {
+				t.Run(c.name+"/"+string(p)+"/"+string(enc), func(t *testing.T) {
 					t.Parallel()
 					srv := newServer(t, p, enc, mailsettingstest.WithCert(c.cert), mailsettingstest.WithUsers(users))
-					res, err := probe(t, srv, 0, longWait)
+					res, err := probe(t, srv, "", longWait)
 					pe := wantKind(t, err, mailsettings.KindCertWeakKey)
-					if pe.Step != mailsettings.Step("tls") || res.Verified {
+					if pe.Step != "tls" || res.Verified {
 						t.Errorf("step %s, verified %v", pe.Step, res.Verified)
 					}
 					if cs := res.Certificate; cs == nil || cs.KeyAlgorithm != c.keyAlg || cs.KeyBits != c.bits {

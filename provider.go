@@ -57,46 +57,40 @@ func plaintextNote() Note {
 	return Note{Kind: NotePlaintext, Text: textOf(msg.Get("note.plaintext"))}
 }
 
-// PasswordKind says which secret a provider accepts for IMAP, POP3 and SMTP.
-// The zero value means it is not known.
-type PasswordKind uint8
+// PasswordKind says which secret a provider accepts for IMAP, POP3 and
+// SMTP, as a short code that is also its JSON form. The zero value, "",
+// means it is not known (written "unknown" in JSON).
+type PasswordKind string
 
 // The password kinds.
 const (
-	PasswordUnknown PasswordKind = iota
 	// PasswordAccount is the password used on the provider's web site.
-	PasswordAccount
+	PasswordAccount PasswordKind = "account-password"
 	// PasswordApp is an app-specific password made in the account's
 	// security settings (Gmail with 2-Step Verification, iCloud, Yahoo).
-	PasswordApp
+	PasswordApp PasswordKind = "app-password"
 	// PasswordAuthCode is an authorization code (授权码) generated in the
 	// web settings when IMAP/POP3/SMTP is switched on (QQ Mail, NetEase).
-	PasswordAuthCode
+	PasswordAuthCode PasswordKind = "authorization-code"
 	// PasswordOAuth2Only means no password works: the client must use
 	// OAuth2 (XOAUTH2/OAUTHBEARER), as Outlook.com requires.
-	PasswordOAuth2Only
+	PasswordOAuth2Only PasswordKind = "oauth2-only"
 )
 
-var passwordEnum = &enum{typ: "PasswordKind", what: "password kind", first: 0,
-	texts: []string{
-		PasswordUnknown: "unknown", PasswordAccount: "account-password", PasswordApp: "app-password",
-		PasswordAuthCode: "authorization-code", PasswordOAuth2Only: "oauth2-only",
-	}}
-
-// String returns the text form, such as "authorization-code".
-func (k PasswordKind) String() string { return passwordEnum.String(uint8(k)) }
-
-// MarshalText returns the text form. It fails for an undefined value.
-func (k PasswordKind) MarshalText() ([]byte, error) { return passwordEnum.marshal(uint8(k)) }
-
-// UnmarshalText accepts the forms written by [PasswordKind.MarshalText].
-func (k *PasswordKind) UnmarshalText(b []byte) error {
-	v, err := passwordEnum.unmarshal(b)
-	if err == nil {
-		*k = PasswordKind(v)
-	}
-	return err
+// passwordKinds lists the known kinds; a kind's place, from 1, is its
+// code in the data.
+func passwordKinds() [4]PasswordKind {
+	return [...]PasswordKind{PasswordAccount, PasswordApp, PasswordAuthCode, PasswordOAuth2Only}
 }
+
+// valid reports whether k is "" or one of the defined kinds.
+func (k PasswordKind) valid() bool {
+	all := passwordKinds()
+	return k == "" || slices.Contains(all[:], k)
+}
+
+// passwordKindOf returns the kind whose code is n, or "" (unknown).
+func passwordKindOf(n int) PasswordKind { all := passwordKinds(); return codeOf(all[:], n) }
 
 // OAuth2 describes a provider's OAuth2 service, as listed in the Mozilla
 // autoconfig format.
@@ -180,11 +174,11 @@ type origin struct {
 // an Evidence entry has no valid level or names no endpoint or one twice.
 //
 // The provider is the caller's own: given in [Discoverer.Providers], it
-// answers for its Domains as [SourceCaller] with [TrustCaller]. To keep the
+// answers for its Domains as source "caller" with [TrustCaller]. To keep the
 // trust of a discovered provider, keep the [Candidate] (it round-trips
 // through JSON) or its Provider value, not a copy of its ProviderInfo.
 func NewProvider(info ProviderInfo) (Provider, error) {
-	return newProvider(info, &origin{source: SourceCaller, trust: TrustCaller, reasons: []Reason{reasonCaller}})
+	return newProvider(info, &origin{source: sourceCaller, trust: TrustCaller, reasons: []Reason{reasonCaller}})
 }
 
 // newProvider is NewProvider with the given origin.
@@ -215,7 +209,7 @@ func (p Provider) answersFor(domain string) bool {
 // answers.
 func (p Provider) label() (Source, Trust, []Reason) {
 	if p.origin == nil {
-		return SourceBuiltin, TrustCurated, []Reason{reasonCurated}
+		return sourceBuiltin, TrustCurated, []Reason{reasonCurated}
 	}
 	return p.origin.source, p.origin.trust, slices.Clone(p.origin.reasons)
 }
@@ -246,6 +240,9 @@ func (p Provider) check() error {
 	}
 	if len(i.Endpoints) == 0 {
 		return fmt.Errorf("mailsettings: provider %q: no endpoints", i.ID)
+	}
+	if !i.Password.valid() {
+		return fmt.Errorf("mailsettings: provider %q: %s", i.ID, invalidCode("password kind", string(i.Password)))
 	}
 	for k, e := range i.Endpoints {
 		if err := e.Validate(); err != nil {

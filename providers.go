@@ -85,7 +85,7 @@ func buildTable(ps []db.Provider, evidence []db.EvidenceRecord, mx []db.MXRule, 
 		info := &infos[i]
 		*info = ProviderInfo{
 			ID: p.ID, Name: p.Name, Names: nameOf(p), Domains: p.Domains,
-			DocURL: p.DocURL, SettingsURL: p.SettingsURL, Password: PasswordKind(p.Password), IMAPID: p.IMAPID,
+			DocURL: p.DocURL, SettingsURL: p.SettingsURL, Password: passwordKindOf(int(p.Password)), IMAPID: p.IMAPID,
 			Source: p.Source, LastChecked: p.Checked,
 		}
 		if o := p.OAuth2; o != nil {
@@ -94,8 +94,8 @@ func buildTable(ps []db.Provider, evidence []db.EvidenceRecord, mx []db.MXRule, 
 		first := len(endpoints)
 		for _, e := range p.Endpoints {
 			se := ServerEndpoint{
-				Protocol: Protocol(e.Protocol), Host: e.Host, Port: e.Port,
-				Encryption: Encryption(e.Encryption), Username: UsernameForm(e.Username),
+				Protocol: protocolOf(int(e.Protocol)), Host: e.Host, Port: e.Port,
+				Encryption: encryptionOf(int(e.Encryption)), Username: usernameFormOf(int(e.Username)),
 			}
 			if int(e.Evidence) >= len(evidence) {
 				errs = append(errs, fmt.Errorf("provider %s: endpoint %v: evidence index %d out of range", p.ID, se, e.Evidence))
@@ -258,15 +258,10 @@ func ProviderForMX(mxHost string) (Provider, bool) {
 	return Provider{}, false
 }
 
-// DomainCount returns the number of mail domains the built-in database
-// lists (not counting the domains matched by suffix, such as Microsoft 365
-// tenants). The first call builds the table.
-func DomainCount() int { t := builtinTable(); return len(t.byDomain) + len(t.bare) }
-
 // Providers returns every built-in provider, in ID order: those with mail
-// domains, the hosting services found only by MX (whose [Provider.Domains]
-// is empty), and the few known without settings (whose
-// [Provider.Endpoints] is empty, such as a closed service: their notes say
+// domains, the hosting services found only by MX (whose
+// [ProviderInfo].Domains is empty), and the few known without settings
+// (whose Endpoints are empty, such as a closed service: their notes say
 // why). A program can show a provider picker with it. The first call
 // builds the table.
 func Providers() iter.Seq[Provider] {

@@ -76,7 +76,7 @@ func (p Provider) publishable(format string, say func(ServerEndpoint) error) ([]
 			n++
 		}
 		if n == 0 && first != nil {
-			return nil, unpublishable(format, i.ID, proto.String()+" would be left with no endpoint: "+first.Error())
+			return nil, unpublishable(format, i.ID, proto.name()+" would be left with no endpoint: "+first.Error())
 		}
 	}
 	sortEndpoints(out)

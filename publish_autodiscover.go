@@ -6,7 +6,6 @@ import (
 
 	"github.com/mailsettings/mailsettings/internal/address"
 	"github.com/mailsettings/mailsettings/internal/autodiscover"
-	"github.com/mailsettings/mailsettings/internal/tlsmode"
 )
 
 // MarshalAutodiscover writes the Exchange Autodiscover answer (the Outlook
@@ -14,7 +13,7 @@ import (
 // provider's IMAP, POP3 and SMTP settings, as a server answers a POST to
 // https://autodiscover.DOMAIN/autodiscover/autodiscover.xml (see
 // [PublishHandler]). emailAddress is the request's EMailAddress; its
-// domain need not be one of [Provider.Domains], for a provider that hosts
+// domain need not be one of the provider's Domains, for a provider that hosts
 // other domains.
 //
 // Each endpoint becomes a Protocol element with its host, port and login
@@ -39,8 +38,8 @@ func (p Provider) MarshalAutodiscover(emailAddress string) ([]byte, error) {
 	local, domain := addr[:at], addr[at+1:]
 	server := func(e ServerEndpoint) (autodiscover.Server, error) {
 		s := autodiscover.Server{
-			Type: e.Protocol.String(), Host: e.Host, Port: int(e.Port),
-			TLS: tlsmode.Mode(e.Encryption), LoginName: e.Username.expand(local, domain),
+			Type: e.Protocol.name(), Host: e.Host, Port: int(e.Port),
+			TLS: e.Encryption.mode(), LoginName: e.Username.expand(local, domain),
 		}
 		if e.Encryption == Plaintext {
 			return s, errPlaintext

@@ -117,7 +117,7 @@ func TestPublishHandler(t *testing.T) {
 
 func autoconfigFor(domain string) func(*testing.T, []byte) {
 	return func(t *testing.T, body []byte) {
-		info, err := ParseAutoconfig(bytes.NewReader(body))
+		info, err := AutoconfigParser{}.Parse(bytes.NewReader(body))
 		if err != nil || !slices.Equal(info.Domains, []string{domain}) {
 			t.Errorf("autoconfig: %v, domains %v, want [%s]", err, info.Domains, domain)
 		}

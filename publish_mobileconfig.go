@@ -8,7 +8,6 @@ import (
 	"github.com/mailsettings/mailsettings/internal/address"
 	"github.com/mailsettings/mailsettings/internal/mobileconfig"
 	"github.com/mailsettings/mailsettings/internal/sanitize"
-	"github.com/mailsettings/mailsettings/internal/tlsmode"
 )
 
 // mobileconfigContentType is the Content-Type of Apple configuration
@@ -73,14 +72,14 @@ func (p Provider) MarshalMobileconfig(emailOrDomain string, signer ProfileSigner
 	}
 	prof := mobileconfig.Profile{Domain: domain, EmailAddress: addr, Description: i.Name, Organization: i.Name}
 	server := func(e ServerEndpoint) mobileconfig.Server {
-		return mobileconfig.Server{Host: e.Host, Port: int(e.Port), TLS: tlsmode.Mode(e.Encryption), Username: e.Username.expand(local, domain)}
+		return mobileconfig.Server{Host: e.Host, Port: int(e.Port), TLS: e.Encryption.mode(), Username: e.Username.expand(local, domain)}
 	}
 	// Each candidate is judged by the codec, paired with a server it
 	// accepts; the first one it takes, in order of preference, is used.
 	var haveIn, haveOut bool
 	var whyIn, whyOut string
 	for _, e := range i.Endpoints {
-		incoming := e.Protocol.Incoming()
+		incoming := e.Protocol != SMTP
 		if incoming && haveIn || !incoming && haveOut {
 			continue
 		}

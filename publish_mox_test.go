@@ -42,7 +42,7 @@ func TestAutodiscoverLikeMox(t *testing.T) {
 			t.Fatalf("mox's %s login name %q", pr.Type, pr.LoginName)
 		}
 		enc := map[autodiscover.TLSMode]Encryption{autodiscover.ImplicitTLS: ImplicitTLS, autodiscover.STARTTLS: STARTTLS}[pr.TLS()]
-		info.Endpoints = append(info.Endpoints, ServerEndpoint{Protocol: protocolOf(pr.Type), Host: pr.Server, Port: uint16(pr.Port), Encryption: enc, Username: UsernameAddress})
+		info.Endpoints = append(info.Endpoints, ServerEndpoint{Protocol: protocolNamed(pr.Type), Host: pr.Server, Port: uint16(pr.Port), Encryption: enc, Username: UsernameAddress})
 	}
 	p, err := NewProvider(info)
 	if err != nil {
@@ -135,7 +135,7 @@ func TestAutoconfigLikeMox(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	mox, err := ParseAutoconfig(f)
+	mox, err := AutoconfigParser{}.Parse(f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func TestAutoconfigLikeMox(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ours, err := ParseAutoconfig(bytes.NewReader(doc))
+	ours, err := AutoconfigParser{}.Parse(bytes.NewReader(doc))
 	if err != nil || !slices.Equal(ours.Endpoints, p.data().Endpoints) || len(ours.Endpoints) != 2 {
 		t.Errorf("ours read back %v, %v; mox's %v", ours.Endpoints, err, p.data().Endpoints)
 	}

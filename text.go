@@ -12,7 +12,7 @@ import (
 // which is always there, Simplified Chinese (zh-Hans) and Traditional
 // Chinese (zh-Hant). Its fields are unexported, so that adding a language
 // breaks no caller; build one with [NewText] and [Text.With], read it with
-// [Text.In]. Texts are comparable values; the zero Text is empty.
+// [Text.In] (or, for every language it holds, its JSON form). Texts are comparable values; the zero Text is empty.
 type Text struct {
 	t msg.Text
 }
@@ -45,16 +45,6 @@ func (t Text) With(lang, s string) Text {
 func (t Text) In(lang string) string {
 	l, _ := matchLang(lang)
 	return t.t.In(l)
-}
-
-// Get returns the text for exactly the language lang, without falling
-// back to another language; ok is false when there is none.
-func (t Text) Get(lang string) (s string, ok bool) {
-	l, known := matchLang(lang)
-	if !known || t.t[l] == "" {
-		return "", false
-	}
-	return t.t[l], true
 }
 
 // String returns the English text.

@@ -7,78 +7,68 @@ import (
 )
 
 // A Source says where a discovered [Candidate] came from, as a short
-// stable code ("autoconfig", "srv"). Among candidates of equal [Trust],
-// one from an earlier source below ranks above one from a later source.
+// stable code. Among candidates of equal [Trust], one from an earlier
+// source in this list ranks above one from a later source. Decide by
+// Trust, not by Source: the Source says which way an answer was found,
+// Trust what was verified about it.
+//
+//   - caller: a provider the caller supplied in [Discoverer.Providers], built with [NewProvider]: the caller's own data. It answers without I/O.
+//   - builtin: the built-in database. It answers without I/O.
+//   - autoconfig: https://autoconfig.DOMAIN/mail/config-v1.1.xml.
+//   - well-known: https://DOMAIN/.well-known/autoconfig/mail/config-v1.1.xml.
+//   - pacc: the PACC document (draft-ietf-mailmaint-pacc), https://ua-auto-config.DOMAIN/.well-known/user-agent-configuration.json, whose SHA-256 digest the domain publishes in DNS.
+//   - autodiscover: Microsoft Exchange Autodiscover (POX), https://autodiscover.DOMAIN/autodiscover/autodiscover.xml and https://DOMAIN/autodiscover/autodiscover.xml, asked without credentials.
+//   - ispdb: the Thunderbird ISP database, https://autoconfig.thunderbird.net/v1.1/DOMAIN.
+//   - srv: DNS SRV records (RFC 6186, RFC 8314).
+//   - mx: a match of the domain's MX hosts against the hosting services of the built-in database (see [ProviderForMX]).
+//   - mx-autoconfig: HTTPS autoconfig (autoconfig.BASE and the ISPDB) for the registrable domain BASE of the domain's MX host, as Thunderbird does.
+//   - autoconfig-http: autoconfig over plain HTTP, used only when [Discoverer.AllowHTTP] is set.
+//   - guess: a guessed host name (imap.DOMAIN, smtp.DOMAIN, ...) that completed a TLS handshake with a verified certificate.
 type Source string
 
-// The discovery sources, in order of preference.
+// The discovery sources, in order of preference (see Source).
 const (
-	// SourceCaller is a provider the caller supplied in
-	// [Discoverer.Providers] that was built with [NewProvider]: the
-	// caller's own data. It answers without I/O.
-	SourceCaller Source = "caller"
-	// SourceBuiltin is the built-in database. It answers without I/O.
-	SourceBuiltin Source = "builtin"
-	// SourceAutoconfig is https://autoconfig.DOMAIN/mail/config-v1.1.xml.
-	SourceAutoconfig Source = "autoconfig"
-	// SourceWellKnown is https://DOMAIN/.well-known/autoconfig/mail/config-v1.1.xml.
-	SourceWellKnown Source = "well-known"
-	// SourcePACC is the PACC document (draft-ietf-mailmaint-pacc),
-	// https://ua-auto-config.DOMAIN/.well-known/user-agent-configuration.json,
-	// whose SHA-256 digest the domain publishes in DNS.
-	SourcePACC Source = "pacc"
-	// SourceAutodiscover is Microsoft Exchange Autodiscover (POX),
-	// https://autodiscover.DOMAIN/autodiscover/autodiscover.xml and
-	// https://DOMAIN/autodiscover/autodiscover.xml, asked without
-	// credentials.
-	SourceAutodiscover Source = "autodiscover"
-	// SourceISPDB is the Thunderbird ISP database,
-	// https://autoconfig.thunderbird.net/v1.1/DOMAIN.
-	SourceISPDB Source = "ispdb"
-	// SourceSRV is DNS SRV records (RFC 6186, RFC 8314).
-	SourceSRV Source = "srv"
-	// SourceMX is a match of the domain's MX hosts against the hosting
-	// services of the built-in database (see [ProviderForMX]).
-	SourceMX Source = "mx"
-	// SourceMXAutoconfig is HTTPS autoconfig (autoconfig.BASE and the
-	// ISPDB) for the registrable domain BASE of the domain's MX host, as
-	// Thunderbird does.
-	SourceMXAutoconfig Source = "mx-autoconfig"
-	// SourceAutoconfigHTTP is autoconfig over plain HTTP, used only when
-	// [Discoverer.AllowHTTP] is set.
-	SourceAutoconfigHTTP Source = "autoconfig-http"
-	// SourceGuess is a guessed host name (imap.DOMAIN, smtp.DOMAIN, ...)
-	// that completed a TLS handshake with a verified certificate.
-	SourceGuess Source = "guess"
+	sourceCaller         Source = "caller"
+	sourceBuiltin        Source = "builtin"
+	sourceAutoconfig     Source = "autoconfig"
+	sourceWellKnown      Source = "well-known"
+	sourcePACC           Source = "pacc"
+	sourceAutodiscover   Source = "autodiscover"
+	sourceISPDB          Source = "ispdb"
+	sourceSRV            Source = "srv"
+	sourceMX             Source = "mx"
+	sourceMXAutoconfig   Source = "mx-autoconfig"
+	sourceAutoconfigHTTP Source = "autoconfig-http"
+	sourceGuess          Source = "guess"
 )
 
 // rank is s's place in the order of preference, from 1, or 0 for a
 // string that is not a source.
 func (s Source) rank() int {
 	switch s {
-	case SourceCaller:
+	case sourceCaller:
 		return 1
-	case SourceBuiltin:
+	case sourceBuiltin:
 		return 2
-	case SourceAutoconfig:
+	case sourceAutoconfig:
 		return 3
-	case SourceWellKnown:
+	case sourceWellKnown:
 		return 4
-	case SourcePACC:
+	case sourcePACC:
 		return 5
-	case SourceAutodiscover:
+	case sourceAutodiscover:
 		return 6
-	case SourceISPDB:
+	case sourceISPDB:
 		return 7
-	case SourceSRV:
+	case sourceSRV:
 		return 8
-	case SourceMX:
+	case sourceMX:
 		return 9
-	case SourceMXAutoconfig:
+	case sourceMXAutoconfig:
 		return 10
-	case SourceAutoconfigHTTP:
+	case sourceAutoconfigHTTP:
 		return 11
-	case SourceGuess:
+	case sourceGuess:
 		return 12
 	}
 	return 0

@@ -37,7 +37,7 @@ func TestTrustUnverifiedTLS(t *testing.T) {
 		if skip {
 			want, reasons = TrustUnauthenticated, []Reason{reasonTLSUnverified}
 		}
-		if best.Source != SourceAutoconfig || best.Trust != want || !slices.Equal(best.Reasons, reasons) {
+		if best.Source != sourceAutoconfig || best.Trust != want || !slices.Equal(best.Reasons, reasons) {
 			t.Errorf("InsecureSkipVerify=%v: best = %v %v %v, want %v %v", skip, best.Source, best.Trust, best.Reasons, want, reasons)
 		}
 	}
@@ -71,15 +71,15 @@ func TestTrustWaitsForAuthenticatedSource(t *testing.T) {
 		t.Errorf("returned after %v, before the authenticated source could answer (%v)", took, delay)
 	}
 	best, _ := disc.Best()
-	if best.Source != SourceAutoconfig || best.Trust != TrustAuthenticated {
+	if best.Source != sourceAutoconfig || best.Trust != TrustAuthenticated {
 		t.Errorf("best = %v %v, want autoconfig authenticated", best.Source, best.Trust)
 	}
-	if slices.Contains(disc.Unfinished, SourceAutoconfig) {
+	if slices.Contains(disc.Unfinished, sourceAutoconfig) {
 		t.Errorf("autoconfig was cut short: unfinished %v", disc.Unfinished)
 	}
 	var srv *Candidate
 	for i, c := range disc.Candidates {
-		if c.Source == SourceSRV {
+		if c.Source == sourceSRV {
 			srv = &disc.Candidates[i]
 		}
 	}
@@ -95,7 +95,7 @@ func TestTrustWaitsForAuthenticatedSource(t *testing.T) {
 
 // TestTrustProvidersLabels checks that providers given in
 // Discoverer.Providers come back with their own labels: the caller's own
-// as SourceCaller, the built-in database's as SourceBuiltin, and a
+// as sourceCaller, the built-in database's as sourceBuiltin, and a
 // discovered one with the label it was found with, for its one domain.
 func TestTrustProvidersLabels(t *testing.T) {
 	own, err := NewProvider(ProviderInfo{ID: "own", Name: "Own", Domains: []string{"own.test", "own2.test"},
@@ -106,7 +106,7 @@ func TestTrustProvidersLabels(t *testing.T) {
 	qq, _ := Lookup("qq.com")
 	found, err := newProvider(ProviderInfo{ID: "found", Name: "Found", Domains: []string{"found.test"},
 		Endpoints: []ServerEndpoint{{IMAP, "imap.found.test", 993, ImplicitTLS, UsernameAddress}}},
-		&origin{domain: "found.test", source: SourceSRV, trust: TrustInDomain, reasons: []Reason{reasonDNSUnauthenticated, reasonHostsInDomain}})
+		&origin{domain: "found.test", source: sourceSRV, trust: TrustInDomain, reasons: []Reason{reasonDNSUnauthenticated, reasonHostsInDomain}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,9 +118,9 @@ func TestTrustProvidersLabels(t *testing.T) {
 		trust   Trust
 		reasons []Reason
 	}{
-		{"a@own2.test", own, SourceCaller, TrustCaller, []Reason{reasonCaller}},
-		{"a@foxmail.com", qq.Provider, SourceBuiltin, TrustCurated, []Reason{reasonCurated}},
-		{"a@found.test", found, SourceSRV, TrustInDomain, []Reason{reasonDNSUnauthenticated, reasonHostsInDomain}},
+		{"a@own2.test", own, sourceCaller, TrustCaller, []Reason{reasonCaller}},
+		{"a@foxmail.com", qq.Provider, sourceBuiltin, TrustCurated, []Reason{reasonCurated}},
+		{"a@found.test", found, sourceSRV, TrustInDomain, []Reason{reasonDNSUnauthenticated, reasonHostsInDomain}},
 	} {
 		disc, err := d.Discover(t.Context(), tc.query)
 		best, _ := disc.Best()
@@ -162,11 +162,11 @@ func TestTrustDocumentClaimingOtherDomains(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c, _ := again.Best(); c.Source != SourceAutoconfig || c.Trust != TrustAuthenticated || !slices.Equal(c.Reasons, best.Reasons) || c.Username(c.Endpoints()[0]) != "bob@example.test" {
+	if c, _ := again.Best(); c.Source != sourceAutoconfig || c.Trust != TrustAuthenticated || !slices.Equal(c.Reasons, best.Reasons) || c.Username(c.Endpoints()[0]) != "bob@example.test" {
 		t.Errorf("reloaded provider answers as %v %v %v", c.Source, c.Trust, c.Reasons)
 	}
 	g, err := offline.Discover(t.Context(), "alice@gmail.com")
-	if c, _ := g.Best(); err != nil || c.Source != SourceBuiltin || c.Provider.Info().ID != "gmail" {
+	if c, _ := g.Best(); err != nil || c.Source != sourceBuiltin || c.Provider.Info().ID != "gmail" {
 		t.Errorf("gmail.com answered by %v %v %v", c.Source, c.Provider, err)
 	}
 	if _, err := offline.Discover(t.Context(), "alice@other.test"); err == nil || !errors.Is(err, ErrLookupFailed) {
@@ -185,8 +185,8 @@ func TestJSONRoundTripEverySourceAndTrust(t *testing.T) {
 		DocURL: "https://example.test/help", Password: PasswordApp, OAuth2: &OAuth2{Issuer: "auth.example.test", Scopes: []string{"mail"}},
 		Notes: []Note{{Kind: NotePassword, Text: NewText("Use an app password.").With("zh-Hans", "请使用应用专用密码。").With("zh-Hant", "請使用應用程式專用密碼。"), URL: "https://example.test/app"}}}
 	var all []Candidate
-	for _, s := range []Source{SourceCaller, SourceBuiltin, SourceAutoconfig, SourceWellKnown, SourcePACC, SourceAutodiscover, SourceISPDB, SourceSRV, SourceMX, SourceMXAutoconfig, SourceAutoconfigHTTP, SourceGuess} {
-		if s == SourceBuiltin {
+	for _, s := range []Source{sourceCaller, sourceBuiltin, sourceAutoconfig, sourceWellKnown, sourcePACC, sourceAutodiscover, sourceISPDB, sourceSRV, sourceMX, sourceMXAutoconfig, sourceAutoconfigHTTP, sourceGuess} {
+		if s == sourceBuiltin {
 			continue // below, with a provider of the built-in database
 		}
 		for tr := TrustUnauthenticated; tr.valid(); tr++ {
@@ -221,13 +221,13 @@ func TestJSONRoundTripEverySourceAndTrust(t *testing.T) {
 	// above curated; one whose endpoints changed is stale.
 	qq, _ := Lookup("alice@qq.com")
 	for tr := TrustUnauthenticated; tr.valid(); tr++ {
-		c := Candidate{Settings: qq, Source: SourceBuiltin, Trust: tr, Reasons: []Reason{reasonCurated}}
+		c := Candidate{Settings: qq, Source: sourceBuiltin, Trust: tr, Reasons: []Reason{reasonCurated}}
 		var back Candidate
 		if err := json.Unmarshal(mustJSON(t, c), &back); err != nil || back.Provider != qq.Provider || back.Trust != min(tr, TrustCurated) {
 			t.Errorf("builtin/%v: %v %v, %v", tr, back.Provider, back.Trust, err)
 		}
 	}
-	stale := strings.Replace(string(mustJSON(t, Candidate{Settings: qq, Source: SourceBuiltin, Trust: TrustCurated})), `"host":"imap.qq.com"`, `"host":"imap.evil.test"`, 1)
+	stale := strings.Replace(string(mustJSON(t, Candidate{Settings: qq, Source: sourceBuiltin, Trust: TrustCurated})), `"host":"imap.qq.com"`, `"host":"imap.evil.test"`, 1)
 	var c Candidate
 	if err := json.Unmarshal([]byte(stale), &c); !errors.Is(err, ErrStale) {
 		t.Errorf("changed built-in candidate: err = %v, want ErrStale", err)
@@ -248,8 +248,8 @@ func TestJSONRoundTripEverySourceAndTrust(t *testing.T) {
 	}
 	// A discovery, with a SourceError that has no cause and one that has.
 	disc := Discovery{Query: "Alice@Example.test", LocalPart: "Alice", Domain: "example.test", UnicodeDomain: "example.test",
-		Candidates: all, Unfinished: []Source{SourceGuess},
-		Errors: []error{&SourceError{Source: SourceSRV, URL: "dns:x"}, newSourceError(SourceMX, "dns:y", errors.New("no MX records"))}}
+		Candidates: all, Unfinished: []Source{sourceGuess},
+		Errors: []error{&SourceError{Source: sourceSRV, URL: "dns:x"}, newSourceError(sourceMX, "dns:y", errors.New("no MX records"))}}
 	b := mustJSON(t, disc)
 	var dback Discovery
 	if err := json.Unmarshal(b, &dback); err != nil {

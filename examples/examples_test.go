@@ -61,7 +61,7 @@ func TestExamples(t *testing.T) {
 	if err != nil {
 		t.Fatalf("publish: %v\n%s", err, out)
 	}
-	info, err := mailsettings.ParseAutoconfig(strings.NewReader(out))
+	info, err := mailsettings.AutoconfigParser{}.Parse(strings.NewReader(out))
 	if err != nil || len(info.Domains) != 1 || info.Domains[0] != "xn--fsqu00a.xn--fiqs8s" || info.Endpoints[0].Host != "imap.exmail.qq.com" {
 		t.Errorf("publish: %+v, %v\n%s", info, err, out)
 	}

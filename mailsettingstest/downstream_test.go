@@ -78,7 +78,7 @@ func TestDownstreamDiscoverProbeLogin(t *testing.T) {
 		if !ok || len(disc.Candidates) != 1 {
 			t.Fatalf("candidates %v", disc.Candidates)
 		}
-		if best.Source != mailsettings.SourceCaller || best.Trust != mailsettings.TrustCaller || best.Provider != fake.Provider {
+		if best.Source != "caller" || best.Trust != mailsettings.TrustCaller || best.Provider != fake.Provider {
 			t.Errorf("best: source %v, trust %v, provider %v", best.Source, best.Trust, best.Provider)
 		}
 		if u := best.Username(best.Endpoints()[0]); u != alice {
@@ -97,7 +97,7 @@ func TestDownstreamDiscoverProbeLogin(t *testing.T) {
 	if !ok {
 		t.Fatalf("no candidate; errors %v", disc.Errors)
 	}
-	if best.Source != mailsettings.SourceAutoconfig || best.Trust != mailsettings.TrustAuthenticated ||
+	if best.Source != "autoconfig" || best.Trust != mailsettings.TrustAuthenticated ||
 		best.URL != "https://autoconfig.example.test/mail/config-v1.1.xml" {
 		t.Errorf("best: source %v, trust %v, URL %q", best.Source, best.Trust, best.URL)
 	}

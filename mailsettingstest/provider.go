@@ -8,7 +8,6 @@ import (
 	"log"
 	"net"
 	"net/http/httptest"
-	"strings"
 	"testing"
 
 	"github.com/mailsettings/mailsettings"
@@ -129,7 +128,7 @@ func StartProvider(domain string, opts ...ProviderOption) (_ *Provider, err erro
 	}()
 	info := mailsettings.ProviderInfo{ID: p.Domain, Name: p.Domain, Domains: []string{p.Domain}}
 	for _, spec := range cfg.servers {
-		host := strings.ToLower(spec.p.String()) + "." + p.Domain
+		host := string(spec.p) + "." + p.Domain
 		o := append([]Option{WithCA(ca), WithHost(host)}, cfg.common...)
 		srv, err := Start(spec.p, spec.e, append(o, spec.opts...)...)
 		if err != nil {

@@ -20,7 +20,7 @@ func TestStartProviderErrors(t *testing.T) {
 	// again (goleak checks).
 	_, err := mailsettingstest.StartProvider("example.test",
 		mailsettingstest.WithServer(mailsettings.IMAP, mailsettings.ImplicitTLS),
-		mailsettingstest.WithServer(0, mailsettings.ImplicitTLS))
+		mailsettingstest.WithServer("", mailsettings.ImplicitTLS))
 	if err == nil {
 		t.Errorf("StartProvider with an invalid server succeeded")
 	}
@@ -72,9 +72,9 @@ func ExampleNewProvider() {
 	}
 	// Output:
 	// autoconfig authenticated https://autoconfig.example.test/mail/config-v1.1.xml
-	// IMAP implicit TLS true <nil>
-	// IMAP STARTTLS true <nil>
-	// POP3 implicit TLS true <nil>
-	// SMTP implicit TLS true <nil>
-	// SMTP STARTTLS true <nil>
+	// imap tls true <nil>
+	// imap starttls true <nil>
+	// pop3 tls true <nil>
+	// smtp tls true <nil>
+	// smtp starttls true <nil>
 }

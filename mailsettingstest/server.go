@@ -209,7 +209,7 @@ func NewServer(t testing.TB, p mailsettings.Protocol, e mailsettings.Encryption,
 
 // Start starts a server listening on 127.0.0.1. The caller must Close it.
 func Start(p mailsettings.Protocol, e mailsettings.Encryption, opts ...Option) (*Server, error) {
-	if p < mailsettings.IMAP || p > mailsettings.SMTP || e < mailsettings.ImplicitTLS || e > mailsettings.Plaintext {
+	if (mailsettings.ServerEndpoint{Protocol: p, Host: "x.example", Port: 1, Encryption: e, Username: mailsettings.UsernameAddress}).Validate() != nil {
 		return nil, errors.New("mailsettingstest: invalid protocol or encryption")
 	}
 	s := &Server{Protocol: p, Encryption: e, done: make(chan struct{}), conns: make(map[net.Conn]struct{})}
@@ -218,7 +218,7 @@ func Start(p mailsettings.Protocol, e mailsettings.Encryption, opts ...Option) (
 	}
 	s.Host = s.cfg.host
 	if s.Host == "" {
-		s.Host = strings.ToLower(p.String()) + ".example.test"
+		s.Host = string(p) + ".example.test"
 	}
 	s.CA = s.cfg.ca
 	if s.CA == nil {

@@ -49,7 +49,7 @@ func mixedAddresses(n int) []byte {
 func BenchmarkLookupJSONStdin(b *testing.B) {
 	const n = 100_000
 	input := mixedAddresses(n)
-	mailsettings.DomainCount() // build the table outside the timing
+	_, _ = mailsettings.Lookup("qq.com") // build the table outside the timing
 	b.Run("copy", func(b *testing.B) {
 		b.SetBytes(int64(len(input)))
 		start := time.Now()

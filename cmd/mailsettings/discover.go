@@ -19,7 +19,7 @@ func runDiscover(ctx context.Context, e *env, args []string) int {
 	s := newSub(e, "discover", "[-json] [flags] QUERY... | -", true)
 	nf := s.netFlags(20*time.Second, 8)
 	noISPDB := s.fs.Bool("no-ispdb", false, "do not ask the Thunderbird ISP database")
-	ispdb := s.fs.String("ispdb", "", "ISP database `URL` prefix (default "+mailsettings.DefaultISPDBURL+")")
+	ispdb := s.fs.String("ispdb", "", "ISP database `URL` prefix (default https://autoconfig.thunderbird.net/v1.1/)")
 	allowHTTP := s.fs.Bool("allow-http", false, "also fetch autoconfig over plain HTTP (results are unauthenticated)")
 	sendAddress := s.fs.Bool("send-address", false, "send the address to the domain's autoconfig servers")
 	allowPlain := s.fs.Bool("allow-plaintext", false, "keep endpoints without encryption")

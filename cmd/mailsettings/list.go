@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"strconv"
 	"strings"
@@ -65,7 +66,7 @@ func runList(ctx context.Context, e *env, args []string) int {
 		case *s.json:
 			j.Write(newProviderLine(info))
 		default:
-			t.Row(info.ID, p.NameIn(s.lang.Tag()), info.Password.String(), domainsText(s.lang, domains))
+			t.Row(info.ID, p.NameIn(s.lang.Tag()), cmp.Or(string(info.Password), "unknown"), domainsText(s.lang, domains))
 		}
 	}
 	if !*s.json {

@@ -21,8 +21,8 @@ func TestListAll(t *testing.T) {
 	for _, m := range got {
 		domains += len(m["domains"].([]any))
 	}
-	if domains != mailsettings.DomainCount() {
-		t.Errorf("%d domains listed, DomainCount %d", domains, mailsettings.DomainCount())
+	if domains != domainCount() {
+		t.Errorf("%d domains listed, DomainCount %d", domains, domainCount())
 	}
 }
 

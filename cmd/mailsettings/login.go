@@ -116,7 +116,7 @@ type loginOutput struct {
 	Username    string                       `json:"username,omitempty"`
 	OK          bool                         `json:"ok"`
 	ErrorKind   mailsettings.ErrorKind       `json:"error_kind"`
-	Step        mailsettings.Step            `json:"step,omitempty"`
+	Step        string                       `json:"step,omitempty"`
 	Message     string                       `json:"message"`
 	Explanation string                       `json:"explanation,omitempty"`
 	Fix         string                       `json:"fix,omitempty"`

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/mailsettings/mailsettings"
 	"github.com/mailsettings/mailsettings/internal/cli"
@@ -18,7 +19,7 @@ func runLookup(ctx context.Context, e *env, args []string) int {
 		return code
 	}
 	if *version {
-		fmt.Fprintln(s.out, s.lang.T("version", "version", mailsettings.DataVersion, "n", strconv.Itoa(mailsettings.DomainCount())))
+		fmt.Fprintln(s.out, s.lang.T("version", "version", mailsettings.DataVersion, "n", strconv.Itoa(domainCount())))
 		s.flush()
 		return cli.ExitOK
 	}
@@ -84,7 +85,7 @@ func (s *sub) endpointTable(indent string, st mailsettings.Settings) {
 	}
 	t.Row(header...)
 	for _, ep := range eps {
-		row := []string{ep.Protocol.String(), ep.Host, strconv.Itoa(int(ep.Port)), encryptionText(l, ep.Encryption), usernameText(l, st, ep)}
+		row := []string{strings.ToUpper(string(ep.Protocol)), ep.Host, strconv.Itoa(int(ep.Port)), encryptionText(l, ep.Encryption), usernameText(l, st, ep)}
 		if evidence {
 			ev, _ := st.Provider.Evidence(ep)
 			row = append(row, ev.Level.String())
@@ -119,7 +120,7 @@ func encryptionText(l cli.Lang, enc mailsettings.Encryption) string {
 	case mailsettings.Plaintext:
 		return l.T("enc.plain")
 	}
-	return enc.String()
+	return cli.Clean(string(enc))
 }
 
 // usernameText is the login for the queried address, or, for a domain,
@@ -136,7 +137,7 @@ func usernameText(l cli.Lang, st mailsettings.Settings, ep mailsettings.ServerEn
 	case mailsettings.UsernameLocalPartDotDomain:
 		return l.T("user.local_domain")
 	}
-	return ep.Username.String()
+	return string(ep.Username)
 }
 
 // A settingsEncoder writes Settings as Settings.MarshalJSON does (a test
@@ -216,10 +217,19 @@ func (enc *settingsEncoder) append(b []byte, st mailsettings.Settings) []byte {
 		}
 		u := st.Username(e)
 		if u == "" {
-			u = e.Username.String()
+			u = string(e.Username)
 		}
 		b = append(cli.AppendString(append(b, pj.heads[i]...), cli.Clean(u)), pj.tails[i]...)
 	}
 	b = append(append(b, `],"notes":`...), pj.notes...)
 	return append(b, '}')
+}
+
+// domainCount returns the number of domains mailsettings.Domains lists.
+func domainCount() int {
+	n := 0
+	for range mailsettings.Domains() {
+		n++
+	}
+	return n
 }

@@ -126,7 +126,7 @@ func TestLookupVersion(t *testing.T) {
 	if _, err := fmt.Sscanf(o.stdout, "mailsettings data %s %d domains", &version, &domains); err != nil || o.code != 0 {
 		t.Fatalf("output %q (exit %d): %v", o.stdout, o.code, err)
 	}
-	if strings.TrimSuffix(version, ",") != mailsettings.DataVersion || domains != mailsettings.DomainCount() {
+	if strings.TrimSuffix(version, ",") != mailsettings.DataVersion || domains != domainCount() {
 		t.Errorf("output %q", o.stdout)
 	}
 }

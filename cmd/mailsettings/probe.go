@@ -49,7 +49,7 @@ type probeOutput struct {
 	Endpoint          *mailsettings.ServerEndpoint `json:"endpoint,omitempty"`
 	OK                bool                         `json:"ok"`
 	ErrorKind         mailsettings.ErrorKind       `json:"error_kind"`
-	Step              mailsettings.Step            `json:"step,omitempty"`
+	Step              string                       `json:"step,omitempty"`
 	Message           string                       `json:"message"`
 	Explanation       string                       `json:"explanation,omitempty"`
 	Fix               string                       `json:"fix,omitempty"`

@@ -55,7 +55,7 @@ func TestServe(t *testing.T) {
 	defer srv.Close()
 	for host, wantHost := range map[string]string{"autoconfig.qq.com": "imap.qq.com", "autoconfig.example.com": "imap.exmail.qq.com", "autoconfig.example.org": "imap.gmail.com"} {
 		code, body := get(t, srv, "GET", host, "/mail/config-v1.1.xml", "")
-		info, err := mailsettings.ParseAutoconfig(bytes.NewReader(body))
+		info, err := mailsettings.AutoconfigParser{}.Parse(bytes.NewReader(body))
 		if err != nil || code != 200 {
 			t.Fatalf("%s: status %d, %v", host, code, err)
 		}

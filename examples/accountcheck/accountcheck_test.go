@@ -41,5 +41,5 @@ func ExampleCheck() {
 	e, err := accountcheck.Check(context.Background(), fake.Discoverer(), fake.Prober(), "bob@example.test", "pw")
 	fmt.Println(e.Host, e.Encryption, err) // the port is the loopback server's
 	// Output:
-	// imap.example.test implicit TLS <nil>
+	// imap.example.test tls <nil>
 }

@@ -1,6 +1,8 @@
 package db_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/url"
 	"regexp"
 	"slices"
@@ -167,7 +169,7 @@ func TestDataChineseLanguageDomains(t *testing.T) {
 			t.Errorf("%s: neither endpoints nor a note saying why", d)
 		}
 		for _, n := range s.Notes() {
-			if zh, _ := n.Text.Get("zh-Hans"); n.Text.String() == "" || zh == "" {
+			if zh := exactText(n.Text, "zh-Hans"); n.Text.String() == "" || zh == "" {
 				t.Errorf("%s: note without English or Chinese: %+v", d, n)
 			}
 		}
@@ -189,7 +191,7 @@ func TestDataBigProviderNotes(t *testing.T) {
 			continue
 		}
 		if !slices.ContainsFunc(s.Notes(), func(n mailsettings.Note) bool {
-			zh, _ := n.Text.Get("zh-Hans")
+			zh := exactText(n.Text, "zh-Hans")
 			return (n.Kind == mailsettings.NotePassword || n.Kind == mailsettings.NoteEnable) && n.Text.String() != "" && zh != ""
 		}) {
 			t.Errorf("%s: no password or enable note in English and Chinese: %+v", d, s.Notes())
@@ -294,18 +296,18 @@ func TestDataUnusualEndpoints(t *testing.T) {
 func TestDataNoPlaceholders(t *testing.T) {
 	for _, p := range providers(t) {
 		i := p.Info()
-		zhName, _ := i.Names.Get("zh-Hans")
+		zhName := exactText(i.Names, "zh-Hans")
 		fields := []string{i.ID, i.Name, i.DocURL, i.SettingsURL, i.Source, i.LastChecked, zhName}
 		fields = append(fields, i.Domains...)
 		for _, e := range i.Endpoints {
 			fields = append(fields, e.Host)
-			if e.Username < mailsettings.UsernameAddress || e.Username > mailsettings.UsernameLocalPartDotDomain {
+			if e.Validate() != nil {
 				t.Errorf("%s: endpoint %v has no username form", i.ID, e)
 			}
 		}
 		for _, n := range i.Notes {
-			zh, _ := n.Text.Get("zh-Hans")
-			zht, _ := n.Text.Get("zh-Hant")
+			zh := exactText(n.Text, "zh-Hans")
+			zht := exactText(n.Text, "zh-Hant")
 			fields = append(fields, n.Text.String(), zh, zht, n.URL)
 		}
 		if o := i.OAuth2; o != nil {
@@ -339,4 +341,14 @@ func TestDataTexts(t *testing.T) {
 			}
 		}
 	}
+}
+
+// exactText returns the text t holds for the BCP 47 tag, without falling
+// back to another language, read from its JSON form.
+func exactText(t mailsettings.Text, tag string) string {
+	var m map[string]string
+	if b, err := json.Marshal(t); err != nil || json.Unmarshal(b, &m) != nil {
+		panic(fmt.Sprint("text JSON: ", err))
+	}
+	return m[tag]
 }

@@ -220,9 +220,11 @@ func (g *generator) applyOverlay(p *provider, op *overlayProvider) error {
 		p.endpoints = append(p.endpoints, e)
 	}
 	if op.Password != "" {
-		if err := p.password.UnmarshalText([]byte(op.Password)); err != nil {
+		k, err := parsePassword(op.Password)
+		if err != nil {
 			return err
 		}
+		p.password = k
 	}
 	p.imapID = p.imapID || op.IMAPID
 	if op.DocURL != "" {
@@ -802,11 +804,11 @@ func sortEndpoints(es []*endpoint) {
 			}
 			return -1
 		case a.proto != b.proto:
-			return cmp.Compare(a.proto, b.proto)
+			return cmp.Compare(protoRank(a.proto), protoRank(b.proto))
 		}
 		if la, lb := grade(a.sources), grade(b.sources); la != lb {
 			return cmp.Compare(lb, la)
 		}
-		return cmp.Compare(a.enc, b.enc)
+		return cmp.Compare(encRank(a.enc), encRank(b.enc))
 	})
 }

@@ -140,7 +140,11 @@ func TestDataEverySourceDomainResolves(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d source domains, %d left out (provider-db files without servers), %d in the table", n, len(leftOut), mailsettings.DomainCount())
+	inTable := 0
+	for range mailsettings.Domains() {
+		inTable++
+	}
+	t.Logf("%d source domains, %d left out (provider-db files without servers), %d in the table", n, len(leftOut), inTable)
 	if n < 1100 || len(leftOut) > 30 {
 		t.Errorf("%d source domains, %d left out", n, len(leftOut))
 	}

@@ -114,13 +114,10 @@ type key struct {
 
 func keyOf(e mailsettings.ServerEndpoint) key { return key{e.Protocol, e.Host, e.Port, e.Encryption} }
 
-var encText = map[mailsettings.Encryption]string{mailsettings.ImplicitTLS: "tls", mailsettings.STARTTLS: "starttls", mailsettings.Plaintext: "plain"}
-
 // String returns the short form used in the overlay and the report, such
 // as "imap imap.qq.com:993 tls".
 func (k key) String() string {
-	p, _ := k.proto.MarshalText()
-	return fmt.Sprintf("%s %s:%d %s", p, k.host, k.port, encText[k.enc])
+	return fmt.Sprintf("%s %s:%d %s", k.proto, k.host, k.port, k.enc)
 }
 
 // parseKey reads the form written by key.String.
@@ -130,10 +127,11 @@ func parseKey(s string) (key, error) {
 		return key{}, fmt.Errorf("endpoint %q: want \"PROTOCOL HOST:PORT ENCRYPTION\"", s)
 	}
 	var k key
-	if err := k.proto.UnmarshalText([]byte(f[0])); err != nil {
+	var err error
+	if k.proto, err = parseCode(f[0], mailsettings.IMAP, mailsettings.POP3, mailsettings.SMTP); err != nil {
 		return key{}, fmt.Errorf("endpoint %q: %w", s, err)
 	}
-	if err := k.enc.UnmarshalText([]byte(f[2])); err != nil {
+	if k.enc, err = parseCode(f[2], mailsettings.ImplicitTLS, mailsettings.STARTTLS, mailsettings.Plaintext); err != nil {
 		return key{}, fmt.Errorf("endpoint %q: %w", s, err)
 	}
 	host, port, ok := strings.Cut(f[1], ":")
@@ -277,4 +275,36 @@ func inside(host string, domains []string) bool {
 		}
 	}
 	return false
+}
+
+// parseCode returns the code of codes spelled s, in any case.
+func parseCode[T ~string](s string, codes ...T) (T, error) {
+	for _, c := range codes {
+		if strings.EqualFold(s, string(c)) {
+			return c, nil
+		}
+	}
+	return "", fmt.Errorf("unknown %T %q", codes[0], s)
+}
+
+// parsePassword reads a password kind of the overlay.
+func parsePassword(s string) (mailsettings.PasswordKind, error) {
+	return parseCode(s, mailsettings.PasswordAccount, mailsettings.PasswordApp, mailsettings.PasswordAuthCode, mailsettings.PasswordOAuth2Only)
+}
+
+// parseUsername reads a username form of the overlay.
+func parseUsername(s string) (mailsettings.UsernameForm, error) {
+	return parseCode(s, mailsettings.UsernameAddress, mailsettings.UsernameLocalPart, mailsettings.UsernameLocalPartDotDomain)
+}
+
+// protoRank is a protocol's place in the order of preference (IMAP, POP3,
+// SMTP), as the package orders endpoints.
+func protoRank(p mailsettings.Protocol) int {
+	return slices.Index([]mailsettings.Protocol{mailsettings.IMAP, mailsettings.POP3, mailsettings.SMTP}, p)
+}
+
+// encRank is an encryption's place in the order of preference (implicit
+// TLS, STARTTLS, plaintext).
+func encRank(e mailsettings.Encryption) int {
+	return slices.Index([]mailsettings.Encryption{mailsettings.ImplicitTLS, mailsettings.STARTTLS, mailsettings.Plaintext}, e)
 }

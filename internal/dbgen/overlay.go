@@ -261,8 +261,7 @@ func (p *overlayProvider) validate() error {
 		}
 	}
 	if p.Password != "" {
-		var k mailsettings.PasswordKind
-		if err := k.UnmarshalText([]byte(p.Password)); err != nil || k == mailsettings.PasswordUnknown {
+		if _, err := parsePassword(p.Password); err != nil {
 			return fmt.Errorf("password %q", p.Password)
 		}
 	}
@@ -295,8 +294,8 @@ func (e *overlayEndpoint) endpoint() (*endpoint, error) {
 	if err != nil {
 		return nil, err
 	}
-	var u mailsettings.UsernameForm
-	if err := u.UnmarshalText([]byte(e.Username)); err != nil {
+	u, err := parseUsername(e.Username)
+	if err != nil {
 		return nil, fmt.Errorf("endpoint %v: %w", k, err)
 	}
 	if err := checkSources(e.Sources, true); err != nil {

@@ -129,7 +129,7 @@ const Version = %q
 		if p.settingsURL != "" {
 			fmt.Fprintf(&b, "SettingsURL: %q,\n", p.settingsURL)
 		}
-		if p.password != mailsettings.PasswordUnknown {
+		if p.password != "" {
 			fmt.Fprintf(&b, "Password: %s,\n", passwordConst(p.password))
 		}
 		if p.imapID {

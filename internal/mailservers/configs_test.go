@@ -32,7 +32,7 @@ func rawTLS(t *testing.T, addr string, starttls mailsettings.Protocol, cfg *tls.
 	}
 	defer nc.Close()
 	nc.SetDeadline(time.Now().Add(10 * time.Second))
-	if starttls != 0 {
+	if starttls != "" {
 		c := &conn{t: t, c: nc, br: bufio.NewReader(nc)}
 		switch starttls {
 		case imap:
@@ -221,8 +221,8 @@ func TestPostfixLegacyTLSOnly(t *testing.T) {
 
 			_, err = p.Probe(probeContext(t), endpointAt(t, submission, c.enc, probeHost, c.addr))
 			pe := wantKind(t, err, mailsettings.KindTLSVersion)
-			if pe.Step != mailsettings.Step("tls") {
-				t.Errorf("Step = %q, want %q", pe.Step, mailsettings.Step("tls"))
+			if pe.Step != "tls" {
+				t.Errorf("Step = %q, want %q", pe.Step, "tls")
 			}
 		})
 	}

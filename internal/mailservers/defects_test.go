@@ -82,7 +82,7 @@ func testLoginOnly(t *testing.T, proto mailsettings.Protocol) {
 		addrs = map[mailsettings.Encryption]string{itls: d.POP3S, stls: d.POP3}
 	}
 	for _, enc := range []mailsettings.Encryption{itls, stls} {
-		t.Run(enc.String(), func(t *testing.T) {
+		t.Run(string(enc), func(t *testing.T) {
 			e := endpointAt(t, proto, enc, probeHost, addrs[enc])
 			res := checkLogin(t, p, e, testUser, testPassword, loginOK)
 			if res.Login.Mechanism != "LOGIN" {
@@ -329,7 +329,7 @@ func TestDefectMoxAutoconfigWithAddress(t *testing.T) {
 		t.Fatalf("Discover: %v (%v)", err, disc.Errors)
 	}
 	best, _ := disc.Best()
-	if best.Source != mailsettings.SourceAutoconfig {
+	if best.Source != "autoconfig" {
 		t.Fatalf("best candidate from %v (%s), want autoconfig; errors %v", best.Source, best.URL, disc.Errors)
 	}
 	wantEndpoints(t, best.Endpoints(),

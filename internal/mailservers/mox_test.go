@@ -122,7 +122,7 @@ func TestMox(t *testing.T) {
 			t.Fatalf("Discover: %v (%v)", err, disc.Errors)
 		}
 		best, _ := disc.Best()
-		if best.Source != mailsettings.SourceAutoconfig {
+		if best.Source != "autoconfig" {
 			t.Fatalf("best candidate from %v (%s), want autoconfig; errors %v", best.Source, best.URL, disc.Errors)
 		}
 		if want := "https://autoconfig." + probeDomain + "/mail/config-v1.1.xml"; !strings.HasPrefix(best.URL, want) {
@@ -162,7 +162,7 @@ func TestMox(t *testing.T) {
 			t.Fatalf("Discover: %v (%v)", err, disc.Errors)
 		}
 		best, _ := disc.Best()
-		if best.Source != mailsettings.SourceAutodiscover || best.Trust != mailsettings.TrustAuthenticated ||
+		if best.Source != "autodiscover" || best.Trust != mailsettings.TrustAuthenticated ||
 			best.URL != "https://"+probeDomain+"/autodiscover/autodiscover.xml" {
 			t.Fatalf("best candidate %v %v %s, want Autodiscover; errors %v", best.Source, best.Trust, best.URL, disc.Errors)
 		}
@@ -188,7 +188,7 @@ func TestMox(t *testing.T) {
 			t.Fatalf("Discover: %v (%v)", err, disc.Errors)
 		}
 		best, _ := disc.Best()
-		if best.Source != mailsettings.SourceSRV {
+		if best.Source != "srv" {
 			t.Fatalf("best candidate from %v (%s), want srv; errors %v", best.Source, best.URL, disc.Errors)
 		}
 		// mox publishes implicit TLS only, on the standard ports, and "."

@@ -137,12 +137,7 @@ type Drift struct {
 // endpointKey is the short form of an endpoint used in reports and in the
 // curated overlay, such as "imap imap.qq.com:993 tls".
 func endpointKey(e mailsettings.ServerEndpoint) string {
-	p, _ := e.Protocol.MarshalText()
-	enc, _ := e.Encryption.MarshalText()
-	if e.Encryption == mailsettings.ImplicitTLS {
-		enc = []byte("tls")
-	}
-	return fmt.Sprintf("%s %s:%d %s", p, e.Host, e.Port, enc)
+	return fmt.Sprintf("%s %s:%d %s", e.Protocol, e.Host, e.Port, e.Encryption)
 }
 
 // Run re-checks targets and returns the report. It ends when ctx does,
