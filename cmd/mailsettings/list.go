@@ -66,7 +66,7 @@ func runList(ctx context.Context, e *env, args []string) int {
 		case *s.json:
 			j.Write(newProviderLine(info))
 		default:
-			t.Row(info.ID, p.NameIn(s.lang.Tag()), cmp.Or(string(info.Password), "unknown"), domainsText(s.lang, domains))
+			t.Row(info.ID, p.NameIn(s.lang.Tag()), passwordText(info.Password), domainsText(s.lang, domains))
 		}
 	}
 	if !*s.json {
@@ -132,7 +132,7 @@ type providerLine struct {
 	Name        string                        `json:"name"`
 	Domains     []string                      `json:"domains"`
 	Endpoints   []mailsettings.ServerEndpoint `json:"endpoints"`
-	Password    mailsettings.PasswordKind     `json:"password"`
+	Password    string                        `json:"password"`
 	DocURL      string                        `json:"doc_url,omitempty"`
 	Source      string                        `json:"source,omitempty"`
 	LastChecked string                        `json:"last_checked,omitempty"`
@@ -143,7 +143,7 @@ func newProviderLine(info mailsettings.ProviderInfo) providerLine {
 	if domains == nil {
 		domains = []string{}
 	}
-	return providerLine{ID: info.ID, Name: info.Name, Domains: domains, Endpoints: info.Endpoints, Password: info.Password,
+	return providerLine{ID: info.ID, Name: info.Name, Domains: domains, Endpoints: info.Endpoints, Password: passwordText(info.Password),
 		DocURL: info.DocURL, Source: info.Source, LastChecked: info.LastChecked}
 }
 
@@ -154,3 +154,7 @@ type domainLine struct {
 	ProviderID    string `json:"provider_id"`
 	ProviderName  string `json:"provider_name"`
 }
+
+// passwordText is the password kind as the library's JSON writes it:
+// "unknown" for the zero kind.
+func passwordText(k mailsettings.PasswordKind) string { return cmp.Or(string(k), "unknown") }

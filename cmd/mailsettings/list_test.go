@@ -18,11 +18,24 @@ func TestListAll(t *testing.T) {
 		t.Fatalf("exit %d, %d lines for %d providers", o.code, len(got), n)
 	}
 	domains := 0
+	passwords := map[string]int{}
 	for _, m := range got {
 		domains += len(m["domains"].([]any))
+		passwords[m["password"].(string)]++
 	}
 	if domains != domainCount() {
-		t.Errorf("%d domains listed, DomainCount %d", domains, domainCount())
+		t.Errorf("%d domains listed, Domains() yields %d", domains, domainCount())
+	}
+	// The password field has the library's JSON codes, "unknown" for the
+	// zero kind; every code occurs in the data.
+	for _, k := range []string{"unknown", "account-password", "app-password", "authorization-code", "oauth2-only"} {
+		if passwords[k] == 0 {
+			t.Errorf("no provider with password %q (%v)", k, passwords)
+		}
+		delete(passwords, k)
+	}
+	if len(passwords) > 0 {
+		t.Errorf("password codes %v are not the library's", passwords)
 	}
 }
 
