@@ -292,11 +292,24 @@ func oauth2Of(o autoconfigxml.OAuth2) *OAuth2 {
 	return out
 }
 
-// hasPlaintextOnly reports whether some protocol in es has only plaintext
-// endpoints.
+// hasPlaintextOnly reports whether es offers no encrypted endpoint for
+// some protocol it offers, so that passwords would travel in the clear.
+// Providers for which it holds carry a [NotePlaintext] note: the parser
+// adds one, and the built-in database has one (a test checks).
 func hasPlaintextOnly(es []ServerEndpoint) bool {
-	p := Provider{info: &ProviderInfo{Endpoints: es}}
-	return p.PlaintextOnly()
+	for _, proto := range protocols() {
+		offered, encrypted := false, false
+		for _, e := range es {
+			if e.Protocol == proto {
+				offered = true
+				encrypted = encrypted || e.Encryption != Plaintext
+			}
+		}
+		if offered && !encrypted {
+			return true
+		}
+	}
+	return false
 }
 
 // MarshalAutoconfig writes the provider as a Mozilla autoconfig v1.1

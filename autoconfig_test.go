@@ -478,3 +478,22 @@ func TestPublishHandlerAutoconfigHostile(t *testing.T) {
 		}
 	}
 }
+
+// TestHasPlaintextOnly: a protocol offered only in plaintext is found;
+// one offered encrypted too is not.
+func TestHasPlaintextOnly(t *testing.T) {
+	imaps := ServerEndpoint{IMAP, "mail.example.test", 993, ImplicitTLS, UsernameAddress}
+	imap := ServerEndpoint{IMAP, "mail.example.test", 143, Plaintext, UsernameAddress}
+	pop := ServerEndpoint{POP3, "mail.example.test", 110, Plaintext, UsernameAddress}
+	for _, c := range []struct {
+		es   []ServerEndpoint
+		want bool
+	}{
+		{[]ServerEndpoint{imaps, pop}, true}, {[]ServerEndpoint{imaps, imap}, false},
+		{[]ServerEndpoint{imap}, true}, {[]ServerEndpoint{imaps}, false}, {nil, false},
+	} {
+		if got := hasPlaintextOnly(c.es); got != c.want {
+			t.Errorf("hasPlaintextOnly(%v) = %v", c.es, got)
+		}
+	}
+}

@@ -449,9 +449,6 @@ func TestNewProvider(t *testing.T) {
 	if got[1].Host != "mail.example.test" || p.Info().Domains[0] != "example.test" {
 		t.Error("NewProvider kept a reference to the caller's slices")
 	}
-	if !p.PlaintextOnly() {
-		t.Error("PlaintextOnly() = false for a provider whose only POP3 endpoint is plaintext")
-	}
 	bad := []func(*mailsettings.ProviderInfo){
 		func(i *mailsettings.ProviderInfo) { i.ID = "" },
 		func(i *mailsettings.ProviderInfo) { i.Name = "" },
@@ -470,7 +467,7 @@ func TestNewProvider(t *testing.T) {
 		}
 	}
 	var zero mailsettings.Provider
-	if zero.Info().Endpoints != nil || zero.Info().Name != "" || zero.PlaintextOnly() {
+	if zero.Info().Endpoints != nil || zero.Info().Name != "" || !zero.IsZero() {
 		t.Error("the zero Provider is not empty")
 	}
 }

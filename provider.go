@@ -304,24 +304,6 @@ func (p Provider) NameIn(lang string) string {
 	return p.data().Name
 }
 
-// PlaintextOnly reports whether the provider offers no encrypted endpoint
-// for some protocol it offers, so that passwords would travel in the clear.
-func (p Provider) PlaintextOnly() bool {
-	for _, proto := range []Protocol{IMAP, POP3, SMTP} {
-		offered, encrypted := false, false
-		for _, e := range p.data().Endpoints {
-			if e.Protocol == proto {
-				offered = true
-				encrypted = encrypted || e.Encryption != Plaintext
-			}
-		}
-		if offered && !encrypted {
-			return true
-		}
-	}
-	return false
-}
-
 // String returns the display name.
 func (p Provider) String() string { return p.data().Name }
 
