@@ -90,15 +90,10 @@ func encryptionOf(n int) Encryption { all := encryptions(); return codeOf(all[:]
 
 // name returns "implicit TLS", "STARTTLS" or "plaintext", for messages.
 func (e Encryption) name() string {
-	switch e {
-	case ImplicitTLS:
-		return "implicit TLS"
-	case STARTTLS:
-		return "STARTTLS"
-	case Plaintext:
-		return "plaintext"
+	if !e.valid() {
+		return invalidCode("encryption", string(e))
 	}
-	return invalidCode("encryption", string(e))
+	return e.mode().String()
 }
 
 // A UsernameForm says what to type as the login name, as the placeholder

@@ -34,7 +34,7 @@ func TestKindsAreErrorKinds(t *testing.T) {
 			t.Errorf("wire step %q is not a ProbeError step", st)
 		}
 	}
-	if wire.Proto(SMTP.rank()) != wire.SMTP || wire.Proto(IMAP.rank()) != wire.IMAP || wire.Mode(STARTTLS.rank()) != wire.STARTTLS || wire.Mode(Plaintext.rank()) != wire.Plaintext {
+	if wire.Proto(SMTP.rank()) != wire.SMTP || wire.Proto(IMAP.rank()) != wire.IMAP || wire.Mode(ImplicitTLS.rank()) != wire.ImplicitTLS || wire.Mode(STARTTLS.rank()) != wire.STARTTLS || wire.Mode(Plaintext.rank()) != wire.Plaintext {
 		t.Errorf("protocol or mode values differ from the root's")
 	}
 }

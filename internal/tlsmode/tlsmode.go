@@ -1,7 +1,9 @@
 // Package tlsmode names how a client secures its connection to a mail
 // server, for the internal packages that speak to servers and read and
-// write settings. The values are those of mailsettings.Encryption, so that
-// the root converts by a type conversion alone.
+// write settings. A Mode's value is the place, from 1, of the
+// mailsettings.Encryption code it stands for in the root's order of
+// preference (Encryption.mode and encryptionOf convert; a root test
+// checks that the orders agree).
 package tlsmode
 
 import "strconv"
