@@ -15,7 +15,6 @@
 package dnssectest
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -71,16 +70,7 @@ func binaries() []string {
 
 func require(t testing.TB, names ...string) {
 	t.Helper()
-	var missing []string
-	for _, b := range names {
-		if _, err := testenv.LookBinary(b); err != nil {
-			missing = append(missing, b)
-		}
-	}
-	if len(missing) == 0 {
-		return
-	}
-	testenv.Unusable(t, fmt.Sprintf("dnssectest: %s not installed; run: %s (or .ci/install-dnssec.sh)", strings.Join(missing, ", "), installHint))
+	testenv.RequireBinaries(t, "dnssectest", installHint+" (or .ci/install-dnssec.sh)", names...)
 }
 
 // apparmorProfiles lists the loaded AppArmor profiles and their modes.

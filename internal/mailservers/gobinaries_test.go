@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/mailsettings/mailsettings/internal/testenv"
 )
 
 func TestGoServerBinaryMissing(t *testing.T) {
@@ -15,19 +17,19 @@ func TestGoServerBinaryMissing(t *testing.T) {
 			t.Setenv(s.env, missing)
 
 			t.Setenv("CI", "")
-			f := &fakeTB{TB: t}
+			f := &testenv.Recorder{TB: t}
 			if got := GoServerBinary(f, s.name); got != "" {
 				t.Errorf("GoServerBinary = %q for a missing binary", got)
 			}
-			if f.fatal != "" || !strings.Contains(f.skipped, missing) || !strings.Contains(f.skipped, buildHint) || !strings.Contains(f.skipped, s.env) {
-				t.Errorf("without CI: skipped=%q fatal=%q, want a skip naming %s, %s and %s", f.skipped, f.fatal, missing, buildHint, s.env)
+			if f.FatalMsg != "" || !strings.Contains(f.SkipMsg, missing) || !strings.Contains(f.SkipMsg, buildHint) || !strings.Contains(f.SkipMsg, s.env) {
+				t.Errorf("without CI: skipped=%q fatal=%q, want a skip naming %s, %s and %s", f.SkipMsg, f.FatalMsg, missing, buildHint, s.env)
 			}
 
 			t.Setenv("CI", "true")
-			f = &fakeTB{TB: t}
+			f = &testenv.Recorder{TB: t}
 			GoServerBinary(f, s.name)
-			if f.skipped != "" || !strings.Contains(f.fatal, missing) {
-				t.Errorf("with CI=true: skipped=%q fatal=%q, want a failure naming %s", f.skipped, f.fatal, missing)
+			if f.SkipMsg != "" || !strings.Contains(f.FatalMsg, missing) {
+				t.Errorf("with CI=true: skipped=%q fatal=%q, want a failure naming %s", f.SkipMsg, f.FatalMsg, missing)
 			}
 		})
 	}
@@ -41,16 +43,16 @@ func TestGoServerBinaryDefaultPath(t *testing.T) {
 	t.Setenv(MoxEnv, "")
 	t.Setenv("CI", "")
 	want := filepath.Join(cache, "mailsettings-mailservers", "mox-"+MoxVersion, "mox")
-	f := &fakeTB{TB: t}
+	f := &testenv.Recorder{TB: t}
 	GoServerBinary(f, "mox")
-	if !strings.Contains(f.skipped, want) {
-		t.Errorf("skipped=%q fatal=%q, want a skip naming %s", f.skipped, f.fatal, want)
+	if !strings.Contains(f.SkipMsg, want) {
+		t.Errorf("skipped=%q fatal=%q, want a skip naming %s", f.SkipMsg, f.FatalMsg, want)
 	}
 
 	writeScript(t, want, "#!/bin/sh\necho "+MoxVersion+"-go1.26\n")
-	f = &fakeTB{TB: t}
-	if got := GoServerBinary(f, "mox"); got != want || f.skipped != "" || f.fatal != "" {
-		t.Errorf("GoServerBinary = %q (skipped=%q fatal=%q), want %s", got, f.skipped, f.fatal, want)
+	f = &testenv.Recorder{TB: t}
+	if got := GoServerBinary(f, "mox"); got != want || f.SkipMsg != "" || f.FatalMsg != "" {
+		t.Errorf("GoServerBinary = %q (skipped=%q fatal=%q), want %s", got, f.SkipMsg, f.FatalMsg, want)
 	}
 }
 
@@ -59,16 +61,16 @@ func TestGoServerBinaryWrongVersion(t *testing.T) {
 	writeScript(t, bin, "#!/bin/sh\necho v0.7.0 linux/amd64\n")
 	t.Setenv(MaddyEnv, bin)
 	t.Setenv("CI", "")
-	f := &fakeTB{TB: t}
+	f := &testenv.Recorder{TB: t}
 	GoServerBinary(f, "maddy")
-	if f.skipped != "" || !strings.Contains(f.fatal, "v0.7.0") || !strings.Contains(f.fatal, MaddyVersion) {
-		t.Errorf("skipped=%q fatal=%q, want a failure naming both versions", f.skipped, f.fatal)
+	if f.SkipMsg != "" || !strings.Contains(f.FatalMsg, "v0.7.0") || !strings.Contains(f.FatalMsg, MaddyVersion) {
+		t.Errorf("skipped=%q fatal=%q, want a failure naming both versions", f.SkipMsg, f.FatalMsg)
 	}
 
-	f = &fakeTB{TB: t}
+	f = &testenv.Recorder{TB: t}
 	GoServerBinary(f, "postfix")
-	if !strings.Contains(f.fatal, "postfix") {
-		t.Errorf("unknown server: fatal=%q", f.fatal)
+	if !strings.Contains(f.FatalMsg, "postfix") {
+		t.Errorf("unknown server: fatal=%q", f.FatalMsg)
 	}
 }
 

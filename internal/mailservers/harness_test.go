@@ -1,48 +1,31 @@
 package mailservers
 
 import (
-	"fmt"
 	"net"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/mailsettings/mailsettings/internal/testenv"
 	"github.com/mailsettings/mailsettings/mailsettingstest"
 )
 
-// fakeTB records Skipf and Fatalf instead of stopping the test.
-type fakeTB struct {
-	testing.TB
-	skipped, fatal string
-}
-
-func (f *fakeTB) Helper() {}
-
-func (f *fakeTB) Skipf(format string, args ...any) { f.skipped = fmt.Sprintf(format, args...) }
-
-func (f *fakeTB) Fatalf(format string, args ...any) { f.fatal = fmt.Sprintf(format, args...) }
-
+// TestRequireMissingBinary: a missing program skips the test with this
+// package's install command (the CI rule itself is testenv's, tested
+// there).
 func TestRequireMissingBinary(t *testing.T) {
 	const missing = "no-such-mailserver-binary"
-
 	t.Setenv("CI", "")
-	f := &fakeTB{TB: t}
+	f := &testenv.Recorder{TB: t}
 	Require(f, "sh", missing)
-	if f.fatal != "" || !strings.Contains(f.skipped, missing) || !strings.Contains(f.skipped, "apt-get install dovecot-imapd dovecot-pop3d postfix") {
-		t.Errorf("without CI: skipped=%q fatal=%q, want a skip naming %s and the packages", f.skipped, f.fatal, missing)
+	if f.FatalMsg != "" || !strings.Contains(f.SkipMsg, missing) || !strings.Contains(f.SkipMsg, "apt-get install dovecot-imapd dovecot-pop3d postfix") {
+		t.Errorf("without CI: skipped=%q fatal=%q, want a skip naming %s and the packages", f.SkipMsg, f.FatalMsg, missing)
 	}
-
 	t.Setenv("CI", "true")
-	f = &fakeTB{TB: t}
-	Require(f, missing)
-	if f.skipped != "" || !strings.Contains(f.fatal, missing) {
-		t.Errorf("with CI=true: skipped=%q fatal=%q, want a failure naming %s", f.skipped, f.fatal, missing)
-	}
-
-	f = &fakeTB{TB: t}
-	Require(f, "sh")
-	if f.skipped != "" || f.fatal != "" {
-		t.Errorf("installed binary: skipped=%q fatal=%q", f.skipped, f.fatal)
+	f = &testenv.Recorder{TB: t}
+	Require(f, "sh", missing)
+	if f.SkipMsg != "" || !strings.Contains(f.FatalMsg, missing) {
+		t.Errorf("with CI=true: skipped=%q fatal=%q, want a failure naming %s", f.SkipMsg, f.FatalMsg, missing)
 	}
 }
 

@@ -54,23 +54,17 @@ const installHint = "apt-get install dovecot-imapd dovecot-pop3d postfix"
 // t.Skipf, naming the packages to install.
 func Require(t testing.TB, binaries ...string) {
 	t.Helper()
-	var missing []string
-	for _, b := range binaries {
-		if _, err := testenv.LookBinary(b); err != nil {
-			missing = append(missing, b)
-		}
-	}
-	if len(missing) > 0 {
-		notInstalled(t, strings.Join(missing, ", "))
-	}
+	testenv.RequireBinaries(t, "mailservers", installCommand, binaries...)
 }
+
+// installCommand is what to run to install the system mail servers.
+const installCommand = installHint + " (or .ci/install-mailservers.sh)"
 
 // notInstalled skips the test, or fails it under CI, because what is not
 // installed.
 func notInstalled(t testing.TB, what string) {
 	t.Helper()
-	msg := fmt.Sprintf("mailservers: %s not installed; run: %s (or .ci/install-mailservers.sh)", what, installHint)
-	testenv.Unusable(t, msg)
+	testenv.Unusable(t, fmt.Sprintf("mailservers: %s not installed; run: %s", what, installCommand))
 }
 
 // requireRoot skips (or, in CI, fails) the test when not running as root.

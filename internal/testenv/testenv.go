@@ -31,6 +31,45 @@ func Unusable(tb testing.TB, msg string) {
 	tb.Skipf("%s", msg)
 }
 
+// RequireBinaries looks for each program of names with LookBinary and,
+// when some are missing, skips the test (or fails it under CI) with
+// "WHO: A, B not installed; run: INSTALL".
+func RequireBinaries(tb testing.TB, who, install string, names ...string) {
+	tb.Helper()
+	var missing []string
+	for _, n := range names {
+		if _, err := LookBinary(n); err != nil {
+			missing = append(missing, n)
+		}
+	}
+	if len(missing) > 0 {
+		Unusable(tb, fmt.Sprintf("%s: %s not installed; run: %s", who, strings.Join(missing, ", "), install))
+	}
+}
+
+// A Recorder is a testing.TB for testing helpers that skip or fail: it
+// records the message of Skip, Skipf, Fatal and Fatalf instead of stopping
+// the test, and reports nothing else.
+type Recorder struct {
+	testing.TB
+	SkipMsg, FatalMsg string
+}
+
+// Helper does nothing.
+func (r *Recorder) Helper() {}
+
+// Skip records its arguments as fmt.Sprint does.
+func (r *Recorder) Skip(args ...any) { r.SkipMsg = fmt.Sprint(args...) }
+
+// Skipf records the formatted message.
+func (r *Recorder) Skipf(format string, args ...any) { r.SkipMsg = fmt.Sprintf(format, args...) }
+
+// Fatal records its arguments as fmt.Sprint does.
+func (r *Recorder) Fatal(args ...any) { r.FatalMsg = fmt.Sprint(args...) }
+
+// Fatalf records the formatted message.
+func (r *Recorder) Fatalf(format string, args ...any) { r.FatalMsg = fmt.Sprintf(format, args...) }
+
 // LookBinary finds name in PATH or, since test environments often lack the
 // sbin directories in PATH, in /usr/sbin, /sbin and /usr/local/sbin.
 func LookBinary(name string) (string, error) {

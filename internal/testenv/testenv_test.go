@@ -3,6 +3,7 @@ package testenv
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -15,28 +16,50 @@ func TestInCI(t *testing.T) {
 	}
 }
 
-// fakeTB records Skipf and Fatalf instead of stopping the test.
-type fakeTB struct {
-	testing.TB
-	skipped, failed string
-}
-
-func (f *fakeTB) Helper()                        {}
-func (f *fakeTB) Skip(args ...any)               { f.skipped = args[0].(string) }
-func (f *fakeTB) Fatalf(format string, _ ...any) { f.failed = format }
-
 func TestUnusable(t *testing.T) {
 	t.Setenv("CI", "")
-	f := &fakeTB{TB: t}
+	f := &Recorder{TB: t}
 	Unusable(f, "no server")
-	if f.skipped != "no server" || f.failed != "" {
-		t.Errorf("outside CI: skipped %q, failed %q", f.skipped, f.failed)
+	if f.SkipMsg != "no server" || f.FatalMsg != "" {
+		t.Errorf("outside CI: skipped %q, failed %q", f.SkipMsg, f.FatalMsg)
 	}
 	t.Setenv("CI", "true")
-	f = &fakeTB{TB: t}
+	f = &Recorder{TB: t}
 	Unusable(f, "no server")
-	if f.skipped != "" || f.failed == "" {
-		t.Errorf("in CI: skipped %q, failed %q", f.skipped, f.failed)
+	if f.SkipMsg != "" || !strings.Contains(f.FatalMsg, "no server") {
+		t.Errorf("in CI: skipped %q, failed %q", f.SkipMsg, f.FatalMsg)
+	}
+}
+
+// TestRequireBinaries: a missing program skips outside CI (also with CI
+// "false" or "0"), naming it and how to install it, and fails in CI;
+// installed programs do neither.
+func TestRequireBinaries(t *testing.T) {
+	const missing, install = "no-such-testenv-binary", "apt-get install something"
+	t.Setenv("CI", "")
+	f := &Recorder{TB: t}
+	RequireBinaries(f, "pkg", install, "sh", missing)
+	if f.FatalMsg != "" || !strings.Contains(f.SkipMsg, "pkg: "+missing+" not installed") || !strings.Contains(f.SkipMsg, install) {
+		t.Errorf("without CI: skipped=%q fatal=%q, want a skip naming %s and the packages", f.SkipMsg, f.FatalMsg, missing)
+	}
+	for _, ci := range []string{"false", "0"} {
+		t.Setenv("CI", ci)
+		f = &Recorder{TB: t}
+		RequireBinaries(f, "pkg", install, missing)
+		if f.FatalMsg != "" || f.SkipMsg == "" {
+			t.Errorf("CI=%s: skipped=%q fatal=%q, want a skip", ci, f.SkipMsg, f.FatalMsg)
+		}
+	}
+	t.Setenv("CI", "true")
+	f = &Recorder{TB: t}
+	RequireBinaries(f, "pkg", install, missing)
+	if f.SkipMsg != "" || !strings.Contains(f.FatalMsg, missing) {
+		t.Errorf("with CI=true: skipped=%q fatal=%q, want a failure naming %s", f.SkipMsg, f.FatalMsg, missing)
+	}
+	f = &Recorder{TB: t}
+	RequireBinaries(f, "pkg", install, "sh")
+	if f.SkipMsg != "" || f.FatalMsg != "" {
+		t.Errorf("installed binary: skipped=%q fatal=%q", f.SkipMsg, f.FatalMsg)
 	}
 }
 
