@@ -131,22 +131,6 @@ const (
 	KindMailboxRefused ErrorKind = "mailbox_refused"
 )
 
-// errorKinds returns the whole vocabulary of error kinds, in the order of
-// the probe's steps.
-func errorKinds() []ErrorKind {
-	return []ErrorKind{
-		KindInvalidRequest, KindDNSNotFound, KindDNSFailure, KindConnectionRefused, KindConnectTimeout,
-		KindNetwork, KindExpectedTLSGotPlaintext, KindExpectedPlaintextGotTLS, KindSTARTTLSNotOffered,
-		KindSTARTTLSRefused, KindSTARTTLSInjection, KindSTARTTLSFailed, KindPreauthPlaintext,
-		KindCertUntrusted, KindCertExpired, KindCertNameMismatch, KindCertInvalid, KindCertWeakKey,
-		KindTLSVersion, KindTLSHandshake, KindGreetingTimeout, KindTimeout, KindConnectionClosed,
-		KindWrongProtocol, KindServiceRefused, KindResponseTooLong, KindProtocolError, KindCanceled,
-		KindAuthInsecure, KindAuthUnavailable, KindAuthRejected, KindAuthAppPassword,
-		KindAuthOAuth2Required, KindAuthDisabled, KindAuthNotEnabled, KindAuthRateLimited,
-		KindMailboxRefused,
-	}
-}
-
 // Error returns the kind's text, such as "starttls_injection", so that
 // printing a kind shows its stable text.
 func (k ErrorKind) Error() string { return string(k) }

@@ -15,14 +15,24 @@ import (
 // ErrorKindsForTest gives the external tests the whole vocabulary.
 var ErrorKindsForTest = errorKinds
 
+// errorKinds returns the ErrorKind constants declared in probe_error.go,
+// in their order, read from the source so that no second list is kept.
+func errorKinds() []ErrorKind {
+	var kinds []ErrorKind
+	for _, k := range declared("probe_error.go", "ErrorKind") {
+		kinds = append(kinds, ErrorKind(k))
+	}
+	return kinds
+}
+
 // TestKindsAreErrorKinds checks that every kind a wire session can end
 // with is one of the package's public vocabulary, with the same text, so
 // that a wire.Kind becomes an ErrorKind by conversion alone.
 func TestKindsAreErrorKinds(t *testing.T) {
 	public := errorKinds()
-	kinds := wireKinds(t)
-	if len(kinds) < 20 {
-		t.Fatalf("found %d wire kinds", len(kinds))
+	kinds := declared(filepath.Join("internal", "wire", "kind.go"), "Kind")
+	if len(kinds) < 20 || len(public) < len(kinds) {
+		t.Fatalf("found %d wire kinds, %d error kinds", len(kinds), len(public))
 	}
 	for _, k := range kinds {
 		if !slices.Contains(public, ErrorKind(k)) {
@@ -39,27 +49,27 @@ func TestKindsAreErrorKinds(t *testing.T) {
 	}
 }
 
-// wireKinds returns the values of the Kind constants declared in kind.go,
-// read from the source so that no second list has to be kept.
-func wireKinds(t *testing.T) []string {
-	t.Helper()
-	f, err := parser.ParseFile(token.NewFileSet(), filepath.Join("internal", "wire", "kind.go"), nil, 0)
+// declared returns the values of the string constants of type typ
+// declared in the Go file path, in their order. It panics if the file does
+// not parse, which a test then reports.
+func declared(path, typ string) []string {
+	f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
 	if err != nil {
-		t.Fatal(err)
+		panic(err)
 	}
-	var kinds []string
+	var vals []string
 	ast.Inspect(f, func(n ast.Node) bool {
 		vs, ok := n.(*ast.ValueSpec)
 		if !ok || vs.Type == nil || len(vs.Values) != 1 {
 			return true
 		}
-		if id, ok := vs.Type.(*ast.Ident); ok && id.Name == "Kind" {
+		if id, ok := vs.Type.(*ast.Ident); ok && id.Name == typ {
 			if lit, ok := vs.Values[0].(*ast.BasicLit); ok {
 				v, _ := strconv.Unquote(lit.Value)
-				kinds = append(kinds, v)
+				vals = append(vals, v)
 			}
 		}
 		return true
 	})
-	return kinds
+	return vals
 }

@@ -7,6 +7,7 @@ import (
 	"log"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -241,4 +242,25 @@ func Example_misbehavingServer() {
 	// Output:
 	// starttls_injection
 	// true
+}
+
+// TestREADMEErrorKinds: the README's list of failure kinds is the whole
+// vocabulary, since callers are pointed to it.
+func TestREADMEErrorKinds(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, list, ok := strings.Cut(string(b), "Failures have a fixed vocabulary")
+	list, _, _ = strings.Cut(list, "\n\n")
+	listed := regexp.MustCompile(`[a-z0-9]+(?:_[a-z0-9]+)*`).FindAllString(list, -1)
+	kinds := mailsettings.ErrorKindsForTest()
+	if !ok || len(kinds) < 30 {
+		t.Fatalf("no kind list in README.md, or only %d kinds", len(kinds))
+	}
+	for _, k := range kinds {
+		if !slices.Contains(listed, string(k)) {
+			t.Errorf("README.md does not list the kind %s", k)
+		}
+	}
 }
