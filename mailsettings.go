@@ -83,7 +83,6 @@ package mailsettings
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -137,11 +136,20 @@ func Lookup(addressOrDomain string) (Settings, error) {
 	s := Settings{Query: addressOrDomain, LocalPart: q.Local, Domain: q.Domain, UnicodeDomain: q.Unicode}
 	p := builtinTable().forDomain(q.Domain) // also *.onmicrosoft.com and other domain suffixes
 	if p.IsZero() {
-		return s, fmt.Errorf("%w: %s", ErrUnknownDomain, q.Domain)
+		return s, &unknownDomainError{q.Domain}
 	}
 	s.Provider = p
 	return s, nil
 }
+
+// unknownDomainError is Lookup's error for a valid domain the table does
+// not know: "ErrUnknownDomain: DOMAIN", built without fmt, since bulk
+// input is mostly such domains.
+type unknownDomainError struct{ domain string }
+
+func (e *unknownDomainError) Error() string { return ErrUnknownDomain.Error() + ": " + e.domain }
+
+func (e *unknownDomainError) Unwrap() error { return ErrUnknownDomain }
 
 // Endpoints returns a new slice of every known endpoint in order of
 // preference: encrypted before plaintext, then IMAP, POP3, SMTP, within

@@ -135,7 +135,10 @@ func Normalize(d string) (ascii, unicode string, err error) {
 	}
 	u := a
 	if strings.Contains(a, "xn--") {
-		if u, err = idna.Lookup.ToUnicode(a); err != nil {
+		// a was mapped and validated by ToASCII, so decoding its
+		// A-labels is all that is left (Lookup.ToUnicode would map
+		// and validate them again, to the same result).
+		if u, err = idna.Punycode.ToUnicode(a); err != nil {
 			return "", "", Reason("not a valid domain name (" + idnaReason(err) + ")")
 		}
 	}
@@ -170,6 +173,9 @@ func Canonical(s string, m Mode) (string, error) {
 // literals or host:port pairs, so that their error says so.
 func syntax(d string) string {
 	for _, r := range d {
+		if r == utf8.RuneError {
+			return "not valid UTF-8"
+		}
 		if r < ' ' || r == 0x7f || unicode.IsControl(r) {
 			return "control character in domain"
 		}

@@ -3,6 +3,8 @@ package hostname
 import (
 	"strings"
 	"testing"
+
+	"golang.org/x/net/idna"
 )
 
 func TestCheckModes(t *testing.T) {
@@ -117,4 +119,30 @@ func TestCanonical(t *testing.T) {
 	if got, err := Canonical("LOCALHOST.", Host); err != nil || got != "localhost" {
 		t.Errorf("Canonical(LOCALHOST., Host) = %q, %v", got, err)
 	}
+}
+
+// FuzzNormalizeUnicode: the U-label form Normalize returns by decoding
+// the A-labels it validated is the one a full IDNA lookup of them gives,
+// and reads back to the same A-labels.
+func FuzzNormalizeUnicode(f *testing.F) {
+	for _, s := range []string{
+		"例子.中国", "Xn--Fiqs8s.中国", "münchen.de", "MÜNCHEN.DE", "xn--mnchen-3ya.de", "faß.de",
+		"ＡＢＣ．ｃｏｍ", "ΣΊΣΥΦΟΣ.gr", "ශ්\u200dරී.lk", "日本語。ＪＰ", "☃.net", "xn--n3h.net", "ẞ.de", "a\u0301.com",
+		"qq.com", "xn--zz.com", "مثال.إختبار", "пример.рф", "xn--e1afmkfd.xn--p1ai",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		a, u, err := Normalize(in)
+		if err != nil {
+			return
+		}
+		want, err := idna.Lookup.ToUnicode(a)
+		if err != nil || u != want {
+			t.Fatalf("Normalize(%q) = %q, %q; Lookup.ToUnicode(%q) = %q, %v", in, a, u, a, want, err)
+		}
+		if back, _, err := Normalize(u); err != nil || back != a {
+			t.Fatalf("Normalize(%q) = %q, %v; want %q back", u, back, err, a)
+		}
+	})
 }
